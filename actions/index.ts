@@ -1,2 +1,20 @@
-/** PLACEHOLDER (replaced by the actions work): the public entry point of the action library. */
+/**
+ * The action library's public entry point: the registry, the typed `defineAction` helper for custom TypeScript
+ * actions, the standard `std.*` actions and the contract types. Other areas import only this file.
+ */
+
+export { ActionRegistry } from './registry.js';
+export type { RegisterOptions } from './registry.js';
+export { defineAction } from './define.js';
+export type { ActionSpec, ParamDecl } from './define.js';
+export { createDefaultRegistry } from './default-registry.js';
+export { runAction, failureOf } from './run.js';
+export { ActionNotFoundError, DuplicateActionError } from './errors.js';
+export {
+  createStdActions,
+  DEFAULT_HTTP_OPTIONS,
+  DEFAULT_SCRIPT_TIMEOUT_SECONDS,
+  FAIL_ACTION_MESSAGE,
+} from './std/index.js';
+export type { StdActionOptions, HttpClientOptions, HttpResult } from './std/index.js';
 export type * from './types.js';

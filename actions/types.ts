@@ -45,4 +45,9 @@ export interface ActionDefinition {
    * `input` has been checked against `input` (defaults applied).
    */
   run(input: Record<string, unknown>, ctx: ActionContext): ActionOutcome | Promise<ActionOutcome>;
+  /**
+   * Releases what the action holds across runs (keep-alive sockets, for `std.http`). Called once by
+   * `ActionRegistry.close()` when the engine shuts down; must be safe to call more than once.
+   */
+  close?(): void | Promise<void>;
 }

@@ -4,11 +4,13 @@
  * the program; this file only wires them together and turns any error into one clear line and exit code 1.
  */
 import { Command } from 'commander';
+import { registerRun } from './commands/run.js';
 import { registerValidate } from './commands/validate.js';
 
 export function buildProgram(): Command {
   const program = new Command();
   program.name('tram').description('Tramontane: a Mistral-compatible workflow engine').showHelpAfterError();
+  registerRun(program);
   registerValidate(program);
   return program;
 }

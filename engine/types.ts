@@ -114,6 +114,8 @@ export interface ActionExecutionRecord {
   accepted: boolean;
   /** Attempt number within the task execution (retries, re-runs after a crash). */
   attempt: number;
+  /** The action answered "started": its result arrives through the async-action protocol. */
+  isAsync?: boolean;
   createdAt: number;
   updatedAt: number;
 }

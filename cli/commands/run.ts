@@ -1,0 +1,71 @@
+/**
+ * `tram run FILE --workflow NAME --input JSON`: runs a workflow of a workbook on the embedded store, prints
+ * each EXECUTION and TASK event as it is committed, then the final state and output. Exits 1 unless the
+ * execution succeeds.
+ */
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/index.js';
+import { Engine, type OutboxEvent } from '../../engine/index.js';
+import { openStore } from '../../store/index.js';
+import { parseJsonOption } from '../json-option.js';
+
+interface RunOptions {
+  workflow?: string;
+  input?: string;
+  params?: string;
+  db?: string;
+  json?: boolean;
+}
+
+function formatEvent(ev: Omit<OutboxEvent, 'id'>): string {
+  const p = ev.payload;
+  const who = ev.entity === 'execution' ? String(p.workflow_name) : `${String(p.workflow_name)} > ${String(p.name)}`;
+  const info = p.state_info ? `  (${String(p.state_info).split('\n')[0]})` : '';
+  return `${String(ev.sequence).padStart(4)}  ${ev.eventType.padEnd(20)} ${who}${info}`;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run a workflow of a workbook on the embedded store, printing events as they happen')
+    .argument('<file>', 'workbook or workflow YAML file')
+    .option('-w, --workflow <name>', 'workflow to run (default: the only or first workflow of the file)')
+    .option('-i, --input <json>', 'workflow input as a JSON object', '{}')
+    .option('-p, --params <json>', 'execution params as a JSON object (env, task_name, ...)', '{}')
+    .option('--db <path>', 'SQLite database (default: $TRAM_DB or .tram/tram.db)')
+    .option('--json', 'print events and the result as JSON lines')
+    .action(async (file: string, opts: RunOptions) => {
+      const input = parseJsonOption(opts.input ?? '{}', '--input');
+      const params = parseJsonOption(opts.params ?? '{}', '--params');
+      const text = fs.readFileSync(file, 'utf8');
+      const cfg = loadConfig({ db: opts.db });
+      const engine = await Engine.start({ store: openStore(cfg.db) });
+      try {
+        const saved = await engine.load(text, { file });
+        const workflow = opts.workflow ?? saved.workflows[0]?.name;
+        if (!workflow) throw new Error(`${file} defines no workflow`);
+        let executionId = '';
+        const buffered: Omit<OutboxEvent, 'id'>[] = [];
+        const print = (ev: Omit<OutboxEvent, 'id'>) =>
+          console.log(opts.json ? JSON.stringify({ event: ev.eventType, sequence: ev.sequence, payload: ev.payload }) : formatEvent(ev));
+        engine.onEvent((ev) => {
+          if (!executionId) buffered.push(ev);
+          else if (ev.rootExecutionId === executionId) print(ev);
+        });
+        const started = await engine.startExecution({ workflow, input, params });
+        executionId = started.id;
+        buffered.filter((ev) => ev.rootExecutionId === executionId).forEach(print);
+        const done = await engine.waitFor(executionId);
+        await engine.idle();
+        if (opts.json) console.log(JSON.stringify({ id: done.id, state: done.state, state_info: done.stateInfo, output: done.output }));
+        else {
+          console.log(`\nexecution ${done.id}: ${done.state}${done.stateInfo ? ` (${done.stateInfo.split('\n')[0]})` : ''}`);
+          console.log(JSON.stringify(done.output, null, 2));
+        }
+        if (done.state !== 'SUCCESS') process.exitCode = 1;
+      } finally {
+        await engine.close();
+      }
+    });
+}

@@ -1,0 +1,55 @@
+/**
+ * Collects the problems of one document as they are found by every step (YAML, schema, normalisation, semantic
+ * checks), each located by a path into the document. Nothing stops at the first problem: the caller gets all of
+ * them, sorted by position, with exact duplicates (the same message at the same place) removed.
+ */
+import type { DslIssue } from '../common/index.js';
+import type { Anchor, Position, YamlSource } from './source/yaml-source.js';
+import type { DocumentKind, Path } from './source/paths.js';
+import { describePath, toPointer } from './source/paths.js';
+
+export class IssueSink {
+  private readonly found: DslIssue[] = [];
+
+  constructor(
+    readonly src: YamlSource,
+    readonly kind: DocumentKind,
+  ) {}
+
+  /** A problem with the construct at `path`, reported at its key (default) or its value. */
+  at(path: Path, message: string, anchor: Anchor = 'key'): void {
+    this.atPosition(this.src.locate(path, anchor), message, path);
+  }
+
+  /** A problem at character `offset` inside the string at `path` (an expression, an inline parameter). */
+  inScalar(path: Path, offset: number, message: string, anchor: Anchor = 'value'): void {
+    this.atPosition(this.src.locateInScalar(path, offset, anchor), message, path);
+  }
+
+  atPosition(pos: Position, message: string, path?: Path): void {
+    const issue: DslIssue = { file: this.src.file, line: pos.line, col: pos.col, message };
+    if (path) issue.path = toPointer(path);
+    this.found.push(issue);
+  }
+
+  /** The subject of a message about `path`, e.g. "task 't1': 'retry'". */
+  describe(path: Path): string {
+    return describePath(path, this.kind);
+  }
+
+  get count(): number {
+    return this.found.length;
+  }
+
+  issues(): DslIssue[] {
+    const seen = new Set<string>();
+    return [...this.found]
+      .sort((a, b) => a.line - b.line || a.col - b.col)
+      .filter((i) => {
+        const k = `${i.line}:${i.col}:${i.message}`;
+        if (seen.has(k)) return false;
+        seen.add(k);
+        return true;
+      });
+  }
+}

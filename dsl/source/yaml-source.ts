@@ -1,0 +1,201 @@
+/**
+ * Step 1 of the pipeline: YAML text → plain data, plus everything needed to point back into the text.
+ *
+ * The `yaml` parser keeps the AST (with offsets) next to the data, so any later step can ask where a path was
+ * written (`locate`), falling back to the nearest parent that exists (a missing key is reported at its mapping),
+ * and where a character inside a scalar is (`locateInScalar`, for expression and inline-parameter errors).
+ *
+ * Parsing choices, for compatibility with Mistral (PyYAML) without its YAML 1.1 surprises:
+ * - YAML 1.2 core schema (`yes`/`no`/`on` stay strings) with `<<` merge keys enabled (common for reuse);
+ * - duplicate keys are not a parse error here: they are collected in `duplicates` so that the message can say
+ *   "duplicate task 't1'" instead of the parser's generic "Map keys must be unique". The last one wins in `data`.
+ */
+import type { Document, Node, Pair, Scalar } from 'yaml';
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import type { SourcePos } from '../spec.js';
+import type { Path } from './paths.js';
+
+export interface Position {
+  line: number;
+  col: number;
+}
+
+/** Where on a mapping entry to point: at its key (`t1:`) or at its value. */
+export type Anchor = 'key' | 'value';
+
+export interface SyntaxProblem extends Position {
+  message: string;
+}
+
+export interface DuplicateKey extends Position {
+  /** The mapping holding the duplicate. */
+  parent: Path;
+  key: string;
+  first: Position;
+}
+
+interface Found {
+  /** The value node reached (null for `key:` with no value). */
+  node: Node | null;
+  /** The key node, when the last step went through a mapping entry. */
+  key: Node | null;
+  /** False when the walk stopped before the end of the path. */
+  complete: boolean;
+}
+
+export class YamlSource {
+  readonly data: unknown;
+  readonly syntaxProblems: SyntaxProblem[];
+  readonly duplicates: DuplicateKey[] = [];
+  private readonly doc: Document.Parsed;
+  private readonly lines = new LineCounter();
+
+  constructor(
+    readonly text: string,
+    readonly file: string,
+  ) {
+    this.doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: false, merge: true });
+    this.syntaxProblems = this.doc.errors.map((e) => ({
+      ...this.position(e.pos[0]),
+      // The parser appends " at line N, column M:" and a code excerpt; we print the position ourselves.
+      message: (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ''),
+    }));
+    this.data = this.syntaxProblems.length > 0 ? undefined : (this.doc.toJS({ maxAliasCount: 1000 }) as unknown);
+    if (this.syntaxProblems.length === 0) this.collectDuplicates(this.doc.contents, []);
+  }
+
+  /** 1-based line and column of a character offset in the text. */
+  position(offset: number): Position {
+    const { line, col } = this.lines.linePos(offset);
+    return line === 0 ? { line: 1, col: offset + 1 } : { line, col };
+  }
+
+  /** Where the construct at `path` was written; the nearest existing parent if it was not. */
+  locate(path: Path, anchor: Anchor = 'key'): Position {
+    const found = this.find(path);
+    const preferKey = anchor === 'key' || !found.complete;
+    const node = preferKey ? (found.key ?? found.node) : (found.node ?? found.key);
+    return node?.range ? this.position(node.range[0]) : { line: 1, col: 1 };
+  }
+
+  sourcePos(path: Path, anchor: Anchor = 'key'): SourcePos {
+    return { file: this.file, ...this.locate(path, anchor) };
+  }
+
+  /**
+   * The position of character `offset` of the string at `path` (its key or its value). Exact for single-line
+   * plain and quoted scalars and for literal blocks (`|`); other scalars give their own start.
+   */
+  locateInScalar(path: Path, offset: number, anchor: Anchor = 'value'): Position {
+    const found = this.find(path);
+    const node = anchor === 'key' ? found.key : found.node;
+    if (!found.complete || !isScalar(node) || !node.range) return this.locate(path, anchor);
+    const start = node.range[0];
+    const raw = this.text.slice(start, node.range[1]);
+    const single = !raw.includes('\n');
+    switch (node.type) {
+      case 'PLAIN':
+        return this.position(single ? start + Math.min(offset, raw.length) : start);
+      case 'QUOTE_SINGLE':
+      case 'QUOTE_DOUBLE':
+        return this.position(single ? start + quotedOffset(raw, offset) : start);
+      case 'BLOCK_LITERAL':
+        return this.inLiteralBlock(node, raw, offset);
+      default:
+        return this.position(start);
+    }
+  }
+
+  /** A literal block keeps its lines as written: value line k is source line k after the header. */
+  private inLiteralBlock(node: Scalar, raw: string, offset: number): Position {
+    const header = this.position(node.range![0]);
+    const value = String(node.value);
+    const before = value.slice(0, offset).split('\n');
+    const body = raw.slice(raw.indexOf('\n') + 1);
+    const indent = /^( *)\S/m.exec(body)?.[1]?.length ?? 0;
+    return { line: header.line + before.length, col: indent + (before[before.length - 1]?.length ?? 0) + 1 };
+  }
+
+  private find(path: Path): Found {
+    let node: Node | null = this.doc.contents;
+    let key: Node | null = null;
+    for (const seg of path) {
+      node = this.deref(node);
+      let next: { node: Node | null; key: Node | null } | undefined;
+      if (isMap(node)) {
+        const pair = this.findPair(node.items as Pair<Node, Node | null>[], String(seg));
+        if (pair) next = { node: pair.value, key: pair.key };
+      } else if (isSeq(node) && typeof seg === 'number') {
+        const item = node.items[seg] as Node | undefined;
+        if (item !== undefined) next = { node: item, key: null };
+      }
+      if (!next) return { node, key, complete: false };
+      ({ node, key } = next);
+    }
+    return { node, key, complete: true };
+  }
+
+  /** The last entry with that key (the one `data` holds), looking into `<<` merges when absent. */
+  private findPair(items: Pair<Node, Node | null>[], key: string): Pair<Node, Node | null> | undefined {
+    let hit: Pair<Node, Node | null> | undefined;
+    for (const p of items) if (keyString(p.key) === key) hit = p;
+    if (hit) return hit;
+    for (const p of items) {
+      if (keyString(p.key) !== '<<') continue;
+      const sources = isSeq(p.value) ? (p.value.items as Node[]) : [p.value];
+      for (const s of sources) {
+        const m = this.deref(s);
+        if (isMap(m)) hit ??= this.findPair(m.items as Pair<Node, Node | null>[], key);
+      }
+    }
+    return hit;
+  }
+
+  private deref(node: Node | null): Node | null {
+    return isAlias(node) ? (node.resolve(this.doc) ?? null) : node;
+  }
+
+  private collectDuplicates(node: unknown, path: Path): void {
+    if (isMap(node)) {
+      const seen = new Map<string, Position>();
+      for (const item of node.items) {
+        if (!isPair(item)) continue;
+        const k = keyString(item.key as Node);
+        const pos = this.nodePos(item.key as Node);
+        const first = seen.get(k);
+        if (first && k !== '<<') this.duplicates.push({ parent: path, key: k, first, ...pos });
+        else seen.set(k, pos);
+        this.collectDuplicates(item.value, [...path, k]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => this.collectDuplicates(item, [...path, i]));
+    }
+  }
+
+  private nodePos(node: Node | null): Position {
+    return node?.range ? this.position(node.range[0]) : { line: 1, col: 1 };
+  }
+}
+
+function keyString(key: Node | null): string {
+  return isScalar(key) ? String(key.value) : String(key);
+}
+
+/** Offset in the raw quoted text (opening quote included) of character `offset` of the scalar's value. */
+function quotedOffset(raw: string, offset: number): number {
+  const double = raw.startsWith('"');
+  let i = 1;
+  for (let v = 0; v < offset && i < raw.length - 1; v++) {
+    if (!double && raw[i] === "'" && raw[i + 1] === "'") i += 2;
+    else if (double && raw[i] === '\\') i += escapeLength(raw[i + 1]);
+    else i += 1;
+  }
+  return i;
+}
+
+function escapeLength(c: string | undefined): number {
+  if (c === 'x') return 4;
+  if (c === 'u') return 6;
+  if (c === 'U') return 10;
+  return 2;
+}

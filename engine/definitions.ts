@@ -1,0 +1,151 @@
+/**
+ * Workflow and ad-hoc action definitions: parsed once when uploaded, stored, and cached in memory so that
+ * starting an execution or resolving a sub-workflow never re-parses YAML. Names resolve as in Mistral: inside a
+ * workbook a short name (`helper`) finds `wb.helper` first, then the global name.
+ */
+import { ConflictError, NotFoundError, newId } from '../common/index.js';
+import { parseDocument, type AdHocActionSpec, type DocumentSpec, type WorkflowSpec } from '../dsl/index.js';
+import type { ActionRegistry } from '../actions/index.js';
+import type { ActionDefinitionRow, Store, WorkbookRow, WorkflowDefinitionRow } from '../store/index.js';
+
+export interface SaveOptions {
+  file?: string;
+  namespace?: string;
+  scope?: string;
+  /** Replace existing definitions of the same names instead of refusing with a conflict. */
+  update?: boolean;
+}
+
+export interface SavedDocument {
+  doc: DocumentSpec;
+  workbook: WorkbookRow | null;
+  workflows: WorkflowDefinitionRow[];
+  actions: ActionDefinitionRow[];
+}
+
+export class Definitions {
+  private readonly workflows = new Map<string, WorkflowDefinitionRow>();
+  private readonly actions = new Map<string, ActionDefinitionRow>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly registry: ActionRegistry,
+  ) {}
+
+  async load(): Promise<void> {
+    for (const w of await this.store.listWorkflowDefinitions()) this.workflows.set(w.name, w);
+    for (const a of await this.store.listActionDefinitions()) this.actions.set(a.name, a);
+  }
+
+  parse(text: string, file = '<input>'): DocumentSpec {
+    return parseDocument(text, file, {
+      isKnownAction: (n) => this.registry.has(n) || this.actions.has(n),
+      isKnownWorkflow: (n) => this.workflows.has(n),
+    });
+  }
+
+  async save(text: string, kind: 'workbook' | 'workflows', opts: SaveOptions = {}): Promise<SavedDocument> {
+    const doc = this.parse(text, opts.file);
+    if (doc.kind !== kind) {
+      throw new ConflictError(
+        kind === 'workbook'
+          ? 'this document has no workbook name: upload it as workflows'
+          : 'this document is a workbook: upload it as a workbook',
+      );
+    }
+    const namespace = opts.namespace ?? '';
+    const scope = opts.scope ?? 'private';
+    const now = Date.now();
+    let workbook: WorkbookRow | null = null;
+    if (doc.kind === 'workbook') {
+      const name = doc.name ?? '';
+      const existing = await this.store.getWorkbook(name, namespace);
+      if (existing && !opts.update) throw new ConflictError(`workbook already exists: ${name}`);
+      if (!existing && opts.update) throw new NotFoundError('workbook', name);
+      workbook = {
+        name,
+        namespace,
+        definition: text,
+        spec: doc,
+        tags: doc.tags,
+        scope,
+        createdAt: existing?.createdAt ?? now,
+        updatedAt: now,
+      };
+    } else {
+      for (const name of Object.keys(doc.workflows)) {
+        const existing = this.workflows.get(name);
+        if (existing && !opts.update) throw new ConflictError(`workflow already exists: ${name}`);
+        if (!existing && opts.update) throw new NotFoundError('workflow', name);
+      }
+    }
+    const workflows = Object.values(doc.workflows).map((spec) => this.row(spec, text, namespace, scope, now));
+    const actions = Object.values(doc.actions).map((spec) => this.row(spec, text, namespace, scope, now));
+    await this.store.saveDocument(workbook, workflows, actions);
+    if (workbook) this.forgetWorkbook(workbook.name);
+    for (const w of workflows) this.workflows.set(w.name, w);
+    for (const a of actions) this.actions.set(a.name, a);
+    return { doc, workbook, workflows, actions };
+  }
+
+  private row<S extends WorkflowSpec | AdHocActionSpec>(spec: S, text: string, ns: string, scope: string, now: number) {
+    const previous = 'tasks' in spec ? this.workflows.get(spec.name) : this.actions.get(spec.name);
+    return {
+      id: previous?.id ?? newId(),
+      name: spec.name,
+      namespace: ns,
+      workbookName: spec.workbook ?? null,
+      definition: text,
+      spec,
+      tags: spec.tags,
+      scope,
+      createdAt: previous?.createdAt ?? now,
+      updatedAt: now,
+    } as S extends WorkflowSpec ? WorkflowDefinitionRow : ActionDefinitionRow;
+  }
+
+  private forgetWorkbook(name: string): void {
+    for (const [k, w] of this.workflows) if (w.workbookName === name) this.workflows.delete(k);
+    for (const [k, a] of this.actions) if (a.workbookName === name) this.actions.delete(k);
+  }
+
+  async deleteWorkbook(name: string, namespace = ''): Promise<void> {
+    if (!(await this.store.deleteWorkbook(name, namespace))) throw new NotFoundError('workbook', name);
+    this.forgetWorkbook(name);
+  }
+
+  async deleteWorkflow(nameOrId: string): Promise<void> {
+    const row = this.workflowRow(nameOrId);
+    if (!row) throw new NotFoundError('workflow', nameOrId);
+    await this.store.deleteWorkflowDefinition(row.id);
+    this.workflows.delete(row.name);
+  }
+
+  workflowRow(nameOrId: string): WorkflowDefinitionRow | null {
+    const byName = this.workflows.get(nameOrId);
+    if (byName) return byName;
+    for (const w of this.workflows.values()) if (w.id === nameOrId) return w;
+    return null;
+  }
+
+  /** Resolves a workflow name as written in a task of `fromWorkbook` (or at the top level). */
+  workflow(name: string, fromWorkbook?: string): WorkflowDefinitionRow | null {
+    if (fromWorkbook) {
+      const local = this.workflows.get(`${fromWorkbook}.${name}`);
+      if (local) return local;
+    }
+    return this.workflowRow(name);
+  }
+
+  action(name: string, fromWorkbook?: string): AdHocActionSpec | null {
+    if (fromWorkbook) {
+      const local = this.actions.get(`${fromWorkbook}.${name}`);
+      if (local) return local.spec;
+    }
+    return this.actions.get(name)?.spec ?? null;
+  }
+
+  actionRows(): ActionDefinitionRow[] {
+    return [...this.actions.values()];
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * The engine area's public entry point: the Engine, its vocabulary, the state model, and the machines (for
+ * tests and diagrams).
+ */
+export { Engine, type EngineOptions } from './engine.js';
+export type { SaveOptions, SavedDocument } from './definitions.js';
+export type { Logger, EventListener } from './runtime/runtime.js';
+export * from './types.js';
+export { isValidTransition, isTerminalWorkflow, isCompletedTask, taskEventFor, workflowEventFor } from './states.js';
+export { taskMachine, executionMachine, taskStep, executionStep } from './machines/index.js';

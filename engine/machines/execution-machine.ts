@@ -1,0 +1,26 @@
+/**
+ * The workflow execution lifecycle: IDLE -> RUNNING -> SUCCESS | ERROR | CANCELLED, with PAUSED and re-runs
+ * of failed or cancelled executions, as Mistral's state table allows.
+ */
+import { lifecycleMachine, step, type Step } from './lifecycle.js';
+
+export type ExecutionMachineEvent = 'CREATE' | 'START' | 'PAUSE' | 'RESUME' | 'SUCCEED' | 'FAIL' | 'CANCEL' | 'RERUN';
+
+export const executionMachine = lifecycleMachine<ExecutionMachineEvent>(
+  'execution',
+  'NEW',
+  {
+    NEW: { CREATE: 'IDLE', START: 'RUNNING', FAIL: 'ERROR' },
+    IDLE: { START: 'RUNNING', FAIL: 'ERROR', CANCEL: 'CANCELLED' },
+    RUNNING: { PAUSE: 'PAUSED', SUCCEED: 'SUCCESS', FAIL: 'ERROR', CANCEL: 'CANCELLED' },
+    PAUSED: { RESUME: 'RUNNING', FAIL: 'ERROR', CANCEL: 'CANCELLED' },
+    SUCCESS: {},
+    ERROR: { RERUN: 'RUNNING' },
+    CANCELLED: { RERUN: 'RUNNING' },
+  },
+  ['SUCCESS'],
+);
+
+export function executionStep(state: string, event: ExecutionMachineEvent): Step | null {
+  return step(executionMachine, state, event);
+}

@@ -1,0 +1,3 @@
+export { taskMachine, taskStep, type TaskMachineEvent } from './task-machine.js';
+export { executionMachine, executionStep, type ExecutionMachineEvent } from './execution-machine.js';
+export type { Step, LifecycleAction } from './lifecycle.js';

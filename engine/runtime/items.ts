@@ -1,0 +1,297 @@
+/**
+ * The work a task runs: one action execution, one child workflow execution, or, with `with-items`, one per
+ * item, started as child actors bounded by `concurrency` (a counter, not a region per item, so the cost stays
+ * linear in the number of items). Results are kept by item index, so the task result is ordered even when
+ * items finish out of order.
+ *
+ * Actions start only after the commit that recorded them RUNNING (a side effect of the unit of work); their
+ * outcome comes back as new work. Cheap synchronous actions skip the promise machinery entirely.
+ */
+import { TramError, toError } from '../../common/index.js';
+import type { ActionContext, ActionOutcome } from '../../actions/index.js';
+import type { ActionExecutionRecord, CompleteActionRequest } from '../types.js';
+import { evalFor } from './dataflow.js';
+import { describeError } from './errors.js';
+import { isPlainObject } from './inputs.js';
+import type { ActionRun, ExecRun, ItemsState, TaskRun } from './model.js';
+import { prepareAction, type PreparedAction } from './resolve.js';
+import type { Runtime } from './runtime.js';
+
+export type PreparedItem =
+  | { kind: 'workflow'; target: string; input: Record<string, unknown>; index: number }
+  | { kind: 'action'; action: PreparedAction; index: number };
+
+function isPromise(v: unknown): v is Promise<ActionOutcome> {
+  return typeof (v as { then?: unknown } | null)?.then === 'function';
+}
+
+export class Items {
+  constructor(private readonly rt: Runtime) {}
+
+  /** Starts the task's work. Throws when the task cannot start (bad input, unknown action). */
+  begin(t: TaskRun): void {
+    if (!t.spec.withItems) {
+      t.items = null;
+      this.startOne(t, 0, null);
+      return;
+    }
+    const it = this.itemsState(t);
+    t.items = it;
+    t.rec.runtimeContext.with_items = { count: it.bindings.length, concurrency: it.concurrency };
+    if (it.bindings.length === 0) {
+      this.rt.tasks.complete(t, { ok: true, value: [] });
+      return;
+    }
+    this.startMore(t, it);
+  }
+
+  /** Evaluates `with-items` into per-item variables (deterministic: recovery evaluates it again). */
+  itemsState(t: TaskRun): ItemsState {
+    const spec = t.spec;
+    const lists = (spec.withItems ?? []).map((w) => {
+      const v = evalFor(t.exec, t, w.source, t.rec.inContext);
+      if (!Array.isArray(v)) {
+        throw new TramError('INVALID_INPUT', `with-items '${w.variable}' must be a list, got ${describeError(v)}`);
+      }
+      return v;
+    });
+    const count = lists[0]?.length ?? 0;
+    if (lists.some((l) => l.length !== count)) {
+      throw new TramError('INVALID_INPUT', 'with-items lists must have the same length');
+    }
+    const bindings: Record<string, unknown>[] = [];
+    for (let i = 0; i < count; i++) {
+      const b: Record<string, unknown> = {};
+      (spec.withItems ?? []).forEach((w, k) => (b[w.variable] = (lists[k] as unknown[])[i]));
+      bindings.push(b);
+    }
+    const concurrency = spec.concurrency === undefined ? 0 : this.rt.tasks.number(t, spec.concurrency);
+    return {
+      bindings,
+      results: new Array<unknown>(count).fill(null),
+      finished: new Array<boolean>(count).fill(false),
+      next: 0,
+      running: 0,
+      completed: 0,
+      failed: 0,
+      concurrency: Math.floor(concurrency),
+    };
+  }
+
+  startMore(t: TaskRun, it: ItemsState): void {
+    while (it.next < it.bindings.length && (it.concurrency <= 0 || it.running < it.concurrency)) {
+      const i = it.next++;
+      if (it.finished[i]) continue; // recovered: already done
+      it.running++;
+      this.startOne(t, i, it.bindings[i] ?? null);
+    }
+  }
+
+  /** Evaluates what one item runs, without side effects (used again by recovery). */
+  prepare(t: TaskRun, index: number, binding: Record<string, unknown> | null): PreparedItem {
+    const e = t.exec;
+    const data = binding ? { ...t.rec.inContext, ...binding } : t.rec.inContext;
+    const inline = evalFor(e, t, t.spec.inlineInput, data) as Record<string, unknown>;
+    let input: Record<string, unknown> = inline;
+    if (t.spec.input !== undefined) {
+      const given = evalFor(e, t, t.spec.input, data);
+      if (!isPlainObject(given)) throw new TramError('INVALID_INPUT', 'task input must evaluate to a dictionary');
+      input = { ...inline, ...given };
+    }
+    const target = String(evalFor(e, t, t.spec.target, data));
+    if (t.spec.kind === 'workflow') return { kind: 'workflow', target, input, index };
+    const action = prepareAction(this.rt.defs, this.rt.registry, target, input, e.graph.spec.workbook, (x, d) =>
+      evalFor(e, t, x, d),
+    );
+    return { kind: 'action', action, index };
+  }
+
+  /** Starts one item: a child execution, or an action execution run after commit. */
+  launch(t: TaskRun, p: PreparedItem): void {
+    if (p.kind === 'workflow') {
+      const child = this.rt.workflows.startChild(t, p.index, p.target, p.input);
+      t.running.set(child.rec.id, { kind: 'workflow', index: p.index });
+      return;
+    }
+    const ar = this.createActionRun(t.exec, t, p.action.name, p.action.input, 'action', p.index);
+    ar.def = p.action.def;
+    ar.outputs = p.action.outputs;
+    t.running.set(ar.rec.id, { kind: 'action', index: p.index, action: ar });
+    this.rt.kernel.uow.effects.push(() => this.invoke(ar));
+  }
+
+  private startOne(t: TaskRun, index: number, binding: Record<string, unknown> | null): void {
+    this.launch(t, this.prepare(t, index, binding));
+  }
+
+  createActionRun(
+    e: ExecRun,
+    t: TaskRun | null,
+    name: string,
+    input: Record<string, unknown>,
+    kind: ActionExecutionRecord['kind'],
+    index: number,
+  ): ActionRun {
+    const now = this.rt.clock.now();
+    const rec: ActionExecutionRecord = {
+      id: crypto.randomUUID(),
+      name,
+      taskExecutionId: t?.rec.id ?? null,
+      workflowExecutionId: e.rec.id,
+      workflowName: e.rec.workflowName,
+      taskName: t?.rec.name ?? null,
+      state: 'RUNNING',
+      stateInfo: null,
+      input,
+      output: null,
+      kind,
+      index,
+      accepted: true,
+      attempt: ((t?.rec.runtimeContext.retry_task_policy as { retry_no?: number } | undefined)?.retry_no ?? 0) + 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const ar: ActionRun = { rec, exec: e, task: t, def: undefined as never, input, outputs: [], abort: null };
+    this.rt.liveActions.set(rec.id, ar);
+    this.rt.markAction(ar);
+    return ar;
+  }
+
+  /** Runs an action (after commit). Its outcome is queued as work. */
+  invoke(ar: ActionRun): void {
+    if (ar.rec.state !== 'RUNNING') return;
+    ar.abort = new AbortController();
+    const t = ar.task;
+    const ctx: ActionContext = {
+      workflowExecutionId: ar.exec.rec.id,
+      rootExecutionId: ar.exec.rec.rootExecutionId ?? ar.exec.rec.id,
+      taskExecutionId: t?.rec.id ?? '',
+      actionExecutionId: ar.rec.id,
+      workflowName: ar.exec.rec.workflowName,
+      taskName: t?.rec.name ?? '',
+      withItemsIndex: ar.rec.index,
+      callbackUrl: this.rt.callbackBaseUrl
+        ? `${this.rt.callbackBaseUrl}/v2/action_executions/${ar.rec.id}`
+        : undefined,
+      signal: ar.abort.signal,
+      env: ar.exec.rt.env,
+    };
+    let out: ActionOutcome | Promise<ActionOutcome>;
+    try {
+      out = ar.def.run(ar.input, ctx);
+    } catch (err) {
+      out = { ok: false, error: toError(err).message };
+    }
+    if (isPromise(out)) {
+      out.then(
+        (o) => this.rt.kernel.enqueue(() => this.onOutcome(ar, o)),
+        (err: unknown) => this.rt.kernel.enqueue(() => this.onOutcome(ar, { ok: false, error: toError(err).message })),
+      );
+    } else {
+      const o = out;
+      this.rt.kernel.enqueue(() => this.onOutcome(ar, o));
+    }
+  }
+
+  onOutcome(ar: ActionRun, out: ActionOutcome): void {
+    if ('async' in out) {
+      // Completed later through completeAsync; recorded so that a restart waits instead of re-running it.
+      ar.rec.isAsync = true;
+      this.rt.markAction(ar);
+      return;
+    }
+    let ok = out.ok;
+    let value = out.ok ? out.data : out.error;
+    if (ok && ar.outputs.length && value !== null && value !== undefined) {
+      try {
+        for (const o of ar.outputs) value = evalFor(ar.exec, ar.task, o, value);
+      } catch (err) {
+        ok = false;
+        value = toError(err).message;
+      }
+    }
+    this.finishAction(ar, ok, value);
+  }
+
+  /** `PUT /v2/action_executions/{id}`: the async-action protocol. */
+  completeAsync(id: string, req: CompleteActionRequest): ActionExecutionRecord {
+    const ar = this.rt.liveActions.get(id);
+    if (!ar || ar.rec.state !== 'RUNNING') {
+      throw new TramError('INVALID_STATE', `action execution ${id} is not running`);
+    }
+    if (req.state === 'CANCELLED') this.finishAction(ar, false, 'Cancelled', 'CANCELLED');
+    else this.onOutcome(ar, req.state === 'SUCCESS' ? { ok: true, data: req.output ?? null } : { ok: false, error: req.output ?? null });
+    return ar.rec;
+  }
+
+  finishAction(ar: ActionRun, ok: boolean, value: unknown, state?: 'CANCELLED'): void {
+    if (ar.rec.state !== 'RUNNING') return; // late: timed out or cancelled meanwhile
+    ar.rec.state = state ?? (ok ? 'SUCCESS' : 'ERROR');
+    ar.rec.output = { result: value };
+    ar.rec.stateInfo = ok ? null : describeError(value);
+    ar.rec.updatedAt = this.rt.clock.now();
+    this.rt.markAction(ar);
+    this.rt.liveActions.delete(ar.rec.id);
+    const t = ar.task;
+    if (ar.rec.kind === 'hook') {
+      this.rt.hooks.finished(ar, ok, value);
+      return;
+    }
+    if (!t) return;
+    const work = t.running.get(ar.rec.id);
+    t.running.delete(ar.rec.id);
+    if (work) this.itemFinished(t, work.index, ok, value);
+  }
+
+  /** A child workflow execution started by a task reached a terminal state. */
+  childFinished(child: ExecRun): void {
+    const t = child.rec.taskExecutionId ? this.rt.liveTasks.get(child.rec.taskExecutionId) : undefined;
+    if (!t) return;
+    const work = t.running.get(child.rec.id);
+    if (!work) return;
+    t.running.delete(child.rec.id);
+    const ok = child.rec.state === 'SUCCESS';
+    this.itemFinished(t, work.index, ok, ok ? child.rec.output : (child.rec.output ?? child.rec.stateInfo));
+  }
+
+  itemFinished(t: TaskRun, index: number, ok: boolean, value: unknown): void {
+    if (t.phase !== 'action') return;
+    const it = t.items;
+    if (!it) {
+      this.rt.tasks.complete(t, { ok, value });
+      return;
+    }
+    it.results[index] = value;
+    it.finished[index] = true;
+    it.running--;
+    if (ok) it.completed++;
+    else it.failed++;
+    if (it.failed === 0) this.startMore(t, it);
+    const allDone = it.completed + it.failed === it.bindings.length;
+    if (it.running === 0 && (allDone || it.failed > 0)) {
+      this.rt.tasks.complete(t, { ok: it.failed === 0, value: it.results });
+    }
+  }
+
+  /** Abandons the task's work in flight (timeout, cancel): late outcomes are ignored. */
+  abortAll(t: TaskRun, msg: string): void {
+    for (const [id, w] of t.running) {
+      if (w.kind === 'hook') continue;
+      t.running.delete(id);
+      if (w.action) {
+        const ar = w.action;
+        ar.abort?.abort(new Error(msg));
+        ar.rec.state = 'ERROR';
+        ar.rec.stateInfo = msg;
+        ar.rec.output = { result: msg };
+        ar.rec.updatedAt = this.rt.clock.now();
+        this.rt.markAction(ar);
+        this.rt.liveActions.delete(id);
+      } else {
+        const child = this.rt.liveExecs.get(id);
+        if (child) this.rt.workflows.cancel(child, msg);
+      }
+    }
+    if (t.items) t.items.running = 0;
+  }
+}

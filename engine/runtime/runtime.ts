@@ -1,0 +1,125 @@
+/**
+ * The runtime hub: owns the kernel, the live objects (executions, tasks, running actions) and the flow
+ * components, and is what each component receives to reach the others. Components import each other only as
+ * types, through this hub, so the engine has no import cycles.
+ */
+import type { ActionRegistry } from '../../actions/index.js';
+import type { Clock } from '../../common/index.js';
+import type { Store } from '../../store/index.js';
+import type { Definitions } from '../definitions.js';
+import type { OutboxEvent } from '../types.js';
+import { Hooks } from './hooks.js';
+import { Items } from './items.js';
+import { Kernel } from './kernel.js';
+import type { ActionRun, ExecRun, TaskRun } from './model.js';
+import { Navigator } from './navigator.js';
+import { TaskFlow } from './task-flow.js';
+import { Timers } from './timers.js';
+import { Transitions } from './transitions.js';
+import { WorkflowFlow } from './workflow-flow.js';
+
+export interface Logger {
+  error(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface RuntimeOptions {
+  store: Store;
+  registry: ActionRegistry;
+  defs: Definitions;
+  clock: Clock;
+  logger: Logger;
+  batchSize?: number;
+  callbackBaseUrl?: string;
+}
+
+export type EventListener = (event: Omit<OutboxEvent, 'id'>) => void;
+
+export class Runtime {
+  readonly store: Store;
+  readonly registry: ActionRegistry;
+  readonly defs: Definitions;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly callbackBaseUrl: string | undefined;
+  readonly kernel: Kernel;
+  readonly transitions: Transitions;
+  readonly timers: Timers;
+  readonly tasks: TaskFlow;
+  readonly items: Items;
+  readonly workflows: WorkflowFlow;
+  readonly navigator: Navigator;
+  readonly hooks: Hooks;
+
+  readonly liveExecs = new Map<string, ExecRun>();
+  readonly liveTasks = new Map<string, TaskRun>();
+  readonly liveActions = new Map<string, ActionRun>();
+  private readonly listeners = new Set<EventListener>();
+  private readonly settleWaiters = new Map<string, (() => void)[]>();
+
+  constructor(opts: RuntimeOptions) {
+    this.store = opts.store;
+    this.registry = opts.registry;
+    this.defs = opts.defs;
+    this.clock = opts.clock;
+    this.logger = opts.logger;
+    this.callbackBaseUrl = opts.callbackBaseUrl;
+    this.kernel = new Kernel(opts.store, {
+      batchSize: opts.batchSize,
+      onWorkError: (err) => this.logger.error({ err }, 'engine work item failed'),
+      onCommitError: (err) => this.logger.error({ err }, 'store commit failed'),
+    });
+    this.transitions = new Transitions(this);
+    this.timers = new Timers(this);
+    this.tasks = new TaskFlow(this);
+    this.items = new Items(this);
+    this.workflows = new WorkflowFlow(this);
+    this.navigator = new Navigator(this);
+    this.hooks = new Hooks(this);
+  }
+
+  markExec(e: ExecRun): void {
+    this.kernel.uow.execs.add(e);
+  }
+
+  markTask(t: TaskRun): void {
+    this.kernel.uow.tasks.add(t);
+  }
+
+  markAction(a: ActionRun): void {
+    this.kernel.uow.actions.set(a.rec.id, a.rec);
+  }
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Called after commit, once per event, in sequence order. */
+  publish(event: Omit<OutboxEvent, 'id'>): void {
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch (err) {
+        this.logger.warn({ err }, 'event listener threw');
+      }
+    }
+  }
+
+  /** Resolves once the execution has settled (terminal or paused) and that state is committed. */
+  waitSettled(executionId: string): Promise<void> {
+    return new Promise((resolve) => {
+      const list = this.settleWaiters.get(executionId) ?? [];
+      list.push(resolve);
+      this.settleWaiters.set(executionId, list);
+    });
+  }
+
+  /** Wakes the waiters of an execution after the current batch commits. */
+  settled(e: ExecRun): void {
+    const list = this.settleWaiters.get(e.rec.id);
+    if (!list) return;
+    this.settleWaiters.delete(e.rec.id);
+    this.kernel.uow.effects.push(() => list.forEach((w) => w()));
+  }
+}

@@ -1,0 +1,343 @@
+/**
+ * The life of one workflow execution: created IDLE, RUNNING once its variables are evaluated, and complete when
+ * no task is left to run; plus what the outside world asks of it (pause, resume, cancel, fail) and what its
+ * tasks command (`fail`, `succeed`, `pause`). A sub-workflow is an execution whose completion finishes one item
+ * of its parent task.
+ */
+import { InvalidStateError, TramError, toError } from '../../common/index.js';
+import type { WorkflowSpec } from '../../dsl/index.js';
+import { isCompletedTask, isTerminalWorkflow } from '../states.js';
+import type { ExecutionParams, ExecutionRecord } from '../types.js';
+import { evalFor, finalContext } from './dataflow.js';
+import { graphOf } from './graph.js';
+import { applyInputParams, isPlainObject } from './inputs.js';
+import type { ExecRun, TaskRun } from './model.js';
+import type { Command } from './navigator.js';
+import type { Runtime } from './runtime.js';
+
+export interface CreateExecution {
+  spec: WorkflowSpec;
+  workflowId: string;
+  input: Record<string, unknown>;
+  params: ExecutionParams;
+  env: Record<string, unknown>;
+  description?: string;
+  id?: string;
+  parent?: { task: TaskRun };
+}
+
+type Deferred = { kind: 'complete'; task: string } | { kind: 'commands'; commands: Command[] };
+
+export class WorkflowFlow {
+  constructor(private readonly rt: Runtime) {}
+
+  /** Creates and launches an execution. Throws (before changing anything) when the input is invalid. */
+  start(req: CreateExecution): ExecRun {
+    const input = applyInputParams(req.spec.input, req.input, req.spec.name);
+    const now = this.rt.clock.now();
+    const parentTask = req.parent?.task ?? null;
+    const parentExec = parentTask?.exec ?? null;
+    const rec: ExecutionRecord = {
+      id: req.id ?? crypto.randomUUID(),
+      workflowName: req.spec.name,
+      workflowId: req.workflowId,
+      workflowNamespace: '',
+      description: req.description ?? '',
+      tags: [],
+      params: req.params,
+      input,
+      output: null,
+      state: 'NEW' as ExecutionRecord['state'],
+      stateInfo: null,
+      taskExecutionId: parentTask?.rec.id ?? null,
+      parentExecutionId: parentExec?.rec.id ?? null,
+      rootExecutionId: parentExec ? (parentExec.rec.rootExecutionId ?? parentExec.rec.id) : null,
+      publishedGlobal: {},
+      createdAt: now,
+      updatedAt: now,
+    };
+    const e: ExecRun = {
+      rec,
+      rt: { initialContext: {}, seq: 0, machine: {}, deferred: [], spec: req.spec, env: req.env, lastError: null },
+      graph: graphOf(req.spec),
+      tasks: new Map(),
+      lastByName: new Map(),
+      joins: new Map(),
+      published: {},
+      active: 0,
+      busy: 0,
+      seq: 0,
+      dirty: true,
+    };
+    this.rt.liveExecs.set(rec.id, e);
+    this.rt.transitions.execution(e, 'CREATE');
+    this.launch(e);
+    return e;
+  }
+
+  /** Starts a sub-workflow for one item of a task. */
+  startChild(t: TaskRun, index: number, name: string, input: Record<string, unknown>): ExecRun {
+    const row = this.rt.defs.workflow(name, t.exec.graph.spec.workbook);
+    if (!row) throw new TramError('NOT_FOUND', `Workflow not found [name=${name}]`);
+    const p = t.exec.rec.params;
+    const params: ExecutionParams = { task_execution_id: t.rec.id, index };
+    if (p.env !== undefined) params.env = p.env;
+    if (p.notify !== undefined) params.notify = p.notify;
+    if (p.namespace !== undefined) params.namespace = p.namespace;
+    return this.start({ spec: row.spec, workflowId: row.id, input, params, env: t.exec.rt.env, parent: { task: t } });
+  }
+
+  private launch(e: ExecRun): void {
+    try {
+      const vars = evalFor(e, null, e.graph.spec.vars, e.rec.input);
+      e.rt.initialContext = { ...e.rec.input, ...(isPlainObject(vars) ? vars : {}) };
+    } catch (err) {
+      this.rt.transitions.execution(e, 'START');
+      this.fail(e, toError(err).message);
+      return;
+    }
+    this.rt.transitions.execution(e, 'START');
+    if (e.graph.spec.onEnter.length) this.rt.hooks.runExecution(e, 'enter');
+    else this.launchTasks(e);
+  }
+
+  afterEnterHooks(e: ExecRun, failure: string | null): void {
+    if (failure) this.fail(e, failure);
+    else this.launchTasks(e);
+  }
+
+  private launchTasks(e: ExecRun): void {
+    try {
+      this.rt.navigator.launch(e);
+    } catch (err) {
+      this.fail(e, toError(err).message);
+      return;
+    }
+    this.checkCompletion(e);
+  }
+
+  onTaskComplete(t: TaskRun): void {
+    const e = t.exec;
+    if (isTerminalWorkflow(e.rec.state)) {
+      this.forgetIfDone(e);
+      return;
+    }
+    if (e.rec.state === 'PAUSED') {
+      e.rt.deferred.push({ kind: 'complete', task: t.rec.id } satisfies Deferred);
+      this.rt.markExec(e);
+      return;
+    }
+    try {
+      this.rt.navigator.onTaskComplete(t);
+    } catch (err) {
+      this.fail(e, toError(err).message);
+      return;
+    }
+    this.checkCompletion(e);
+  }
+
+  /** Runs navigation commands in order until the execution stops running (pause defers the rest). */
+  run(e: ExecRun, commands: Command[]): void {
+    for (let i = 0; i < commands.length; i++) {
+      const c = commands[i] as Command;
+      if (e.rec.state === 'PAUSED') {
+        e.rt.deferred.push({ kind: 'commands', commands: commands.slice(i) } satisfies Deferred);
+        this.rt.markExec(e);
+        return;
+      }
+      if (e.rec.state !== 'RUNNING') return;
+      switch (c.kind) {
+        case 'task':
+          this.rt.navigator.scheduleFrom(e, c.task, c.from);
+          break;
+        case 'fail':
+          this.fail(e, c.msg ?? `Failed by engine command 'fail' in task '${this.taskName(e, c.from)}'`);
+          return;
+        case 'succeed':
+          this.succeed(e, c.msg);
+          return;
+        case 'pause':
+          this.pauseBy(e);
+          break;
+        case 'noop':
+          break;
+      }
+    }
+  }
+
+  private taskName(e: ExecRun, id: string): string {
+    return e.tasks.get(id)?.rec.name ?? id;
+  }
+
+  checkCompletion(e: ExecRun): void {
+    if (e.rec.state !== 'RUNNING' || e.busy > 0 || e.rt.deferred.length) return;
+    const waiting = [...e.joins.values()].filter((j) => j.rec.state === 'WAITING');
+    if (e.active > waiting.length) return;
+    for (const j of waiting) {
+      const joined = new Set((j.rec.runtimeContext.joined as string[] | undefined) ?? []);
+      const missing = (e.graph.inbound.get(j.rec.name) ?? []).filter((n) => !joined.has(n));
+      j.phase = 'done';
+      j.rec.processed = true;
+      this.rt.transitions.task(j, 'FAIL', `Failed by tasks: [${missing.join(', ')}]`);
+    }
+    const errors = [...e.tasks.values()].filter((t) => t.rec.state === 'ERROR' && !t.rec.runtimeContext.error_handled);
+    if (errors.length) this.fail(e, failureMessage(errors));
+    else this.succeed(e, null);
+  }
+
+  succeed(e: ExecRun, msg: string | null): void {
+    if (isTerminalWorkflow(e.rec.state)) return;
+    let output: unknown;
+    try {
+      const spec = e.graph.spec;
+      output = spec.output !== undefined ? evalFor(e, null, spec.output, finalContext(e)) : { ...e.published };
+    } catch (err) {
+      this.fail(e, toError(err).message);
+      return;
+    }
+    e.rec.output = output;
+    this.rt.transitions.execution(e, 'SUCCEED', msg);
+    this.finalize(e);
+  }
+
+  fail(e: ExecRun, msg: string): void {
+    if (isTerminalWorkflow(e.rec.state)) return;
+    let extra: unknown = {};
+    try {
+      const spec = e.graph.spec;
+      extra =
+        spec.outputOnError !== undefined
+          ? evalFor(e, null, spec.outputOnError, finalContext(e))
+          : { ...e.published };
+    } catch {
+      extra = {};
+    }
+    e.rec.output = { result: msg, ...(isPlainObject(extra) ? extra : {}) };
+    this.rt.transitions.execution(e, 'FAIL', msg);
+    this.finalize(e);
+  }
+
+  cancel(e: ExecRun, msg: string | null): void {
+    if (isTerminalWorkflow(e.rec.state)) return;
+    e.rec.output = { result: msg };
+    this.rt.transitions.execution(e, 'CANCEL', msg);
+    this.finalize(e);
+  }
+
+  private finalize(e: ExecRun): void {
+    e.rt.deferred = [];
+    for (const t of e.tasks.values()) {
+      if (['IDLE', 'DELAYED', 'WAITING'].includes(t.rec.state)) this.rt.tasks.cancelIdle(t, e.rec.stateInfo ?? '');
+    }
+    for (const child of this.children(e)) this.cancel(child, 'Parent workflow finished');
+    if (e.graph.spec.onExit.length) this.rt.hooks.runExecution(e, 'exit');
+    if (e.rec.taskExecutionId) this.rt.items.childFinished(e);
+    this.rt.settled(e);
+    this.forgetIfDone(e);
+  }
+
+  afterExitHooks(e: ExecRun): void {
+    this.forgetIfDone(e);
+  }
+
+  private children(e: ExecRun): ExecRun[] {
+    const out: ExecRun[] = [];
+    for (const t of e.tasks.values()) {
+      for (const [id, w] of t.running) {
+        const child = w.kind === 'workflow' ? this.rt.liveExecs.get(id) : undefined;
+        if (child) out.push(child);
+      }
+    }
+    return out;
+  }
+
+  /** Drops a finished execution from memory once nothing of it is in flight any more. */
+  forgetIfDone(e: ExecRun): void {
+    if (!isTerminalWorkflow(e.rec.state) || e.busy > 0) return;
+    for (const t of e.tasks.values()) if (!isCompletedTask(t.rec.state) || t.running.size) return;
+    this.rt.liveExecs.delete(e.rec.id);
+    for (const id of e.tasks.keys()) this.rt.liveTasks.delete(id);
+  }
+
+  /** Pause requested by the API: the whole tree of executions pauses. */
+  pause(e: ExecRun): void {
+    if (!this.rt.transitions.execution(e, 'PAUSE')) {
+      throw new InvalidStateError(`Can't change workflow execution state from ${e.rec.state} to PAUSED`);
+    }
+    for (const child of this.children(e)) if (child.rec.state === 'RUNNING') this.pause(child);
+    this.rt.settled(e);
+  }
+
+  /** Pause by the workflow itself (`pause` command, `pause-before`). */
+  pauseBy(e: ExecRun): void {
+    if (e.rec.state === 'RUNNING') this.pause(e);
+  }
+
+  resume(e: ExecRun): void {
+    if (!this.rt.transitions.execution(e, 'RESUME')) {
+      throw new InvalidStateError(`Can't change workflow execution state from ${e.rec.state} to RUNNING`);
+    }
+    for (const child of this.children(e)) if (child.rec.state === 'PAUSED') this.resume(child);
+    for (const t of e.tasks.values()) if (t.rec.state === 'IDLE' && t.phase === 'new') this.rt.tasks.resumeHeld(t);
+    const deferred = e.rt.deferred as Deferred[];
+    e.rt.deferred = [];
+    for (let i = 0; i < deferred.length; i++) {
+      if (e.rec.state !== 'RUNNING') {
+        e.rt.deferred.push(...deferred.slice(i));
+        break;
+      }
+      const d = deferred[i] as Deferred;
+      if (d.kind === 'commands') this.run(e, d.commands);
+      else {
+        const t = e.tasks.get(d.task);
+        if (t) this.rt.navigator.onTaskComplete(t);
+      }
+    }
+    this.checkCompletion(e);
+  }
+
+  /** Re-runs a failed task (`PUT /v2/tasks/{id}` state RUNNING): the execution goes back to RUNNING. */
+  rerunTask(t: TaskRun): void {
+    const e = t.exec;
+    if (t.rec.state !== 'ERROR') throw new InvalidStateError(`task ${t.rec.id} is ${t.rec.state}, not ERROR`);
+    this.reopen(e);
+    const rc = t.rec.runtimeContext;
+    delete rc.retry_task_policy;
+    delete rc.error_handled;
+    delete rc.failed_on;
+    rc.wait_after_done = false;
+    t.rec.processed = false;
+    t.phase = 'new';
+    this.rt.transitions.task(t, 'RUN', null);
+    this.rt.tasks.runAction(t);
+  }
+
+  skipTask(t: TaskRun): void {
+    const e = t.exec;
+    if (t.rec.state !== 'ERROR') throw new InvalidStateError(`task ${t.rec.id} is ${t.rec.state}, not ERROR`);
+    this.reopen(e);
+    this.rt.transitions.task(t, 'SKIP', null);
+    if (t.spec.publishOnSkip) {
+      t.rec.published = evalFor(e, t, t.spec.publishOnSkip, t.rec.inContext) as Record<string, unknown>;
+    }
+    this.rt.navigator.onTaskComplete(t);
+    this.checkCompletion(e);
+  }
+
+  private reopen(e: ExecRun): void {
+    if (e.rec.state === 'RUNNING') return;
+    if (!this.rt.transitions.execution(e, 'RERUN', null)) {
+      throw new InvalidStateError(`Can't re-run a task of an execution in state ${e.rec.state}`);
+    }
+    e.rec.output = null;
+    this.rt.liveExecs.set(e.rec.id, e);
+    for (const id of e.tasks.keys()) this.rt.liveTasks.set(id, e.tasks.get(id) as TaskRun);
+  }
+}
+
+/** Mistral's message: the failed tasks' names, then one line per task with its error. */
+function failureMessage(errors: TaskRun[]): string {
+  const names = [...new Set(errors.map((t) => t.rec.name))].join(', ');
+  const lines = errors.map((t) => `  ${t.rec.name} [task_ex_id=${t.rec.id}] -> ${t.rec.stateInfo ?? ''}`);
+  return `Failure caused by error in tasks: ${names}\n\n${lines.join('\n')}\n`;
+}

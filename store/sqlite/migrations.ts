@@ -1,0 +1,101 @@
+/**
+ * Versioned schema migrations of the SQLite store. A migration is never edited once released: a schema change
+ * is a new entry. `applyMigrations` runs the missing ones in order, each in its own transaction, and records
+ * them in `schema_migrations`.
+ *
+ * Runtime rows keep the full record as JSON (`record`) beside the few columns that are filtered or sorted on:
+ * one JSON encode per write is cheaper than mapping dozens of columns, and the record shape can grow without a
+ * migration.
+ */
+import type Database from 'better-sqlite3';
+
+interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
+      CREATE TABLE workbooks (
+        name TEXT NOT NULL, namespace TEXT NOT NULL DEFAULT '', definition TEXT NOT NULL, spec TEXT NOT NULL,
+        tags TEXT NOT NULL, scope TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+        PRIMARY KEY (name, namespace)
+      );
+      CREATE TABLE workflow_definitions (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, namespace TEXT NOT NULL DEFAULT '', workbook_name TEXT,
+        definition TEXT NOT NULL, spec TEXT NOT NULL, tags TEXT NOT NULL, scope TEXT NOT NULL,
+        created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, UNIQUE (name, namespace)
+      );
+      CREATE TABLE action_definitions (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, namespace TEXT NOT NULL DEFAULT '', workbook_name TEXT,
+        definition TEXT NOT NULL, spec TEXT NOT NULL, tags TEXT NOT NULL, scope TEXT NOT NULL,
+        created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, UNIQUE (name, namespace)
+      );
+      CREATE TABLE environments (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, description TEXT NOT NULL, variables TEXT NOT NULL,
+        scope TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE workflow_executions (
+        id TEXT PRIMARY KEY, workflow_name TEXT NOT NULL, state TEXT NOT NULL, parent_task_id TEXT,
+        root_execution_id TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+        record TEXT NOT NULL, runtime TEXT NOT NULL
+      );
+      CREATE INDEX workflow_executions_state ON workflow_executions (state);
+      CREATE INDEX workflow_executions_parent ON workflow_executions (parent_task_id);
+      CREATE INDEX workflow_executions_root ON workflow_executions (root_execution_id);
+      CREATE INDEX workflow_executions_created ON workflow_executions (created_at, id);
+      CREATE TABLE task_executions (
+        id TEXT PRIMARY KEY, workflow_execution_id TEXT NOT NULL, name TEXT NOT NULL, state TEXT NOT NULL,
+        created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, record TEXT NOT NULL, machine TEXT NOT NULL
+      );
+      CREATE INDEX task_executions_wf ON task_executions (workflow_execution_id, created_at);
+      CREATE INDEX task_executions_state ON task_executions (state);
+      CREATE TABLE action_executions (
+        id TEXT PRIMARY KEY, task_execution_id TEXT, workflow_execution_id TEXT NOT NULL, state TEXT NOT NULL,
+        created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, record TEXT NOT NULL
+      );
+      CREATE INDEX action_executions_task ON action_executions (task_execution_id, created_at);
+      CREATE INDEX action_executions_wf ON action_executions (workflow_execution_id);
+      CREATE INDEX action_executions_state ON action_executions (state);
+      CREATE TABLE timers (
+        id TEXT PRIMARY KEY, execution_id TEXT NOT NULL, task_execution_id TEXT, kind TEXT NOT NULL,
+        due_at INTEGER NOT NULL, payload TEXT NOT NULL
+      );
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, execution_id TEXT NOT NULL, root_execution_id TEXT NOT NULL,
+        sequence INTEGER NOT NULL, entity TEXT NOT NULL, entity_id TEXT NOT NULL, event_type TEXT NOT NULL,
+        state TEXT NOT NULL, previous_state TEXT, payload TEXT NOT NULL, duplicate INTEGER NOT NULL,
+        created_at INTEGER NOT NULL, acked INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (execution_id, sequence)
+      );
+      CREATE INDEX outbox_root ON outbox (root_execution_id, id);
+      CREATE INDEX outbox_unacked ON outbox (acked, id);
+    `,
+  },
+];
+
+export function applyMigrations(db: Database.Database): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+  const done = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+  );
+  const applied: number[] = [];
+  for (const m of MIGRATIONS) {
+    if (done.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        m.version,
+        m.name,
+        Date.now(),
+      );
+    })();
+    applied.push(m.version);
+  }
+  return applied;
+}

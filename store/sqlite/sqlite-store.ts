@@ -1,0 +1,371 @@
+/**
+ * The embedded store: SQLite through better-sqlite3, in WAL mode. Zero set-up: the file is created and migrated
+ * on open. `synchronous = NORMAL` in WAL mode survives a process crash (kill -9) without losing a committed
+ * transaction; only an OS crash or power loss can drop the last commits (set `durability: 'full'` to pay an
+ * fsync per commit instead).
+ *
+ * Writes go through prepared statements inside one transaction per `commit`. better-sqlite3 is synchronous, so
+ * the async methods resolve at once; the engine's group commit keeps transactions large enough to be cheap.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { TramError } from '../../common/index.js';
+import type { ActionExecutionRecord, ExecutionRecord, OutboxEvent, TaskRecord } from '../../engine/types.js';
+import type {
+  ActionDefinitionRow,
+  ActionFilter,
+  ChangeSet,
+  EnvironmentRow,
+  EventFilter,
+  ExecutionFilter,
+  ExecutionRow,
+  ListOptions,
+  RecoverySet,
+  Store,
+  TaskFilter,
+  TaskRow,
+  TimerRow,
+  WorkbookRow,
+  WorkflowDefinitionRow,
+} from '../types.js';
+import { SqliteDefinitions } from './definitions.js';
+import { applyMigrations } from './migrations.js';
+import { pageSql, whereClause } from './paging.js';
+
+export interface SqliteStoreOptions {
+  /** File path, or `:memory:`. */
+  path: string;
+  /** @default 'normal' */
+  durability?: 'normal' | 'full';
+}
+
+type Row = Record<string, unknown>;
+const EXEC_SORT = { created_at: 'created_at', updated_at: 'updated_at', id: 'id', state: 'state', workflow_name: 'workflow_name' };
+const TASK_SORT = { created_at: 'created_at', updated_at: 'updated_at', id: 'id', name: 'name', state: 'state' };
+const ACTION_SORT = { created_at: 'created_at', updated_at: 'updated_at', id: 'id', state: 'state' };
+const UNFINISHED_WF = `('IDLE','RUNNING','PAUSED')`;
+
+function execFromRow(r: Row): ExecutionRow {
+  return { record: JSON.parse(r.record as string), runtime: JSON.parse(r.runtime as string) };
+}
+function taskFromRow(r: Row): TaskRow {
+  return { record: JSON.parse(r.record as string), machine: JSON.parse(r.machine as string) };
+}
+function eventFromRow(r: Row): OutboxEvent {
+  return {
+    id: r.id as number,
+    executionId: r.execution_id as string,
+    rootExecutionId: r.root_execution_id as string,
+    sequence: r.sequence as number,
+    entity: r.entity as OutboxEvent['entity'],
+    entityId: r.entity_id as string,
+    eventType: r.event_type as OutboxEvent['eventType'],
+    state: r.state as OutboxEvent['state'],
+    previousState: (r.previous_state as OutboxEvent['previousState']) ?? null,
+    payload: JSON.parse(r.payload as string),
+    duplicate: r.duplicate === 1,
+    createdAt: r.created_at as number,
+  };
+}
+function timerFromRow(r: Row): TimerRow {
+  return {
+    id: r.id as string,
+    executionId: r.execution_id as string,
+    taskExecutionId: (r.task_execution_id as string | null) ?? null,
+    kind: r.kind as string,
+    dueAt: r.due_at as number,
+    payload: JSON.parse(r.payload as string),
+  };
+}
+
+export class SqliteStore implements Store {
+  readonly description: string;
+  private readonly db: Database.Database;
+  private readonly defs: SqliteDefinitions;
+  private readonly stmts;
+  private readonly commitTx: (c: ChangeSet) => void;
+
+  constructor(opts: SqliteStoreOptions) {
+    if (opts.path !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(opts.path)), { recursive: true });
+    try {
+      this.db = new Database(opts.path);
+    } catch (err) {
+      throw new TramError('STORE', `cannot open SQLite database at ${opts.path}`, { cause: err });
+    }
+    this.description = `sqlite:${opts.path}`;
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${opts.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('foreign_keys = OFF');
+    applyMigrations(this.db);
+    this.defs = new SqliteDefinitions(this.db);
+    const db = this.db;
+    this.stmts = {
+      upsertExec: db.prepare(
+        `INSERT INTO workflow_executions (id, workflow_name, state, parent_task_id, root_execution_id, created_at,
+           updated_at, record, runtime) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at,
+           record = excluded.record, runtime = excluded.runtime`,
+      ),
+      upsertTask: db.prepare(
+        `INSERT INTO task_executions (id, workflow_execution_id, name, state, created_at, updated_at, record, machine)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at,
+           record = excluded.record, machine = excluded.machine`,
+      ),
+      upsertAction: db.prepare(
+        `INSERT INTO action_executions (id, task_execution_id, workflow_execution_id, state, created_at, updated_at,
+           record) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at,
+           record = excluded.record`,
+      ),
+      insertEvent: db.prepare(
+        `INSERT INTO outbox (execution_id, root_execution_id, sequence, entity, entity_id, event_type, state,
+           previous_state, payload, duplicate, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      upsertTimer: db.prepare(
+        `INSERT INTO timers (id, execution_id, task_execution_id, kind, due_at, payload) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET due_at = excluded.due_at, payload = excluded.payload`,
+      ),
+      deleteTimer: db.prepare('DELETE FROM timers WHERE id = ?'),
+    };
+    this.commitTx = db.transaction((c: ChangeSet) => this.apply(c));
+  }
+
+  private apply(c: ChangeSet): void {
+    const s = this.stmts;
+    for (const e of c.executions) {
+      const r = e.record;
+      s.upsertExec.run(
+        r.id,
+        r.workflowName,
+        r.state,
+        r.taskExecutionId,
+        r.rootExecutionId ?? r.id,
+        r.createdAt,
+        r.updatedAt,
+        JSON.stringify(r),
+        JSON.stringify(e.runtime),
+      );
+    }
+    for (const t of c.tasks) {
+      const r = t.record;
+      s.upsertTask.run(
+        r.id,
+        r.workflowExecutionId,
+        r.name,
+        r.state,
+        r.createdAt,
+        r.updatedAt,
+        JSON.stringify(r),
+        JSON.stringify(t.machine),
+      );
+    }
+    for (const a of c.actions) {
+      s.upsertAction.run(
+        a.id,
+        a.taskExecutionId,
+        a.workflowExecutionId,
+        a.state,
+        a.createdAt,
+        a.updatedAt,
+        JSON.stringify(a),
+      );
+    }
+    for (const ev of c.events) {
+      s.insertEvent.run(
+        ev.executionId,
+        ev.rootExecutionId,
+        ev.sequence,
+        ev.entity,
+        ev.entityId,
+        ev.eventType,
+        ev.state,
+        ev.previousState,
+        JSON.stringify(ev.payload),
+        ev.duplicate ? 1 : 0,
+        ev.createdAt,
+      );
+    }
+    for (const t of c.timersSet) {
+      s.upsertTimer.run(t.id, t.executionId, t.taskExecutionId, t.kind, t.dueAt, JSON.stringify(t.payload));
+    }
+    for (const id of c.timersCleared) s.deleteTimer.run(id);
+  }
+
+  async commit(changes: ChangeSet): Promise<void> {
+    try {
+      this.commitTx(changes);
+    } catch (err) {
+      throw new TramError('STORE', `commit failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  // ---- definitions (delegated)
+  async saveDocument(wb: WorkbookRow | null, wfs: WorkflowDefinitionRow[], acts: ActionDefinitionRow[]) {
+    this.defs.saveDocument(wb, wfs, acts);
+  }
+  async getWorkbook(name: string, namespace?: string) {
+    return this.defs.getWorkbook(name, namespace);
+  }
+  async listWorkbooks(opts?: ListOptions) {
+    return this.defs.listWorkbooks(opts);
+  }
+  async deleteWorkbook(name: string, namespace?: string) {
+    return this.defs.deleteWorkbook(name, namespace);
+  }
+  async getWorkflowDefinition(nameOrId: string, namespace?: string) {
+    return this.defs.getDefinition<WorkflowDefinitionRow>('workflow_definitions', nameOrId, namespace);
+  }
+  async listWorkflowDefinitions(opts?: ListOptions) {
+    return this.defs.listDefinitions<WorkflowDefinitionRow>('workflow_definitions', opts);
+  }
+  async deleteWorkflowDefinition(id: string) {
+    return this.defs.deleteDefinition('workflow_definitions', id);
+  }
+  async getActionDefinition(nameOrId: string, namespace?: string) {
+    return this.defs.getDefinition<ActionDefinitionRow>('action_definitions', nameOrId, namespace);
+  }
+  async listActionDefinitions(opts?: ListOptions) {
+    return this.defs.listDefinitions<ActionDefinitionRow>('action_definitions', opts);
+  }
+  async deleteActionDefinition(id: string) {
+    return this.defs.deleteDefinition('action_definitions', id);
+  }
+  async putEnvironment(env: EnvironmentRow) {
+    this.defs.putEnvironment(env);
+  }
+  async getEnvironment(name: string) {
+    return this.defs.getEnvironment(name);
+  }
+  async listEnvironments() {
+    return this.defs.listEnvironments();
+  }
+  async deleteEnvironment(name: string) {
+    return this.defs.deleteEnvironment(name);
+  }
+
+  // ---- runtime reads
+  async getExecution(id: string): Promise<ExecutionRow | null> {
+    const r = this.db.prepare('SELECT record, runtime FROM workflow_executions WHERE id = ?').get(id);
+    return r ? execFromRow(r as Row) : null;
+  }
+
+  async listExecutions(f: ExecutionFilter = {}): Promise<ExecutionRecord[]> {
+    const p = pageSql('workflow_executions', f, EXEC_SORT);
+    const conds = [p.where];
+    const params = [...p.params];
+    if (f.state) (conds.push('state = ?'), params.push(f.state));
+    if (f.workflowName) (conds.push('workflow_name = ?'), params.push(f.workflowName));
+    if (f.parentTaskId) (conds.push('parent_task_id = ?'), params.push(f.parentTaskId));
+    if (f.rootExecutionId) (conds.push('root_execution_id = ?'), params.push(f.rootExecutionId));
+    if (f.topLevel) conds.push('parent_task_id IS NULL');
+    const sql = `SELECT record FROM workflow_executions ${whereClause(conds)} ${p.order} ${p.limit}`;
+    return (this.db.prepare(sql).all(...params) as Row[]).map((r) => JSON.parse(r.record as string));
+  }
+
+  async deleteExecution(id: string): Promise<boolean> {
+    return this.db.transaction(() => {
+      this.db.prepare('DELETE FROM action_executions WHERE workflow_execution_id = ?').run(id);
+      this.db.prepare('DELETE FROM task_executions WHERE workflow_execution_id = ?').run(id);
+      this.db.prepare('DELETE FROM timers WHERE execution_id = ?').run(id);
+      return this.db.prepare('DELETE FROM workflow_executions WHERE id = ?').run(id).changes > 0;
+    })();
+  }
+
+  async getTask(id: string): Promise<TaskRow | null> {
+    const r = this.db.prepare('SELECT record, machine FROM task_executions WHERE id = ?').get(id);
+    return r ? taskFromRow(r as Row) : null;
+  }
+
+  async listTasks(f: TaskFilter = {}): Promise<TaskRecord[]> {
+    const p = pageSql('task_executions', f, TASK_SORT);
+    const conds = [p.where];
+    const params = [...p.params];
+    if (f.workflowExecutionId) (conds.push('workflow_execution_id = ?'), params.push(f.workflowExecutionId));
+    if (f.state) (conds.push('state = ?'), params.push(f.state));
+    if (f.name) (conds.push('name = ?'), params.push(f.name));
+    const sql = `SELECT record FROM task_executions ${whereClause(conds)} ${p.order} ${p.limit}`;
+    return (this.db.prepare(sql).all(...params) as Row[]).map((r) => JSON.parse(r.record as string));
+  }
+
+  async getActionExecution(id: string): Promise<ActionExecutionRecord | null> {
+    const r = this.db.prepare('SELECT record FROM action_executions WHERE id = ?').get(id);
+    return r ? JSON.parse((r as Row).record as string) : null;
+  }
+
+  async listActionExecutions(f: ActionFilter = {}): Promise<ActionExecutionRecord[]> {
+    const p = pageSql('action_executions', f, ACTION_SORT);
+    const conds = [p.where];
+    const params = [...p.params];
+    if (f.taskExecutionId) (conds.push('task_execution_id = ?'), params.push(f.taskExecutionId));
+    if (f.workflowExecutionId) (conds.push('workflow_execution_id = ?'), params.push(f.workflowExecutionId));
+    if (f.state) (conds.push('state = ?'), params.push(f.state));
+    const sql = `SELECT record FROM action_executions ${whereClause(conds)} ${p.order} ${p.limit}`;
+    return (this.db.prepare(sql).all(...params) as Row[]).map((r) => JSON.parse(r.record as string));
+  }
+
+  async loadUnfinished(): Promise<RecoverySet> {
+    // Terminal executions can still have tasks finishing (a cancelled execution lets running tasks complete),
+    // so recovery takes every execution that has unfinished tasks too.
+    const rows = this.db
+      .prepare(
+        `SELECT id FROM workflow_executions WHERE state IN ${UNFINISHED_WF}
+         OR id IN (SELECT workflow_execution_id FROM task_executions
+                   WHERE state NOT IN ('SUCCESS','ERROR','CANCELLED','SKIPPED'))
+         ORDER BY created_at, id`,
+      )
+      .all() as Row[];
+    const set = await this.loadExecutions(rows.map((r) => r.id as string));
+    set.timers = (this.db.prepare('SELECT * FROM timers ORDER BY due_at').all() as Row[]).map(timerFromRow);
+    return set;
+  }
+
+  async loadExecutions(ids: string[]): Promise<RecoverySet> {
+    const db = this.db;
+    const set: RecoverySet = { executions: [], tasks: [], actions: [], timers: [], sequences: {} };
+    const execStmt = db.prepare('SELECT record, runtime FROM workflow_executions WHERE id = ?');
+    const taskStmt = db.prepare(
+      'SELECT record, machine FROM task_executions WHERE workflow_execution_id = ? ORDER BY created_at, id',
+    );
+    const actStmt = db.prepare(
+      'SELECT record FROM action_executions WHERE workflow_execution_id = ? ORDER BY created_at, id',
+    );
+    const seqStmt = db.prepare('SELECT MAX(sequence) AS seq FROM outbox WHERE execution_id = ?');
+    const timerStmt = db.prepare('SELECT * FROM timers WHERE execution_id = ?');
+    for (const id of ids) {
+      const r = execStmt.get(id) as Row | undefined;
+      if (!r) continue;
+      set.executions.push(execFromRow(r));
+      for (const t of taskStmt.all(id) as Row[]) set.tasks.push(taskFromRow(t));
+      for (const a of actStmt.all(id) as Row[]) set.actions.push(JSON.parse(a.record as string));
+      set.sequences[id] = ((seqStmt.get(id) as Row).seq as number | null) ?? 0;
+      for (const t of timerStmt.all(id) as Row[]) set.timers.push(timerFromRow(t));
+    }
+    return set;
+  }
+
+  // ---- outbox
+  async readEvents(f: EventFilter = {}): Promise<OutboxEvent[]> {
+    const conds: string[] = ['id > ?'];
+    const params: unknown[] = [f.afterId ?? 0];
+    if (f.executionId) (conds.push('execution_id = ?'), params.push(f.executionId));
+    if (f.rootExecutionId) (conds.push('root_execution_id = ?'), params.push(f.rootExecutionId));
+    if (f.acked !== undefined) (conds.push('acked = ?'), params.push(f.acked ? 1 : 0));
+    const limit = f.limit ?? 1000;
+    const sql = `SELECT * FROM outbox ${whereClause(conds)} ORDER BY id LIMIT ${Math.floor(limit)}`;
+    return (this.db.prepare(sql).all(...params) as Row[]).map(eventFromRow);
+  }
+
+  async ackEvents(ids: number[]): Promise<void> {
+    const stmt = this.db.prepare('UPDATE outbox SET acked = 1 WHERE id = ?');
+    this.db.transaction(() => {
+      for (const id of ids) stmt.run(id);
+    })();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
