@@ -1,5 +1,31 @@
 /**
- * PLACEHOLDER (replaced by the DSL work): the public entry point of the DSL area.
+ * The DSL area's public entry point: Mistral Workflow Language v2 YAML in, the normalised model of `spec.ts` out,
+ * or every problem with its file, line and column. Other areas import only this file.
  */
+import { DslError } from '../common/index.js';
+import type { DslIssue } from '../common/index.js';
+import type { DslOptions } from './checks/index.js';
+import { analyseDocument } from './pipeline.js';
+import type { DocumentSpec } from './spec.js';
+
 export type * from './spec.js';
 export * from './expressions/index.js';
+export type { DslOptions } from './checks/index.js';
+export type { Analysis } from './pipeline.js';
+export { analyseDocument } from './pipeline.js';
+export { parseInlineCall } from './syntax/inline-call.js';
+export { resolveAction, resolveWorkflow } from './resolve.js';
+export { ENGINE_COMMANDS } from './normalise/clauses.js';
+export { WORKFLOW_LANGUAGE_SCHEMA_URL } from './schema/validator.js';
+
+/** Parses, checks and normalises a workbook or workflows document; throws a DslError listing every issue. */
+export function parseDocument(text: string, file: string, opts?: DslOptions): DocumentSpec {
+  const { document, issues } = analyseDocument(text, file, opts);
+  if (issues.length > 0 || !document) throw new DslError(issues);
+  return document;
+}
+
+/** The same checks as parseDocument, returned instead of thrown: empty when the document is valid. */
+export function validateDocument(text: string, file: string, opts?: DslOptions): DslIssue[] {
+  return analyseDocument(text, file, opts).issues;
+}

@@ -36,6 +36,8 @@ export interface DocumentSpec {
   workflows: Record<string, WorkflowSpec>;
   /** Ad-hoc actions keyed by qualified name. */
   actions: Record<string, AdHocActionSpec>;
+  /** Tramontane extension: the workbook's `listeners` section, as written (not interpreted yet). */
+  listeners?: Record<string, Expr>[];
   /** The source text, kept so that definitions can be returned as written. */
   source: string;
   file: string;
@@ -102,6 +104,7 @@ export interface TaskSpec {
   publishOnError?: Record<string, Expr>;
   publishOnErrorGlobal?: Record<string, Expr>;
   publishOnSkip?: Record<string, Expr>;
+  publishOnSkipGlobal?: Record<string, Expr>;
   withItems?: WithItemsSpec[];
   concurrency?: Expr;
   retry?: RetrySpec;

@@ -25,6 +25,10 @@ export interface EvalContext {
   /** The data root: `$` in YAQL, `_` in Jinja. */
   data: unknown;
   host?: ExpressionHost;
+  /** Overrides of the evaluation limits; unset fields keep their defaults (see `EvalLimits`). */
+  limits?: Partial<EvalLimits>;
+  /** The clock the timeout is measured with, in milliseconds; tests pass a simulated one. @default Date.now */
+  now?: () => number;
 }
 
 /** A syntax problem inside one string; `offset` is the 0-based character offset in that string. */

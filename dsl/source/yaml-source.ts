@@ -55,12 +55,15 @@ export class YamlSource {
     readonly file: string,
   ) {
     this.doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: false, merge: true });
-    this.syntaxProblems = this.doc.errors.map((e) => ({
+    // After a real error the parser reports every following token as unexpected: keep the first error only.
+    const errors = this.doc.errors.filter((e, i) => i === 0 || e.code !== 'UNEXPECTED_TOKEN');
+    this.syntaxProblems = errors.map((e) => ({
       ...this.position(e.pos[0]),
       // The parser appends " at line N, column M:" and a code excerpt; we print the position ourselves.
       message: (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ''),
     }));
-    this.data = this.syntaxProblems.length > 0 ? undefined : (this.doc.toJS({ maxAliasCount: 1000 }) as unknown);
+    this.data =
+      this.syntaxProblems.length > 0 ? undefined : (this.doc.toJS({ maxAliasCount: 1000 }) as unknown);
     if (this.syntaxProblems.length === 0) this.collectDuplicates(this.doc.contents, []);
   }
 

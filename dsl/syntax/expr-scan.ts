@@ -43,13 +43,18 @@ export function startsExpression(s: string, offset = 0): boolean {
  * The expression opening at `offset`: its language and end (just after the closing delimiter), or an issue when
  * it is not closed. Undefined when no expression opens there.
  */
-export function expressionAt(s: string, offset: number): { segment?: ExprSegment; issue?: ScanIssue } | undefined {
+export function expressionAt(
+  s: string,
+  offset: number,
+): { segment?: ExprSegment; issue?: ScanIssue } | undefined {
   const o = openerAt(s, offset);
   if (!o) return undefined;
   const close = s.indexOf(o.close, offset + o.open.length);
   if (close < 0) {
     const name = o.lang === 'yaql' ? 'YAQL' : 'Jinja';
-    return { issue: { offset, message: `unterminated ${name} expression: '${o.open}' has no closing '${o.close}'` } };
+    return {
+      issue: { offset, message: `unterminated ${name} expression: '${o.open}' has no closing '${o.close}'` },
+    };
   }
   return { segment: { lang: o.lang, start: offset, end: close + o.close.length } };
 }
@@ -75,7 +80,10 @@ export function scanExpressions(s: string): { segments: ExprSegment[]; issues: S
   const other = segments.find((g) => first && g.lang !== first.lang);
   if (other) {
     // Mistral rejects these at upload ("Mixing expression types in a single line is not allowed").
-    issues.push({ offset: other.start, message: 'YAQL (<% %>) and Jinja ({{ }}) cannot be mixed in one string' });
+    issues.push({
+      offset: other.start,
+      message: 'YAQL (<% %>) and Jinja ({{ }}) cannot be mixed in one string',
+    });
   }
   return { segments, issues };
 }

@@ -15,6 +15,8 @@ import { expressionAt, startsExpression } from './expr-scan.js';
 
 export interface InlineParam {
   name: string;
+  /** Offset of the name in the scanned string. */
+  nameOffset: number;
   value: Expr;
   /** The value as written (quotes and delimiters included). */
   raw: string;
@@ -65,7 +67,13 @@ export function scanInlineCall(s: string): InlineCallSyntax {
 }
 
 /** `k=v k2=v2` between `from` and `to`; in the function form (`cmd(k=v, k2=v2)`) commas also separate. */
-export function scanParams(s: string, from: number, to: number, commas: boolean, issues: ScanIssue[]): InlineParam[] {
+export function scanParams(
+  s: string,
+  from: number,
+  to: number,
+  commas: boolean,
+  issues: ScanIssue[],
+): InlineParam[] {
   const params: InlineParam[] = [];
   const separator = commas ? /[\s,]/ : /\s/;
   const skip = (j: number): number => {
@@ -91,12 +99,15 @@ export function scanParams(s: string, from: number, to: number, commas: boolean,
     if (read.ok && params.some((p) => p.name === name)) {
       issues.push({ offset: i, message: `parameter '${name}' is given twice` });
     } else if (read.ok) {
-      params.push({ name, value: read.value, raw: read.raw, offset: valueOffset });
+      params.push({ name, nameOffset: i, value: read.value, raw: read.raw, offset: valueOffset });
     }
     let next = valueOffset + read.raw.length;
     if (next < to && !separator.test(s[next]!)) {
       const end = endOfToken(next);
-      issues.push({ offset: next, message: `unexpected '${s.slice(next, end)}' after the value of '${name}'` });
+      issues.push({
+        offset: next,
+        message: `unexpected '${s.slice(next, end)}' after the value of '${name}'`,
+      });
       next = end;
     }
     i = skip(next);
@@ -110,7 +121,14 @@ interface ReadValue {
   ok: boolean;
 }
 
-function readValue(s: string, i: number, to: number, name: string, sep: RegExp, issues: ScanIssue[]): ReadValue {
+function readValue(
+  s: string,
+  i: number,
+  to: number,
+  name: string,
+  sep: RegExp,
+  issues: ScanIssue[],
+): ReadValue {
   const c = s[i];
   const fail = (raw: string, message: string): ReadValue => {
     issues.push({ offset: i, message });
@@ -181,7 +199,9 @@ export function paramsToInput(params: readonly InlineParam[]): Record<string, Ex
 export function parseInlineCall(s: string): { name: string; input: Record<string, Expr> } {
   const call = scanInlineCall(s);
   if (call.issues.length > 0) {
-    throw new DslError(call.issues.map((i) => ({ file: '<inline>', line: 1, col: i.offset + 1, message: i.message })));
+    throw new DslError(
+      call.issues.map((i) => ({ file: '<inline>', line: 1, col: i.offset + 1, message: i.message })),
+    );
   }
   return { name: call.name, input: paramsToInput(call.params) };
 }

@@ -18,7 +18,7 @@ export interface WithItemSyntax {
 
 export function scanWithItem(s: string): WithItemSyntax {
   const head = HEAD.exec(s);
-  if (!head) return { sourceOffset: 0, issues: [{ offset: 0, message: `with-items: ${FORMAT}` }] };
+  if (!head) return { sourceOffset: 0, issues: [{ offset: 0, message: FORMAT }] };
   const variable = head[2]!;
   const at = head[0].length;
   const rest = s.slice(at).trimEnd();
@@ -30,7 +30,10 @@ export function scanWithItem(s: string): WithItemSyntax {
     const expr = expressionAt(rest, 0)!;
     if (expr.issue) return fail(at, expr.issue.message);
     const end = expr.segment!.end;
-    if (end !== rest.length) return fail(at + end, `with-items: unexpected '${rest.slice(end)}' after the expression`);
+    if (end !== rest.length) {
+      const extra = rest.slice(end).trimStart();
+      return fail(at + rest.length - extra.length, `unexpected '${extra}' after the expression`);
+    }
     return { spec: { variable, source: rest }, sourceOffset: at, issues: [] };
   }
   if (rest.startsWith('[')) {
@@ -38,10 +41,10 @@ export function scanWithItem(s: string): WithItemSyntax {
     try {
       list = JSON.parse(rest);
     } catch {
-      return fail(at, `with-items: ${rest} is not a JSON list (quote strings with ", e.g. ["a", "b"])`);
+      return fail(at, `${rest} is not a JSON list (quote strings with ", e.g. ["a", "b"])`);
     }
-    if (!Array.isArray(list)) return fail(at, `with-items: ${rest} is not a JSON list`);
+    if (!Array.isArray(list)) return fail(at, `${rest} is not a JSON list`);
     return { spec: { variable, source: list }, sourceOffset: at, issues: [] };
   }
-  return fail(at, `with-items: ${FORMAT}`);
+  return fail(at, FORMAT);
 }

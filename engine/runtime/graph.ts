@@ -35,13 +35,18 @@ function withoutSelf(clause: OnClauseSpec | undefined, self: string): OnClauseSp
 function mergeDefaults(task: TaskSpec, defaults: TaskDefaultsSpec): TaskSpec {
   const t: TaskSpec = { ...task };
   for (const c of CLAUSES) {
-    if (!t[c] && defaults[c]) t[c] = withoutSelf(defaults[c], task.name);
+    const own = t[c];
+    const dflt = withoutSelf(defaults[c], task.name);
+    // A task's clause replaces the default one, except when it names no transition (only `publish`): then
+    // Mistral takes the default transitions.
+    if (dflt && (!own || own.next.length === 0)) t[c] = own ? { ...own, next: dflt.next } : dflt;
   }
   for (const p of POLICIES) {
     if (!t[p] && defaults[p] !== undefined) t[p] = defaults[p];
   }
   if (!t.retry && defaults.retry) t.retry = defaults.retry;
-  if (t.requires.length === 0 && defaults.requires) t.requires = defaults.requires.filter((r) => r !== task.name);
+  // Default requires add to a task's own (Mistral merges them).
+  if (defaults.requires) t.requires = [...new Set([...t.requires, ...defaults.requires])].filter((r) => r !== task.name);
   return t;
 }
 

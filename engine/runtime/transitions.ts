@@ -24,7 +24,8 @@ export class Transitions {
     const now = this.rt.clock.now();
     const rec = t.rec;
     const to = s.to as TaskState;
-    const wasDone = from !== 'NEW' && isCompletedTask(from as TaskState);
+    // A NEW task is not counted yet: entering its first non-final state makes it active.
+    const wasDone = from === 'NEW' || isCompletedTask(from as TaskState);
     rec.state = to;
     rec.updatedAt = now;
     if (stateInfo !== undefined) rec.stateInfo = stateInfo;

@@ -1,0 +1,42 @@
+/**
+ * What every semantic check receives: the normalised document, where to report, where transitions and hooks came
+ * from, and the caller's knowledge of names defined outside the document. Also the paths of workflows, tasks and
+ * actions in the YAML, which depend on the document's kind.
+ */
+import type { IssueSink } from '../issues.js';
+import type { DocumentSpec, WorkflowSpec } from '../spec.js';
+import type { Path } from '../source/paths.js';
+
+/** Names the document may use without defining them. A check whose callback is absent is skipped. */
+export interface DslOptions {
+  /** Std actions, registered plug-ins: true when an action of that full name exists. */
+  isKnownAction?: (name: string) => boolean;
+  /** Workflows already stored: true when a workflow of that full name exists. */
+  isKnownWorkflow?: (name: string) => boolean;
+}
+
+export interface CheckContext {
+  doc: DocumentSpec;
+  sink: IssueSink;
+  origins: WeakMap<object, Path>;
+  options: DslOptions;
+}
+
+export function workflowPath(doc: DocumentSpec, wf: WorkflowSpec): Path {
+  return doc.kind === 'workbook' ? ['workflows', wf.shortName] : [wf.shortName];
+}
+
+export function taskPath(doc: DocumentSpec, wf: WorkflowSpec, task: string): Path {
+  return [...workflowPath(doc, wf), 'tasks', task];
+}
+
+/** Reports at a construct whose position the normaliser recorded (a transition, a hook). */
+export function reportAt(
+  c: CheckContext,
+  item: { pos?: { line: number; col: number } },
+  message: string,
+): void {
+  const path = c.origins.get(item);
+  if (item.pos) c.sink.atPosition(item.pos, message, path);
+  else if (path) c.sink.at(path, message);
+}

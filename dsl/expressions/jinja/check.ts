@@ -1,0 +1,111 @@
+/**
+ * Static checks of a Jinja template, run once when a string is compiled (and by `checkSyntax`), each problem
+ * positioned at a 0-based offset of the string:
+ * - nunjucks' own syntax errors;
+ * - names that lead to JavaScript prototypes (`x.constructor`, `x['__proto__']`, a variable named
+ *   `prototype`), refused here already so that the well-known template injection is a validation error; the
+ *   runtime refuses computed names too (see `runtime.ts`);
+ * - tags that load other templates (`include`, `import`, `extends`...), which expressions have no use for,
+ *   and regular-expression literals, which could backtrack without bound;
+ * - unknown filters, which nunjucks would only report when the template runs.
+ */
+import type { ExpressionIssue } from '../types.js';
+import { FORBIDDEN_KEYS } from '../values.js';
+import { env, hasFilter } from './filters.js';
+import { isNode, njParser } from './nunjucks.js';
+import type { NjNode } from './nunjucks.js';
+
+const UNSUPPORTED: Readonly<Record<string, string>> = {
+  Include: 'include',
+  Import: 'import',
+  FromImport: 'from ... import',
+  Extends: 'extends',
+  Block: 'block',
+  Super: 'super()',
+  CallExtension: 'extension',
+  CallExtensionAsync: 'extension',
+};
+
+const MAX_DEPTH = 300;
+
+/** The offset of a 0-based (line, column) position in `source`. */
+export function offsetOf(source: string, line: number, column: number): number {
+  let offset = 0;
+  for (let l = 0; l < line; l++) {
+    const nl = source.indexOf('\n', offset);
+    if (nl < 0) return source.length;
+    offset = nl + 1;
+  }
+  return Math.min(source.length, offset + Math.max(0, column));
+}
+
+function forbiddenName(node: unknown): string | undefined {
+  if (!isNode(node) || (node.typename !== 'Literal' && node.typename !== 'Symbol')) return undefined;
+  const value = node.value;
+  return typeof value === 'string' && FORBIDDEN_KEYS.has(value) ? value : undefined;
+}
+
+function problem(node: NjNode): string | undefined {
+  const unsupported = UNSUPPORTED[node.typename];
+  if (unsupported) return `'${unsupported}' is not supported in expressions`;
+  switch (node.typename) {
+    case 'Symbol': {
+      const name = forbiddenName(node);
+      return name && `access to '${name}' is not allowed`;
+    }
+    case 'LookupVal': {
+      const name = forbiddenName(node.val);
+      return name && `access to '${name}' is not allowed`;
+    }
+    case 'Pair': {
+      const name = forbiddenName(node.key);
+      return name && `'${name}' is not allowed as a key`;
+    }
+    case 'Literal':
+      return node.value instanceof RegExp ? 'regular expression literals are not supported' : undefined;
+    case 'Filter':
+    case 'FilterAsync': {
+      const name = isNode(node.name) ? String(node.name.value) : '';
+      return hasFilter(name) ? undefined : `unknown filter '${name}'`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Problems of an already parsed template. */
+function checkAst(ast: NjNode, source: string): ExpressionIssue[] {
+  const issues: ExpressionIssue[] = [];
+  const walk = (node: NjNode, depth: number): void => {
+    const at = offsetOf(source, node.lineno, node.colno);
+    if (depth > MAX_DEPTH) {
+      issues.push({ message: 'Expression is nested too deeply', offset: at });
+      return;
+    }
+    const message = problem(node);
+    if (message) issues.push({ message, offset: at });
+    for (const field of node.fields) {
+      const value = node[field];
+      if (isNode(value)) walk(value, depth + 1);
+      else if (Array.isArray(value)) for (const child of value) if (isNode(child)) walk(child, depth + 1);
+    }
+  };
+  walk(ast, 0);
+  return issues;
+}
+
+/** Parses `source` with our environment's options; problems instead of the tree when it does not parse. */
+export function parseTemplate(source: string): NjNode | ExpressionIssue[] {
+  let ast: NjNode;
+  try {
+    ast = njParser.parse(source, undefined, (env as unknown as { opts: object }).opts);
+  } catch (err) {
+    const e = err as { message?: string; lineno?: number; colno?: number };
+    if (err instanceof RangeError) return [{ message: 'Expression is nested too deeply', offset: 0 }];
+    // Parser errors carry 1-based positions.
+    const offset = e.lineno ? offsetOf(source, e.lineno - 1, (e.colno ?? 1) - 1) : 0;
+    return [{ message: `Jinja syntax error: ${e.message ?? String(err)}`, offset }];
+  }
+  const issues = checkAst(ast, source);
+  return issues.length > 0 ? issues : ast;
+}

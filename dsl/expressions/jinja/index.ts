@@ -1,0 +1,89 @@
+/**
+ * Jinja expressions (`{{ ... }}`, `{% ... %}`), through nunjucks. `_` is the data.
+ *
+ * A string that is a single `{{ expression }}` keeps the expression's type (`"{{ _.n + 1 }}"` is the number 4,
+ * `"{{ [1, _.n] }}"` a list): the template still runs through nunjucks, but its one output is captured by our
+ * runtime instead of being rendered. Any other string renders to text, values converted with Python's `str()`.
+ *
+ * As with Mistral's StrictUndefined, using a missing variable or key is an error ("'dict object' has no
+ * attribute 'nope'"), while `_.nope | default('x')` and `_.nope is defined` work.
+ */
+import type nunjucks from 'nunjucks';
+import type { Budget } from '../budget.js';
+import { EvalFailure, fail } from '../failure.js';
+import type { ExpressionHost, ExpressionIssue } from '../types.js';
+import { parseTemplate } from './check.js';
+import { withEvaluation } from './evaluation.js';
+import type { JinjaEvaluation } from './evaluation.js';
+import { env } from './filters.js';
+import { compileWithRuntime, isNode, isSafeString } from './nunjucks.js';
+import { safeRuntime } from './runtime.js';
+
+export interface CompiledJinja {
+  readonly source: string;
+  /** What error messages quote: the inner expression of a single `{{ }}`, else the whole template. */
+  readonly expression: string;
+  /** A single `{{ expression }}` whose value keeps its type. */
+  readonly single: boolean;
+  readonly template: nunjucks.Template;
+}
+
+/** Whether the template is exactly one output of one expression. */
+function isSingleExpression(source: string): boolean {
+  const trimmed = source.trim();
+  if (!trimmed.startsWith('{{') || !trimmed.endsWith('}}')) return false;
+  const ast = parseTemplate(trimmed);
+  if (!isNode(ast)) return false;
+  const [output, ...rest] = ast.children as unknown[];
+  if (rest.length > 0 || !isNode(output) || output.typename !== 'Output') return false;
+  const children = output.children as unknown[];
+  return children.length === 1 && isNode(children[0]) && children[0].typename !== 'TemplateData';
+}
+
+/** Parses, checks and compiles; the problems instead when the string is not valid Jinja. */
+export function compileJinja(source: string): CompiledJinja | ExpressionIssue[] {
+  const checked = parseTemplate(source);
+  if (!isNode(checked)) return checked;
+  const single = isSingleExpression(source);
+  const trimmed = source.trim();
+  return {
+    source,
+    expression: single ? trimmed.slice(2, -2).trim() : source,
+    single,
+    template: compileWithRuntime(single ? trimmed : source, env, safeRuntime),
+  };
+}
+
+function typedResult(evaluation: JinjaEvaluation): unknown {
+  const v = evaluation.captured;
+  if (v === undefined) return fail(evaluation.missing ?? 'the expression is undefined');
+  if (isSafeString(v)) return String(v);
+  if (typeof v === 'function') return fail('the expression is a function, not a value');
+  if (typeof v === 'number' && Number.isNaN(v)) return fail('the expression is not a number (NaN)');
+  return v;
+}
+
+export function evaluateJinja(
+  compiled: CompiledJinja,
+  data: unknown,
+  budget: Budget,
+  host: ExpressionHost | undefined,
+): unknown {
+  const evaluation: JinjaEvaluation = { budget, host, capture: compiled.single, captured: undefined, missing: undefined };
+  // Python's spellings of the constants, which nunjucks' lexer does not know.
+  const context = { _: data === undefined ? null : data, True: true, False: false, None: null };
+  return withEvaluation(evaluation, () => {
+    const text = compiled.template.render(context);
+    return compiled.single ? typedResult(evaluation) : text;
+  });
+}
+
+/** The failure behind an error thrown by a render: ours when there is one, else nunjucks' message. */
+export function renderFailure(err: unknown): Error {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    if (e instanceof EvalFailure) return e;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  // Drop nunjucks' "(expression) [Line 1, Column 4]" framing and "Error: " prefixes.
+  return new EvalFailure(message.replace(/^\([^)]*\)( \[[^\]]*\])?\s*/, '').replace(/^(\w*Error: )+/, ''));
+}

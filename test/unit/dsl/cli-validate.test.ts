@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { Command } from 'commander';
+import { registerValidate } from '../../../cli/commands/validate.js';
+
+/** Runs `tram validate ...files` and returns what it printed and the exit code it set. */
+async function runValidate(files: string[]): Promise<{ out: string; err: string; exitCode: unknown }> {
+  const program = new Command().exitOverride();
+  registerValidate(program);
+  const out: string[] = [];
+  const err: string[] = [];
+  const { stdout, stderr } = process;
+  const writeOut = stdout.write.bind(stdout);
+  const writeErr = stderr.write.bind(stderr);
+  stdout.write = (s: string) => out.push(s) > 0;
+  stderr.write = (s: string) => err.push(s) > 0;
+  const before = process.exitCode;
+  try {
+    await program.parseAsync(['node', 'tram', 'validate', ...files]);
+    return { out: out.join(''), err: err.join(''), exitCode: process.exitCode };
+  } finally {
+    stdout.write = writeOut;
+    stderr.write = writeErr;
+    process.exitCode = before;
+  }
+}
+
+describe('tram validate', () => {
+  let dir: string;
+  const file = (name: string, text: string): string => {
+    const p = path.join(dir, name);
+    fs.writeFileSync(p, text);
+    return p;
+  };
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tram-validate-'));
+  });
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints FILE: ok for valid documents and leaves the exit code alone', async () => {
+    const good = file(
+      'good.yaml',
+      'version: \'2.0\'\nmain:\n  tasks:\n    t1:\n      action: std.echo output="x"\n',
+    );
+    const result = await runValidate([good]);
+    expect(result).to.deep.equal({ out: `${good}: ok\n`, err: '', exitCode: undefined });
+  });
+
+  it('prints every issue as file:line:col: message and sets exit code 1', async () => {
+    const good = file('good.yaml', "version: '2.0'\nmain:\n  tasks:\n    t1:\n      action: std.noop\n");
+    const bad = file(
+      'bad.yaml',
+      "version: '2.0'\nmain:\n  tasks:\n    t1:\n      action: acme.x\n      on-success: t9\n",
+    );
+    const missing = path.join(dir, 'missing.yaml');
+    const result = await runValidate([bad, good, missing]);
+    expect(result.exitCode).to.equal(1);
+    expect(result.out).to.equal(`${good}: ok\n`);
+    expect(result.err.split('\n')).to.deep.equal([
+      `${bad}:5:15: task 't1': unknown action 'acme.x'`,
+      `${bad}:6:19: task 't1': transition to unknown task 't9' (did you mean 't1'?)`,
+      `${missing}: cannot read: ENOENT: no such file or directory, open '${missing}'`,
+      '',
+    ]);
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * Shared helpers of the DSL tests: YAML written inline (dedented, so line numbers in assertions are the lines of
+ * the template), the conformance corpus, and compact views of issues.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DslIssue } from '../../../common/index.js';
+import type { DocumentSpec, DslOptions } from '../../../dsl/index.js';
+import { parseDocument, validateDocument } from '../../../dsl/index.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const CASES_DIR =
+  process.env.TRAM_CONFORMANCE_DIR ?? path.resolve(HERE, '../../../../shared/conformance/cases');
+
+/** Mistral's std actions (mistral.md §1.7). */
+const STD_ACTIONS = new Set(
+  'noop async_noop echo fail http mistral_http email ssh ssh_proxied javascript js sleep test_dict'
+    .split(' ')
+    .map((a) => `std.${a}`),
+);
+
+/** Std actions are known; nothing else outside the document is. */
+export const STD_ONLY: DslOptions = {
+  isKnownAction: (n) => STD_ACTIONS.has(n),
+  isKnownWorkflow: () => false,
+};
+
+/**
+ * Removes the first line break and the common indentation, so that line 1 is the first line of the template and
+ * columns are counted from its least indented line.
+ */
+export function yaml(strings: TemplateStringsArray, ...values: unknown[]): string {
+  const text = String.raw({ raw: strings.raw }, ...values).replace(/^\n/, '');
+  const lines = text.split('\n');
+  const indent = Math.min(...lines.filter((l) => l.trim() !== '').map((l) => /^ */.exec(l)![0].length));
+  return lines.map((l) => l.slice(indent)).join('\n');
+}
+
+/** `line:col message` of every issue, the shape most assertions compare. */
+export function issuesOf(text: string, opts: DslOptions = STD_ONLY): string[] {
+  return validateDocument(text, 'wb.yaml', opts).map(short);
+}
+
+export function short(i: DslIssue): string {
+  return `${i.line}:${i.col} ${i.message}`;
+}
+
+export function parse(text: string, opts: DslOptions = STD_ONLY): DocumentSpec {
+  return parseDocument(text, 'wb.yaml', opts);
+}
+
+export interface CorpusFile {
+  name: string;
+  file: string;
+  text: string;
+}
+
+/** Every definition of the conformance corpus (`workflow.yaml` or `workbook.yaml` of each case). */
+export function corpus(): CorpusFile[] {
+  return fs
+    .readdirSync(CASES_DIR)
+    .sort()
+    .flatMap((name) =>
+      ['workflow.yaml', 'workbook.yaml']
+        .map((f) => path.join(CASES_DIR, name, f))
+        .filter((file) => fs.existsSync(file))
+        .map((file) => ({ name, file, text: fs.readFileSync(file, 'utf8') })),
+    );
+}
+
+export function corpusDoc(name: string): DocumentSpec {
+  const hit = corpus().find((c) => c.name.startsWith(name));
+  if (!hit) throw new Error(`no conformance case ${name}`);
+  return parseDocument(hit.text, hit.file, STD_ONLY);
+}
