@@ -61,7 +61,8 @@ export class Budget {
   /** Declares a string of `length` characters about to be built. */
   string(length: number): void {
     const max = this.limits.maxStringLength;
-    if (length > max) throw new EvalFailure(`a string of ${length} characters exceeds maxStringLength (${max})`);
+    if (length > max)
+      throw new EvalFailure(`a string of ${length} characters exceeds maxStringLength (${max})`);
     this.stringTotal += length;
     if (this.stringTotal > max * TOTAL_FACTOR) {
       throw new EvalFailure(`the expression built more than ${max * TOTAL_FACTOR} characters in total`);

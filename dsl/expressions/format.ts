@@ -110,7 +110,8 @@ function formatValue(v: unknown, specText: string, maxLength: number): string {
   if (isNumber(v) || (typeof v === 'boolean' && spec.type !== undefined && spec.type !== 's')) {
     return formatNumber(typeof v === 'boolean' ? Number(v) : v, spec);
   }
-  if (spec.type !== undefined && spec.type !== 's') fail(`unknown format code '${spec.type}' for ${typeName(v)}`);
+  if (spec.type !== undefined && spec.type !== 's')
+    fail(`unknown format code '${spec.type}' for ${typeName(v)}`);
   let text = pyStr(v);
   if (spec.precision !== undefined) text = [...text].slice(0, spec.precision).join('');
   return pad(text, '', spec, '<');
@@ -181,7 +182,8 @@ export function pyFormat(
       }
       const index = head === '' ? auto++ : Number(head);
       if (head !== '') manual = true;
-      if (index >= args.length) fail(`replacement index ${index} out of range for ${args.length} argument(s)`);
+      if (index >= args.length)
+        fail(`replacement index ${index} out of range for ${args.length} argument(s)`);
       value = args[index];
     } else {
       if (!Object.hasOwn(kwargs, head)) fail(`no argument named '${head}'`);

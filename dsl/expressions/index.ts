@@ -35,14 +35,23 @@ export { truthy } from './values.js';
 
 function causes(err: unknown): unknown[] {
   const out: unknown[] = [];
-  for (let e: unknown = err; e !== undefined && out.length < 10; e = e instanceof Error ? e.cause : undefined) {
+  for (
+    let e: unknown = err;
+    e !== undefined && out.length < 10;
+    e = e instanceof Error ? e.cause : undefined
+  ) {
     out.push(e);
   }
   return out;
 }
 
 /** Wraps whatever an evaluation threw; errors of other areas (host, store) pass through. */
-function asExpressionError(language: ExpressionLanguage, expression: string, err: unknown, data: unknown): Error {
+function asExpressionError(
+  language: ExpressionLanguage,
+  expression: string,
+  err: unknown,
+  data: unknown,
+): Error {
   const foreign = causes(err).find((e) => e instanceof TramError);
   if (foreign instanceof TramError) return foreign;
   let failure: Error;
@@ -101,7 +110,8 @@ export function evaluateString(s: string, ctx: EvalContext): unknown {
     case 'yaql': {
       const budget = new Budget(ctx.limits, ctx.now);
       const [first] = plan.parts.filter((p) => typeof p !== 'string');
-      if (plan.single && first !== undefined && typeof first !== 'string') return runYaql(first, ctx, budget, 'value');
+      if (plan.single && first !== undefined && typeof first !== 'string')
+        return runYaql(first, ctx, budget, 'value');
       let out = '';
       for (const part of plan.parts) {
         const piece = typeof part === 'string' ? part : (runYaql(part, ctx, budget, 'text') as string);

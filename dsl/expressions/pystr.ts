@@ -96,7 +96,10 @@ export interface JsonDumpsOptions {
 
 function jsonString(s: string): string {
   // Python's default ensure_ascii=True escapes everything outside ASCII.
-  return JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(s).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function jsonNumber(v: number | PyFloat): string {
@@ -155,7 +158,8 @@ export function preview(value: unknown, max = 300): string {
       if (!push('{')) return false;
       let first = true;
       for (const k of Object.keys(v)) {
-        if ((!first && !push(', ')) || !push(`${JSON.stringify(k)}: `) || !walk(v[k], depth + 1)) return false;
+        if ((!first && !push(', ')) || !push(`${JSON.stringify(k)}: `) || !walk(v[k], depth + 1))
+          return false;
         first = false;
       }
       return push('}');

@@ -75,7 +75,10 @@ export function pyReplaceLength(s: string, old: string, replacement: string, cou
 
 /** `s.replace(old, new, count)`; an empty `old` inserts between characters, as in Python. */
 export function pyReplace(s: string, old: string, replacement: string, count = -1): string {
-  if (count < 0) return old === '' ? [...s].map((c) => replacement + c).join('') + replacement : s.split(old).join(replacement);
+  if (count < 0)
+    return old === ''
+      ? [...s].map((c) => replacement + c).join('') + replacement
+      : s.split(old).join(replacement);
   let out = '';
   let start = 0;
   for (let done = 0; done < count; done++) {

@@ -46,7 +46,9 @@ function screen(p: string): void {
       const group = stack.length > 1 ? stack.pop()! : top();
       const q = quantifierAt(p, i + 1);
       if (q > 0 && (group.repeats || group.alternates)) {
-        fail('pattern may backtrack catastrophically (a repeated group contains a repetition or alternation)');
+        fail(
+          'pattern may backtrack catastrophically (a repeated group contains a repetition or alternation)',
+        );
       }
       if (group.repeats || q > 0) top().repeats = true;
       i += q;

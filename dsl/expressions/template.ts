@@ -76,7 +76,10 @@ function planYaql(s: string): Plan {
     if (m.index > last) parts.push(s.slice(last, m.index));
     const compiled = compileYaql(inner);
     if (compiled instanceof SyntaxFailure) {
-      issues.push({ message: `YAQL syntax error: ${compiled.message}`, offset: innerStart + compiled.offset });
+      issues.push({
+        message: `YAQL syntax error: ${compiled.message}`,
+        offset: innerStart + compiled.offset,
+      });
     } else {
       parts.push(compiled);
     }

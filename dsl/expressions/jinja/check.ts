@@ -2,6 +2,10 @@
  * Static checks of a Jinja template, run once when a string is compiled (and by `checkSyntax`), each problem
  * positioned at a 0-based offset of the string:
  * - nunjucks' own syntax errors;
+ * - anything nunjucks would paste unescaped into the JavaScript it generates. nunjucks 3.2.4 compiles templates
+ *   to code and inserts variable, filter and test names verbatim, and its lexer lets quotes into names, so
+ *   `{{ 1 is "defined\"),evil(),(\"" }}` runs `evil()`. Names must therefore be plain identifiers, the right side
+ *   of `is` a known test, and the literal parts of a called expression free of quotes and backslashes;
  * - names that lead to JavaScript prototypes (`x.constructor`, `x['__proto__']`, a variable named
  *   `prototype`), refused here already so that the well-known template injection is a validation error; the
  *   runtime refuses computed names too (see `runtime.ts`);
@@ -11,7 +15,7 @@
  */
 import type { ExpressionIssue } from '../types.js';
 import { FORBIDDEN_KEYS } from '../values.js';
-import { env, hasFilter } from './filters.js';
+import { env, hasFilter, hasTest } from './filters.js';
 import { isNode, njParser } from './nunjucks.js';
 import type { NjNode } from './nunjucks.js';
 
@@ -27,6 +31,9 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
 };
 
 const MAX_DEPTH = 300;
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** What nunjucks can safely embed in a double-quoted string of generated code without escaping it. */
+const SAFE_IN_CODE = /^[^"\\\r\n\u2028\u2029]*$/;
 
 /** The offset of a 0-based (line, column) position in `source`. */
 export function offsetOf(source: string, line: number, column: number): number {
@@ -45,14 +52,53 @@ function forbiddenName(node: unknown): string | undefined {
   return typeof value === 'string' && FORBIDDEN_KEYS.has(value) ? value : undefined;
 }
 
+/** Whether the name nunjucks builds for a call's error message (Compiler._getNodeName) is safe to embed. */
+function safeCallTarget(node: unknown): boolean {
+  if (!isNode(node)) return true;
+  switch (node.typename) {
+    case 'Literal':
+      return typeof node.value !== 'string' || SAFE_IN_CODE.test(node.value);
+    case 'LookupVal':
+      return safeCallTarget(node.target) && safeCallTarget(node.val);
+    case 'FunCall':
+      return safeCallTarget(node.name);
+    default:
+      return true;
+  }
+}
+
+/**
+ * The test name on the right of `x is test` / `x is test(args)`, if it is a plain name. `none`, `true` and
+ * `false` arrive as constants, which nunjucks turns into the names "null", "true" and "false".
+ */
+function testName(node: unknown): string | undefined {
+  const name = isNode(node) && node.typename === 'FunCall' ? node.name : node;
+  if (!isNode(name)) return undefined;
+  if (name.typename === 'Symbol' && typeof name.value === 'string') return name.value;
+  const constant = name.value;
+  const isConstant = name.typename === 'Literal' && (constant === null || typeof constant === 'boolean');
+  return isConstant ? String(constant) : undefined;
+}
+
 function problem(node: NjNode): string | undefined {
   const unsupported = UNSUPPORTED[node.typename];
   if (unsupported) return `'${unsupported}' is not supported in expressions`;
   switch (node.typename) {
     case 'Symbol': {
+      if (typeof node.value !== 'string' || !IDENTIFIER.test(node.value))
+        return `invalid name '${String(node.value)}'`;
       const name = forbiddenName(node);
       return name && `access to '${name}' is not allowed`;
     }
+    case 'Is': {
+      const name = testName(node.right);
+      if (name === undefined) return "the right side of 'is' must be a test name";
+      return hasTest(name) ? undefined : `unknown test '${name}'`;
+    }
+    case 'FunCall':
+      return safeCallTarget(node.name)
+        ? undefined
+        : 'quotes and backslashes are not allowed in the name of a call';
     case 'LookupVal': {
       const name = forbiddenName(node.val);
       return name && `access to '${name}' is not allowed`;

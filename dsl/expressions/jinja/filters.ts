@@ -5,7 +5,7 @@
  *   `max`, and Python renderings for `string`, `join` and `list`; `int`/`float` with Python parsing;
  * - Mistral's functions as globals (`task('t1')`, `execution()`, `env()`, `uuid()`...) and, for the data
  *   helpers, also as filters (`_.x | json_dump`);
- * - the tests `none`, `boolean`, `integer`, `float` and `sequence`;
+ * - the tests `none`, `true`, `false`, `boolean`, `integer`, `float` and `sequence`;
  * - bounded versions of everything that could allocate without limit (`range`, `indent`, `center`, `batch`,
  *   `slice`), and a budget tick around every filter call.
  */
@@ -51,8 +51,10 @@ function bounded(name: string, limit: () => number, original: Fn, argIndex: numb
 
 function range(...args: unknown[]): number[] {
   const ints = args.filter((a): a is number => typeof a === 'number' && Number.isInteger(a));
-  if (ints.length !== args.length || ints.length < 1 || ints.length > 3) return fail('range() expects 1 to 3 integers');
-  const [start, stop, step] = ints.length === 1 ? [0, ints[0] ?? 0, 1] : [ints[0] ?? 0, ints[1] ?? 0, ints[2] ?? 1];
+  if (ints.length !== args.length || ints.length < 1 || ints.length > 3)
+    return fail('range() expects 1 to 3 integers');
+  const [start, stop, step] =
+    ints.length === 1 ? [0, ints[0] ?? 0, 1] : [ints[0] ?? 0, ints[1] ?? 0, ints[2] ?? 1];
   if (step === 0) return fail('range() step must not be zero');
   const size = Math.max(0, Math.ceil((stop - start) / step));
   current().budget.collection(size);
@@ -140,7 +142,10 @@ const GLOBALS: Record<string, Fn> = {
   tasks: (...args) => {
     const [positional, kw] = splitKwargs(args);
     const named = [kw.workflow_execution_id, kw.recursive, kw.state, kw.flat];
-    return m.tasks(host(), named.map((v, i) => (i < positional.length ? positional[i] : v)));
+    return m.tasks(
+      host(),
+      named.map((v, i) => (i < positional.length ? positional[i] : v)),
+    );
   },
   execution: () => m.execution(host()),
   env: () => m.env(host()),
@@ -154,6 +159,8 @@ const GLOBALS: Record<string, Fn> = {
 
 const TESTS: Record<string, (v: unknown) => boolean> = {
   none: (v) => v === null,
+  true: (v) => v === true,
+  false: (v) => v === false,
   boolean: (v) => typeof v === 'boolean',
   integer: (v) => typeof v === 'number' && Number.isInteger(v),
   float: (v) => typeof v === 'number' && !Number.isInteger(v),
@@ -204,4 +211,8 @@ export const env: nunjucks.Environment = createEnvironment();
 
 export function hasFilter(name: string): boolean {
   return Object.hasOwn((env as unknown as { filters: object }).filters, name);
+}
+
+export function hasTest(name: string): boolean {
+  return Object.hasOwn((env as unknown as { tests: object }).tests, name);
 }

@@ -5,7 +5,8 @@
  * `"{{ [1, _.n] }}"` a list): the template still runs through nunjucks, but its one output is captured by our
  * runtime instead of being rendered. Any other string renders to text, values converted with Python's `str()`.
  *
- * As with Mistral's StrictUndefined, using a missing variable or key is an error ("'dict object' has no
+ * Conditions follow Python truthiness (`[]` and `{}` are false; see `truthiness.ts`). As with Mistral's
+ * StrictUndefined, using a missing variable or key is an error ("'dict object' has no
  * attribute 'nope'"), while `_.nope | default('x')` and `_.nope is defined` work.
  */
 import type nunjucks from 'nunjucks';
@@ -16,8 +17,10 @@ import { parseTemplate } from './check.js';
 import { withEvaluation } from './evaluation.js';
 import type { JinjaEvaluation } from './evaluation.js';
 import { env } from './filters.js';
-import { compileWithRuntime, isNode, isSafeString } from './nunjucks.js';
+import { compileTemplate, isNode, isSafeString } from './nunjucks.js';
+import type { NjNode } from './nunjucks.js';
 import { safeRuntime } from './runtime.js';
+import { pythonCompileMethods, pythonize } from './truthiness.js';
 
 export interface CompiledJinja {
   readonly source: string;
@@ -28,30 +31,34 @@ export interface CompiledJinja {
   readonly template: nunjucks.Template;
 }
 
-/** Whether the template is exactly one output of one expression. */
-function isSingleExpression(source: string): boolean {
+/** The AST of `source` when it is exactly one output of one expression (then its value keeps its type). */
+function singleExpression(source: string): NjNode | undefined {
   const trimmed = source.trim();
-  if (!trimmed.startsWith('{{') || !trimmed.endsWith('}}')) return false;
+  if (!trimmed.startsWith('{{') || !trimmed.endsWith('}}')) return undefined;
   const ast = parseTemplate(trimmed);
-  if (!isNode(ast)) return false;
+  if (!isNode(ast)) return undefined;
   const [output, ...rest] = ast.children as unknown[];
-  if (rest.length > 0 || !isNode(output) || output.typename !== 'Output') return false;
+  if (rest.length > 0 || !isNode(output) || output.typename !== 'Output') return undefined;
   const children = output.children as unknown[];
-  return children.length === 1 && isNode(children[0]) && children[0].typename !== 'TemplateData';
+  return children.length === 1 && isNode(children[0]) && children[0].typename !== 'TemplateData'
+    ? ast
+    : undefined;
 }
 
 /** Parses, checks and compiles; the problems instead when the string is not valid Jinja. */
 export function compileJinja(source: string): CompiledJinja | ExpressionIssue[] {
   const checked = parseTemplate(source);
   if (!isNode(checked)) return checked;
-  const single = isSingleExpression(source);
-  const trimmed = source.trim();
-  return {
-    source,
-    expression: single ? trimmed.slice(2, -2).trim() : source,
-    single,
-    template: compileWithRuntime(single ? trimmed : source, env, safeRuntime),
-  };
+  const single = singleExpression(source);
+  let template: nunjucks.Template;
+  try {
+    template = compileTemplate(pythonize(single ?? checked), env, safeRuntime, pythonCompileMethods);
+  } catch (err) {
+    // The checks above should leave nothing that nunjucks compiles to invalid code; refuse it if they did.
+    return [{ message: `Jinja template cannot be compiled: ${(err as Error).message}`, offset: 0 }];
+  }
+  const expression = single ? source.trim().slice(2, -2).trim() : source;
+  return { source, expression, single: single !== undefined, template };
 }
 
 function typedResult(evaluation: JinjaEvaluation): unknown {
@@ -69,7 +76,13 @@ export function evaluateJinja(
   budget: Budget,
   host: ExpressionHost | undefined,
 ): unknown {
-  const evaluation: JinjaEvaluation = { budget, host, capture: compiled.single, captured: undefined, missing: undefined };
+  const evaluation: JinjaEvaluation = {
+    budget,
+    host,
+    capture: compiled.single,
+    captured: undefined,
+    missing: undefined,
+  };
   // Python's spellings of the constants, which nunjucks' lexer does not know.
   const context = { _: data === undefined ? null : data, True: true, False: false, None: null };
   return withEvaluation(evaluation, () => {

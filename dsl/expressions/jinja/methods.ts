@@ -47,7 +47,8 @@ function stringMethod(s: string, name: string): Method | undefined {
     case 'capitalize':
       return () => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase();
     case 'title':
-      return () => s.toLowerCase().replace(/(^|[^\p{L}])(\p{L})/gu, (_m, a: string, b: string) => a + b.toUpperCase());
+      return () =>
+        s.toLowerCase().replace(/(^|[^\p{L}])(\p{L})/gu, (_m, a: string, b: string) => a + b.toUpperCase());
     case 'strip':
       return (chars) => pyStrip(s, optionalString(chars, 'strip() chars'));
     case 'lstrip':
@@ -96,7 +97,8 @@ function dictMethod(d: Dict, name: string): Method | undefined {
     case 'items':
       return () => Object.entries(d);
     case 'get':
-      return (key, fallback) => (typeof key === 'string' && Object.hasOwn(d, key) ? d[key] : (fallback ?? null));
+      return (key, fallback) =>
+        typeof key === 'string' && Object.hasOwn(d, key) ? d[key] : (fallback ?? null);
     default:
       return undefined;
   }

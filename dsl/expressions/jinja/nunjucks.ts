@@ -1,11 +1,13 @@
 /**
  * Typed access to the parts of nunjucks 3.2.4 that its public API and `@types/nunjucks` do not cover: the
- * parser (for syntax checks and AST inspection), the runtime helpers that compiled templates call, the
- * `SafeString` class, and the compiled root render function of a `Template`, which we wrap to hand it our own
- * runtime. Everything version-specific about nunjucks is confined to this file; the version is pinned in
- * package.json.
+ * parser, node classes, compiler and transformer (so that we compile the very AST we checked and adjusted,
+ * see `check.ts` and `truthiness.ts`), the runtime helpers compiled templates call, and `SafeString`.
+ * Everything version-specific about nunjucks is confined to this file; the version is pinned in package.json.
  */
+import { createRequire } from 'node:module';
 import nunjucks from 'nunjucks';
+
+const require = createRequire(import.meta.url);
 
 /** A nunjucks AST node: `typename` names the class, `fields` the child properties. */
 export interface NjNode {
@@ -15,6 +17,21 @@ export interface NjNode {
   readonly fields: readonly string[];
   readonly [field: string]: unknown;
 }
+
+/** A node class; `extend` derives a class with its own `typename` (and so its own compile method). */
+export interface NjNodeClass {
+  new (lineno: number, colno: number, ...fields: unknown[]): NjNode;
+  extend(name: string): NjNodeClass;
+}
+
+/** The code generator; `compile<Typename>` methods emit code for each node class. */
+export interface NjCompiler {
+  compile(node: unknown, frame?: unknown): void;
+  getCode(): string;
+  _emit(code: string): void;
+}
+
+export type CompileMethod = (this: NjCompiler, node: NjNode, frame: unknown) => void;
 
 /** The root render function of a compiled template. */
 export type RootRender = (
@@ -44,22 +61,46 @@ export interface NjContext {
   env: { globals: Record<string, unknown> };
 }
 
-export const njParser = (nunjucks as unknown as { parser: unknown }).parser as {
-  parse(src: string, extensions: unknown[] | undefined, opts: object): NjNode;
+const internals = nunjucks as unknown as {
+  parser: { parse(src: string, extensions: unknown[] | undefined, opts: object): NjNode };
+  nodes: Record<string, NjNodeClass | undefined>;
+  compiler: { Compiler: new (name: string, throwOnUndefined: boolean) => NjCompiler };
+  runtime: NjRuntime & { SafeString: new (s: string) => object };
+};
+// The transformer is not re-exported by nunjucks' entry point.
+const transformer = require('nunjucks/src/transformer.js') as {
+  transform(ast: NjNode, asyncFilters: string[]): NjNode;
 };
 
-export const njRuntime = nunjucks.runtime as unknown as NjRuntime & { SafeString: new (s: string) => object };
+export const njParser = internals.parser;
+export const njRuntime = internals.runtime;
+
+export function nodeClass(name: string): NjNodeClass {
+  const cls = internals.nodes[name];
+  if (!cls) throw new Error(`nunjucks has no node class ${name}`);
+  return cls;
+}
 
 /**
- * Compiles `source` and makes the template call `runtime` instead of nunjucks' global runtime: compiled code
- * reaches every member lookup, variable lookup, call and output through that parameter (see Template.render).
+ * Compiles a parsed and checked AST into a template that runs with `runtime` instead of nunjucks' global one
+ * (compiled code reaches every lookup, call and output through that parameter). `methods` adds compile
+ * methods for our own node classes.
  */
-export function compileWithRuntime(source: string, env: nunjucks.Environment, runtime: NjRuntime): nunjucks.Template {
-  const template = new nunjucks.Template(source, env, 'expression', true);
-  const compiled = template as unknown as { rootRenderFunc: RootRender };
-  const root = compiled.rootRenderFunc;
-  compiled.rootRenderFunc = (e, context, frame, _runtime, cb) => root(e, context, frame, runtime, cb);
-  return template;
+export function compileTemplate(
+  ast: NjNode,
+  env: nunjucks.Environment,
+  runtime: NjRuntime,
+  methods: Readonly<Record<string, CompileMethod>>,
+): nunjucks.Template {
+  const compiler = new internals.compiler.Compiler('expression', false);
+  Object.assign(compiler, methods);
+  compiler.compile(transformer.transform(ast, []));
+  // This is how nunjucks' own Template._compile loads generated code; ours comes from an AST we checked.
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const props = new Function(compiler.getCode())() as { root: RootRender };
+  const root: RootRender = (e, context, frame, _runtime, cb) => props.root(e, context, frame, runtime, cb);
+  const code = { type: 'code', obj: { root } } as unknown as string;
+  return new nunjucks.Template(code, env, 'expression', true);
 }
 
 export function isSafeString(v: unknown): boolean {

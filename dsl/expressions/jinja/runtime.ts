@@ -8,11 +8,12 @@
  *   `Object.prototype` members.
  * - Output goes through Python's `str()` (None, True, {'a': 1}), or, for a single `{{ expression }}`, is
  *   captured as a typed value instead of being rendered.
+ * - Conditions use Python truthiness (`pyTruthy`, `pyOr`, `pyAnd`; see `truthiness.ts`).
  * - Every helper ticks the evaluation's budget, so loops and recursion are bounded by the deadline.
  */
 import { EvalFailure, fail } from '../failure.js';
 import { pyStr } from '../pystr.js';
-import { FORBIDDEN_KEYS, isDict } from '../values.js';
+import { FORBIDDEN_KEYS, isDict, truthy } from '../values.js';
 import { current, undefinedBecause as undefinedValue } from './evaluation.js';
 import { pythonMethod } from './methods.js';
 import { isSafeString, njRuntime } from './nunjucks.js';
@@ -28,7 +29,8 @@ function describe(v: unknown): string {
 
 function lookupMember(obj: unknown, key: unknown): unknown {
   if (obj === undefined) return undefinedValue(current().missing ?? `'${String(key)}' is undefined`);
-  if (typeof key === 'string' && FORBIDDEN_KEYS.has(key)) throw new EvalFailure(`access to '${key}' is not allowed`);
+  if (typeof key === 'string' && FORBIDDEN_KEYS.has(key))
+    throw new EvalFailure(`access to '${key}' is not allowed`);
   if (obj === null) return undefinedValue(`'None' has no attribute '${String(key)}'`);
   if (typeof obj === 'function') throw new EvalFailure(`cannot read '${String(key)}' of a function`);
   const value = isSafeString(obj) ? String(obj) : obj;
@@ -90,6 +92,11 @@ function iterate(value: unknown): unknown {
   return njRuntime.fromIterator(value);
 }
 
+/** Python truthiness, for conditions compiled by `truthiness.ts`. */
+function pyTruthy(value: unknown): boolean {
+  return truthy(isSafeString(value) ? String(value) : value);
+}
+
 export const safeRuntime: NjRuntime = {
   ...njRuntime,
   memberLookup: (obj, key) => {
@@ -100,4 +107,7 @@ export const safeRuntime: NjRuntime = {
   callWrap: callValue,
   suppressValue: output,
   fromIterator: iterate,
+  pyTruthy,
+  pyOr: (left: unknown, right: () => unknown) => (pyTruthy(left) ? left : right()),
+  pyAnd: (left: unknown, right: () => unknown) => (pyTruthy(left) ? right() : left),
 };

@@ -107,7 +107,8 @@ export interface Binary extends At {
   right: Node;
 }
 
-export type Node = Literal | Keyword | Variable | ListLiteral | MapLiteral | Call | Member | Index | Unary | Binary;
+export type Node =
+  Literal | Keyword | Variable | ListLiteral | MapLiteral | Call | Member | Index | Unary | Binary;
 export type Arg = Node | Mapping;
 
 /** Binding power of each binary operator (higher binds tighter) and whether it is right-associative. */

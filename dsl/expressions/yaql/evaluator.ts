@@ -14,6 +14,7 @@ import { fail } from '../failure.js';
 import type { ExpressionHost } from '../types.js';
 import { pyStr } from '../pystr.js';
 import {
+  FORBIDDEN_KEYS,
   InternalValue,
   MISSING,
   PyFloat,
@@ -42,6 +43,7 @@ function missingKey(name: string): never {
 
 /** `value.name`: a dict key, or the key collected from every element of a list. */
 function attribute(value: unknown, name: string, rt: Runtime): unknown {
+  if (FORBIDDEN_KEYS.has(name)) return fail(`access to '${name}' is not allowed`);
   if (isDict(value)) {
     const v = ownGet(value, name);
     return v === MISSING ? missingKey(name) : v;
@@ -101,7 +103,8 @@ function evaluateBinary(node: Binary, scope: Scope, rt: Runtime): unknown {
     case 'or':
       return truthy(left) ? left : rt.evaluate(node.right, scope);
     case '->':
-      if (!(left instanceof LetContext)) return fail(`the left side of -> must be let(...), not ${typeName(left)}`);
+      if (!(left instanceof LetContext))
+        return fail(`the left side of -> must be let(...), not ${typeName(left)}`);
       return rt.evaluate(node.right, new Scope(scope, left.positional, left.named));
     default:
       return binary(node.op, left, rt.evaluate(node.right, scope), rt.budget);
@@ -123,7 +126,8 @@ function evaluateNode(node: Node, scope: Scope, rt: Runtime): unknown {
       return node.items.map((item) => rt.evaluate(item, scope));
     case 'map': {
       const out: Dict = {};
-      for (const e of node.entries) setKey(out, toKey(rt.evaluate(e.key, scope)), rt.evaluate(e.value, scope));
+      for (const e of node.entries)
+        setKey(out, toKey(rt.evaluate(e.key, scope)), rt.evaluate(e.value, scope));
       return out;
     }
     case 'member': {
@@ -166,7 +170,8 @@ export function evaluateYaql(
   const before = exoticCount();
   const result = evaluateNode(ast, new Scope(null, [data === undefined ? null : data]), rt);
   if (as === 'text') {
-    if (result instanceof InternalValue) return fail(`${result.describe()} is not a value that can be rendered`);
+    if (result instanceof InternalValue)
+      return fail(`${result.describe()} is not a value that can be rendered`);
     return pyStr(result);
   }
   // Only walk the result when the evaluation created sets, integral floats or let() contexts.

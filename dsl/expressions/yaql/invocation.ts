@@ -108,7 +108,10 @@ export class Invocation {
     if (this.isMethod && i === 0) v = this.receiver;
     else {
       const node = this.node(i);
-      v = node === undefined ? fail(`${this.name}() is missing argument ${i + 1}`) : this.rt.evaluate(node, this.scope);
+      v =
+        node === undefined
+          ? fail(`${this.name}() is missing argument ${i + 1}`)
+          : this.rt.evaluate(node, this.scope);
     }
     this.memo[i] = v;
     return v;

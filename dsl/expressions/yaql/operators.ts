@@ -122,7 +122,8 @@ export function contains(container: unknown, value: unknown): boolean {
   if (Array.isArray(container)) return container.some((x) => pyEquals(x, value));
   if (container instanceof YaqlSet) return container.has(value);
   if (typeof container === 'string') {
-    if (typeof value !== 'string') return fail(`'in <string>' requires a string on the left, not ${typeName(value)}`);
+    if (typeof value !== 'string')
+      return fail(`'in <string>' requires a string on the left, not ${typeName(value)}`);
     return container.includes(value);
   }
   if (isDict(container)) return typeof value === 'string' && Object.hasOwn(container, value);
@@ -137,7 +138,12 @@ function regexMatch(a: unknown, b: unknown): boolean {
 }
 
 /** Applies an eager binary operator. */
-export function binary(op: Exclude<BinaryOp, 'and' | 'or' | '->'>, a: unknown, b: unknown, budget: Budget): unknown {
+export function binary(
+  op: Exclude<BinaryOp, 'and' | 'or' | '->'>,
+  a: unknown,
+  b: unknown,
+  budget: Budget,
+): unknown {
   switch (op) {
     case '=':
       return pyEquals(a, b);

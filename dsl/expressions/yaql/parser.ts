@@ -94,9 +94,17 @@ class Parser {
       case 'dollar':
         return { type: 'variable', name: t.text, pos };
       case 'func':
-        return { type: 'call', name: t.text, args: this.parseArgs(')', true), receiver: null, nullSafe: false, pos };
+        return {
+          type: 'call',
+          name: t.text,
+          args: this.parseArgs(')', true),
+          receiver: null,
+          nullSafe: false,
+          pos,
+        };
       case 'ident':
-        if (Object.hasOwn(CONSTANTS, t.text)) return { type: 'literal', value: CONSTANTS[t.text] ?? null, pos };
+        if (Object.hasOwn(CONSTANTS, t.text))
+          return { type: 'literal', value: CONSTANTS[t.text] ?? null, pos };
         if (t.text === 'not') return this.parseUnary('not', pos);
         if (WORD_OPERATORS.has(t.text)) return this.unexpected(t);
         return { type: 'keyword', name: t.text, pos };
@@ -113,7 +121,8 @@ class Parser {
       case '(': {
         const inner = this.parseExpression(0);
         const close = this.next();
-        if (!this.isOp(close, ')')) throw new SyntaxFailure(`Expected ')' but found ${describe(close)}`, close.pos);
+        if (!this.isOp(close, ')'))
+          throw new SyntaxFailure(`Expected ')' but found ${describe(close)}`, close.pos);
         return inner;
       }
       case '[':
@@ -138,11 +147,21 @@ class Parser {
   private parseMember(target: Node, nullSafe: boolean): Node {
     const t = this.next();
     if (t.kind === 'func') {
-      return { type: 'call', name: t.text, args: this.parseArgs(')', true), receiver: target, nullSafe, pos: target.pos };
+      return {
+        type: 'call',
+        name: t.text,
+        args: this.parseArgs(')', true),
+        receiver: target,
+        nullSafe,
+        pos: target.pos,
+      };
     }
     // Any word is a key here, even one that is an operator elsewhere (`$.in`, `$.not`).
     if (t.kind === 'ident') return { type: 'member', target, name: t.text, nullSafe, pos: target.pos };
-    throw new SyntaxFailure(`Expected a name after '${nullSafe ? '?.' : '.'}' but found ${describe(t)}`, t.pos);
+    throw new SyntaxFailure(
+      `Expected a name after '${nullSafe ? '?.' : '.'}' but found ${describe(t)}`,
+      t.pos,
+    );
   }
 
   /** Comma-separated arguments up to `close`; `name => value` only where `allowMappings`. */
@@ -157,7 +176,8 @@ class Parser {
       const value = this.parseExpression(0);
       const arrow = this.peek();
       if (this.isOp(arrow, '=>')) {
-        if (!allowMappings) throw new SyntaxFailure("'=>' is only allowed in function arguments and maps", arrow.pos);
+        if (!allowMappings)
+          throw new SyntaxFailure("'=>' is only allowed in function arguments and maps", arrow.pos);
         this.next();
         args.push({ type: 'mapping', key: value, value: this.parseExpression(0), pos: value.pos });
         named = true;
@@ -169,7 +189,8 @@ class Parser {
       }
       const sep = this.next();
       if (this.isOp(sep, close)) return args;
-      if (!this.isOp(sep, ',')) throw new SyntaxFailure(`Expected ',' or '${close}' but found ${describe(sep)}`, sep.pos);
+      if (!this.isOp(sep, ','))
+        throw new SyntaxFailure(`Expected ',' or '${close}' but found ${describe(sep)}`, sep.pos);
     }
   }
 }

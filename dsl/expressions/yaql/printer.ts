@@ -20,7 +20,9 @@ function literal(value: Literal['value']): string {
 }
 
 function args(list: readonly Arg[]): string {
-  return list.map((a) => (a.type === 'mapping' ? `${print(a.key)} => ${print(a.value)}` : print(a))).join(', ');
+  return list
+    .map((a) => (a.type === 'mapping' ? `${print(a.key)} => ${print(a.value)}` : print(a)))
+    .join(', ');
 }
 
 export function print(node: Node): string {

@@ -65,7 +65,9 @@ function deleteAt(inv: Invocation): unknown[] {
   const list = items(inv, 0);
   const position = int(inv, 1);
   const count = optInt(inv, 2, 'count', 1);
-  return asIterator(list.filter((_, i) => (count >= 0 ? !(i >= position && i < position + count) : i < position)));
+  return asIterator(
+    list.filter((_, i) => (count >= 0 ? !(i >= position && i < position + count) : i < position)),
+  );
 }
 
 /** `list.replace(position, value, count)`: the range becomes one `value`. */
@@ -189,7 +191,10 @@ export const collectionFunctions: FunctionTable = {
   union: setOp((a, b) => [...a.items, ...b.items]),
   intersect: setOp((a, b) => a.items.filter((x) => b.has(x))),
   difference: setOp((a, b) => a.items.filter((x) => !b.has(x))),
-  symmetricDifference: setOp((a, b) => [...a.items.filter((x) => !b.has(x)), ...b.items.filter((x) => !a.has(x))]),
+  symmetricDifference: setOp((a, b) => [
+    ...a.items.filter((x) => !b.has(x)),
+    ...b.items.filter((x) => !a.has(x)),
+  ]),
   add: [
     {
       when: argIs.set(0),

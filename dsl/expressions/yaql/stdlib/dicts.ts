@@ -160,7 +160,10 @@ export const dictFunctions: FunctionTable = {
   },
   delete: onDict((inv) => {
     inv.arity(1, Infinity);
-    return deleteKeys(dict(inv, 0), Array.from({ length: inv.count - 1 }, (_, i) => inv.value(i + 1)));
+    return deleteKeys(
+      dict(inv, 0),
+      Array.from({ length: inv.count - 1 }, (_, i) => inv.value(i + 1)),
+    );
   }),
   deleteAll: (inv) => {
     inv.arity(2, 2);

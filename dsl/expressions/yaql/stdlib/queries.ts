@@ -53,14 +53,22 @@ function thenBy(ascending: boolean) {
     inv.arity(2, 2);
     const previous = orderings.get(inv.value(0) as unknown[]);
     if (!previous) return fail(`${inv.name}() must follow orderBy() or orderByDescending()`);
-    return sorted({ source: previous.source, keys: [...previous.keys, { selector: inv.lambda(1), ascending }] });
+    return sorted({
+      source: previous.source,
+      keys: [...previous.keys, { selector: inv.lambda(1), ascending }],
+    });
   };
 }
 
 const NO_SEED = Symbol('no seed');
 
 /** Folds with `step`; without a seed the first element starts (an empty collection is then an error). */
-function fold(inv: Invocation, list: readonly unknown[], step: (acc: unknown, x: unknown) => unknown, seed: unknown) {
+function fold(
+  inv: Invocation,
+  list: readonly unknown[],
+  step: (acc: unknown, x: unknown) => unknown,
+  seed: unknown,
+) {
   let acc: unknown = seed;
   for (const x of list) acc = acc === NO_SEED ? x : step(acc, x);
   if (acc === NO_SEED) return fail(`${inv.name}() of an empty collection needs an initial value`);
@@ -274,7 +282,8 @@ export const queryFunctions: FunctionTable = {
         const predicate = inv.lambda(2);
         const selector = inv.lambda(3);
         const out: unknown[] = [];
-        for (const a of items(inv, 0)) for (const b of right) if (truthy(predicate(a, b))) out.push(selector(a, b));
+        for (const a of items(inv, 0))
+          for (const b of right) if (truthy(predicate(a, b))) out.push(selector(a, b));
         return asIterator(out);
       },
     },

@@ -49,7 +49,10 @@ function toFloat(inv: Invocation): number | PyFloat {
   if (typeof v === 'boolean') return new PyFloat(v ? 1 : 0);
   if (isNumber(v)) return makeFloat(num(v));
   if (typeof v === 'string' && FLOAT_TEXT.test(v)) {
-    const t = v.trim().toLowerCase().replace(/^([+-]?)inf(inity)?$/, '$1Infinity');
+    const t = v
+      .trim()
+      .toLowerCase()
+      .replace(/^([+-]?)inf(inity)?$/, '$1Infinity');
     return makeFloat(t.endsWith('nan') ? NaN : Number(t));
   }
   return fail(`could not convert ${typeof v === 'string' ? `'${v}'` : typeName(v)} to float`);
