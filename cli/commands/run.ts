@@ -41,6 +41,9 @@ export function registerRun(program: Command): void {
       const text = fs.readFileSync(file, 'utf8');
       const cfg = loadConfig({ db: opts.db });
       const engine = await Engine.start({ store: openStore(cfg.db) });
+      // The engine's timers do not hold the process open (a server must be able to exit); this command waits
+      // for its execution, so it holds it open itself until the end.
+      const keepAlive = setInterval(() => undefined, 60_000);
       try {
         const saved = await engine.load(text, { file });
         const workflow = opts.workflow ?? saved.workflows[0]?.name;
@@ -65,6 +68,7 @@ export function registerRun(program: Command): void {
         }
         if (done.state !== 'SUCCESS') process.exitCode = 1;
       } finally {
+        clearInterval(keepAlive);
         await engine.close();
       }
     });

@@ -70,6 +70,7 @@ export class Items {
       bindings,
       results: new Array<unknown>(count).fill(null),
       finished: new Array<boolean>(count).fill(false),
+      started: new Array<boolean>(count).fill(false),
       next: 0,
       running: 0,
       completed: 0,
@@ -81,7 +82,8 @@ export class Items {
   startMore(t: TaskRun, it: ItemsState): void {
     while (it.next < it.bindings.length && (it.concurrency <= 0 || it.running < it.concurrency)) {
       const i = it.next++;
-      if (it.finished[i]) continue; // recovered: already done
+      if (it.started[i]) continue; // recovered: already running or done
+      it.started[i] = true;
       it.running++;
       this.startOne(t, i, it.bindings[i] ?? null);
     }
@@ -261,6 +263,7 @@ export class Items {
       this.rt.tasks.complete(t, { ok, value });
       return;
     }
+    if (it.finished[index]) return; // a duplicate outcome (at-least-once): counted once
     it.results[index] = value;
     it.finished[index] = true;
     it.running--;

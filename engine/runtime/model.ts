@@ -36,6 +36,8 @@ export interface ItemsState {
   bindings: Record<string, unknown>[];
   results: unknown[];
   finished: boolean[];
+  /** Items launched (running or finished): never launched twice, even across a recovery. */
+  started: boolean[];
   next: number;
   running: number;
   completed: number;

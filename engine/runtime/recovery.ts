@@ -111,14 +111,16 @@ export class Recovery {
       const it = this.rt.items.itemsState(t);
       t.items = it;
       for (const a of own) {
-        if (a.state === 'RUNNING') continue;
+        it.started[a.index] = true;
+        if (a.state === 'RUNNING' || it.finished[a.index]) continue;
         it.finished[a.index] = true;
         it.results[a.index] = (a.output as { result?: unknown } | null)?.result ?? null;
         if (a.state === 'SUCCESS') it.completed++;
         else it.failed++;
       }
     } else if (rc.with_items && done) {
-      t.items = { bindings: [], results: (rec.result as unknown[]) ?? [], finished: [], next: 0, running: 0, completed: 0, failed: 0, concurrency: 0 };
+      const results = (rec.result as unknown[]) ?? [];
+      t.items = { bindings: [], results, finished: [], started: [], next: 0, running: 0, completed: 0, failed: 0, concurrency: 0 };
     } else {
       t.results = rc.join_rerun && Array.isArray(rec.result) ? [...(rec.result as unknown[])] : [rec.result];
     }

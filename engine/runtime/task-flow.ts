@@ -19,8 +19,11 @@ type Rc = Record<string, unknown>;
 export interface Outcome {
   ok: boolean;
   value: unknown;
-  /** A timeout: retries do not apply (Mistral: "retry doesn't work after the timeout policy is triggered"). */
-  timedOut?: boolean;
+  /**
+   * Retries do not apply: a timeout (Mistral: "retry doesn't work after the timeout policy is triggered") or an
+   * on-enter hook failure (the action never ran).
+   */
+  noRetry?: boolean;
   stateInfo?: string;
 }
 
@@ -109,7 +112,7 @@ export class TaskFlow {
   /** on-enter hooks finished. */
   afterEnterHooks(t: TaskRun, failure: string | null): void {
     (t.rec.runtimeContext as Rc).enter_done = true;
-    if (failure) this.complete(t, { ok: false, value: failure, stateInfo: failure });
+    if (failure) this.complete(t, { ok: false, value: failure, stateInfo: failure, noRetry: true });
     else this.runAction(t);
   }
 
@@ -152,7 +155,7 @@ export class TaskFlow {
     let ok = out.ok;
     let stateInfo = ok ? null : (out.stateInfo ?? describeError(out.value));
     try {
-      if (t.spec.retry && !out.timedOut && this.retry(t, ok, stateInfo)) return;
+      if (t.spec.retry && !out.noRetry && this.retry(t, ok, stateInfo)) return;
       if (ok && t.spec.failOn !== undefined && this.flag(t, t.spec.failOn)) {
         this.rt.transitions.task(t, 'SUCCEED');
         ok = false;
@@ -275,7 +278,7 @@ export class TaskFlow {
         if (t.phase !== 'action' || t.rec.state !== 'RUNNING') return;
         const msg = `Task timed out [timeout=${String(payload.seconds)}s]`;
         this.rt.items.abortAll(t, msg);
-        this.complete(t, { ok: false, value: msg, timedOut: true, stateInfo: msg });
+        this.complete(t, { ok: false, value: msg, noRetry: true, stateInfo: msg });
         return;
       }
     }

@@ -157,7 +157,7 @@ export class WorkflowFlow {
           this.succeed(e, c.msg);
           return;
         case 'pause':
-          this.pauseBy(e);
+          this.pauseBy(e, c.msg);
           break;
         case 'noop':
           break;
@@ -260,21 +260,21 @@ export class WorkflowFlow {
   }
 
   /** Pause requested by the API: the whole tree of executions pauses. */
-  pause(e: ExecRun): void {
-    if (!this.rt.transitions.execution(e, 'PAUSE')) {
+  pause(e: ExecRun, stateInfo?: string | null): void {
+    if (!this.rt.transitions.execution(e, 'PAUSE', stateInfo)) {
       throw new InvalidStateError(`Can't change workflow execution state from ${e.rec.state} to PAUSED`);
     }
     for (const child of this.children(e)) if (child.rec.state === 'RUNNING') this.pause(child);
     this.rt.settled(e);
   }
 
-  /** Pause by the workflow itself (`pause` command, `pause-before`). */
-  pauseBy(e: ExecRun): void {
-    if (e.rec.state === 'RUNNING') this.pause(e);
+  /** Pause by the workflow itself (`pause` command with its `msg`, `pause-before`). */
+  pauseBy(e: ExecRun, msg?: string | null): void {
+    if (e.rec.state === 'RUNNING') this.pause(e, msg ?? undefined);
   }
 
   resume(e: ExecRun): void {
-    if (!this.rt.transitions.execution(e, 'RESUME')) {
+    if (!this.rt.transitions.execution(e, 'RESUME', null)) {
       throw new InvalidStateError(`Can't change workflow execution state from ${e.rec.state} to RUNNING`);
     }
     for (const child of this.children(e)) if (child.rec.state === 'PAUSED') this.resume(child);

@@ -41,7 +41,7 @@ describe('crash recovery (kill -9 mid-run)', function () {
   it('finishes every execution after a restart, with gap-free event sequences', async () => {
     const db = path.join(dir, 'crash.db');
     const kill = await startChild(db);
-    await new Promise((r) => setTimeout(r, 300)); // mid-run: sleeps and items are in flight
+    await new Promise((r) => setTimeout(r, 100)); // mid-run: sleeps and with-items items are in flight
     kill();
     await new Promise((r) => setTimeout(r, 200));
 
