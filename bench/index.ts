@@ -25,12 +25,17 @@ async function runWorkload(w: Workload): Promise<Result> {
     await engine.load(w.yaml, { file: `${w.name}.yaml` });
     const t0 = performance.now();
     const started = await Promise.all(
-      Array.from({ length: w.executions }, () => engine.startExecution({ workflow: w.workflow, input: w.input })),
+      Array.from({ length: w.executions }, () =>
+        engine.startExecution({ workflow: w.workflow, input: w.input }),
+      ),
     );
     const done = await Promise.all(started.map((e) => engine.waitFor(e.id)));
     const ms = performance.now() - t0;
     const failed = done.filter((d) => d.state !== 'SUCCESS');
-    if (failed.length) throw new Error(`${w.name}: ${failed.length} executions ended ${failed[0]?.state}: ${failed[0]?.stateInfo}`);
+    if (failed.length)
+      throw new Error(
+        `${w.name}: ${failed.length} executions ended ${failed[0]?.state}: ${failed[0]?.stateInfo}`,
+      );
     return { workload: w, ms };
   } finally {
     await engine.close();
@@ -44,7 +49,9 @@ function row(cells: string[], widths: number[]): string {
 
 async function main(): Promise<void> {
   const widths = [36, 10, 12, 14, 12];
-  console.log(`Tramontane engine benchmark (embedded SQLite, ${os.cpus().length} cores, node ${process.version})\n`);
+  console.log(
+    `Tramontane engine benchmark (embedded SQLite, ${os.cpus().length} cores, node ${process.version})\n`,
+  );
   console.log(row(['workload', 'wall ms', 'units', 'units/s', 'vs Mistral'], widths));
   const results: Result[] = [];
   for (const w of workloads()) {
@@ -57,7 +64,8 @@ async function main(): Promise<void> {
   const by = (n: string) => results.find((r) => r.workload.name.startsWith(n));
   const k1 = by('with-items 1,000');
   const k10 = by('with-items 10,000');
-  if (k1 && k10) console.log(`\nwith-items 10,000 / 1,000 cost ratio: ${(k10.ms / k1.ms).toFixed(1)} (target <= 12)`);
+  if (k1 && k10)
+    console.log(`\nwith-items 10,000 / 1,000 cost ratio: ${(k10.ms / k1.ms).toFixed(1)} (target <= 12)`);
   const units = results.reduce((s, r) => s + r.workload.units, 0);
   const ms = results.reduce((s, r) => s + r.ms, 0);
   const overall = (units / ms) * 1000;

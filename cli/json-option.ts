@@ -6,6 +6,7 @@ export function parseJsonOption(text: string, option: string): Record<string, un
   } catch (err) {
     throw new Error(`${option} is not valid JSON: ${(err as Error).message}`);
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`${option} must be a JSON object`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new Error(`${option} must be a JSON object`);
   return v as Record<string, unknown>;
 }

@@ -88,7 +88,13 @@ export class Definitions {
     return { doc, workbook, workflows, actions };
   }
 
-  private row<S extends WorkflowSpec | AdHocActionSpec>(spec: S, text: string, ns: string, scope: string, now: number) {
+  private row<S extends WorkflowSpec | AdHocActionSpec>(
+    spec: S,
+    text: string,
+    ns: string,
+    scope: string,
+    now: number,
+  ) {
     const previous = 'tasks' in spec ? this.workflows.get(spec.name) : this.actions.get(spec.name);
     return {
       id: previous?.id ?? newId(),

@@ -7,7 +7,13 @@
  * the timers and closes the store.
  */
 import { createDefaultRegistry, type ActionRegistry } from '../actions/index.js';
-import { InvalidInputError, InvalidStateError, NotFoundError, systemClock, type Clock } from '../common/index.js';
+import {
+  InvalidInputError,
+  InvalidStateError,
+  NotFoundError,
+  systemClock,
+  type Clock,
+} from '../common/index.js';
 import type { Store } from '../store/index.js';
 import { Definitions, type SaveOptions, type SavedDocument } from './definitions.js';
 import { isTerminalWorkflow } from './states.js';
@@ -134,7 +140,11 @@ export class Engine {
   }
 
   /** Pause (PAUSED), resume (RUNNING), or stop (SUCCESS / ERROR / CANCELLED) an execution. */
-  async setExecutionState(id: string, state: WorkflowState, stateInfo?: string | null): Promise<ExecutionRecord> {
+  async setExecutionState(
+    id: string,
+    state: WorkflowState,
+    stateInfo?: string | null,
+  ): Promise<ExecutionRecord> {
     await this.recovery.ensureLoaded(id);
     return this.rt.kernel.run(() => {
       const e = this.rt.liveExecs.get(id);
@@ -222,7 +232,10 @@ export class Engine {
   /**
    * Resolves with the execution once it is terminal (or in one of `states`), as committed.
    */
-  async waitFor(id: string, states: WorkflowState[] = ['SUCCESS', 'ERROR', 'CANCELLED']): Promise<ExecutionRecord> {
+  async waitFor(
+    id: string,
+    states: WorkflowState[] = ['SUCCESS', 'ERROR', 'CANCELLED'],
+  ): Promise<ExecutionRecord> {
     for (;;) {
       const waiting = this.rt.waitSettled(id);
       const rec = await this.getExecution(id);

@@ -6,5 +6,11 @@ export { Engine, type EngineOptions } from './engine.js';
 export type { SaveOptions, SavedDocument } from './definitions.js';
 export type { Logger, EventListener } from './runtime/runtime.js';
 export * from './types.js';
-export { isValidTransition, isTerminalWorkflow, isCompletedTask, taskEventFor, workflowEventFor } from './states.js';
+export {
+  isValidTransition,
+  isTerminalWorkflow,
+  isCompletedTask,
+  taskEventFor,
+  workflowEventFor,
+} from './states.js';
 export { taskMachine, executionMachine, taskStep, executionStep } from './machines/index.js';

@@ -5,8 +5,17 @@
  */
 import type { EventType, TaskState, WorkflowState } from './types.js';
 
-export const TERMINAL_WORKFLOW_STATES: ReadonlySet<WorkflowState> = new Set(['SUCCESS', 'ERROR', 'CANCELLED']);
-export const COMPLETED_TASK_STATES: ReadonlySet<TaskState> = new Set(['SUCCESS', 'ERROR', 'CANCELLED', 'SKIPPED']);
+export const TERMINAL_WORKFLOW_STATES: ReadonlySet<WorkflowState> = new Set([
+  'SUCCESS',
+  'ERROR',
+  'CANCELLED',
+]);
+export const COMPLETED_TASK_STATES: ReadonlySet<TaskState> = new Set([
+  'SUCCESS',
+  'ERROR',
+  'CANCELLED',
+  'SKIPPED',
+]);
 
 /** Mistral's `_VALID_TRANSITIONS`, with `SKIPPED: []` added (Mistral raises KeyError there). */
 const VALID: Record<TaskState, readonly TaskState[]> = {
@@ -23,7 +32,7 @@ const VALID: Record<TaskState, readonly TaskState[]> = {
 
 /** Whether an externally requested change is allowed. A move to the same state is always allowed. */
 export function isValidTransition(from: TaskState | WorkflowState, to: TaskState | WorkflowState): boolean {
-  return from === to || (VALID[from as TaskState] ?? []).includes(to as TaskState);
+  return from === to || (VALID[from] ?? []).includes(to);
 }
 
 export function isTerminalWorkflow(s: WorkflowState): boolean {

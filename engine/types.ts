@@ -10,15 +10,7 @@ export type WorkflowState = 'IDLE' | 'RUNNING' | 'PAUSED' | 'SUCCESS' | 'ERROR' 
 
 /** Task and action execution states. `DELAYED` is Mistral's RUNNING_DELAYED (its wire value). */
 export type TaskState =
-  | 'IDLE'
-  | 'WAITING'
-  | 'RUNNING'
-  | 'DELAYED'
-  | 'PAUSED'
-  | 'SUCCESS'
-  | 'ERROR'
-  | 'CANCELLED'
-  | 'SKIPPED';
+  'IDLE' | 'WAITING' | 'RUNNING' | 'DELAYED' | 'PAUSED' | 'SUCCESS' | 'ERROR' | 'CANCELLED' | 'SKIPPED';
 
 export type ExecutionEventType =
   | 'WORKFLOW_LAUNCHED'

@@ -20,7 +20,8 @@ interface RunOptions {
 
 function formatEvent(ev: Omit<OutboxEvent, 'id'>): string {
   const p = ev.payload;
-  const who = ev.entity === 'execution' ? String(p.workflow_name) : `${String(p.workflow_name)} > ${String(p.name)}`;
+  const who =
+    ev.entity === 'execution' ? String(p.workflow_name) : `${String(p.workflow_name)} > ${String(p.name)}`;
   const info = p.state_info ? `  (${String(p.state_info).split('\n')[0]})` : '';
   return `${String(ev.sequence).padStart(4)}  ${ev.eventType.padEnd(20)} ${who}${info}`;
 }
@@ -51,7 +52,11 @@ export function registerRun(program: Command): void {
         let executionId = '';
         const buffered: Omit<OutboxEvent, 'id'>[] = [];
         const print = (ev: Omit<OutboxEvent, 'id'>) =>
-          console.log(opts.json ? JSON.stringify({ event: ev.eventType, sequence: ev.sequence, payload: ev.payload }) : formatEvent(ev));
+          console.log(
+            opts.json
+              ? JSON.stringify({ event: ev.eventType, sequence: ev.sequence, payload: ev.payload })
+              : formatEvent(ev),
+          );
         engine.onEvent((ev) => {
           if (!executionId) buffered.push(ev);
           else if (ev.rootExecutionId === executionId) print(ev);
@@ -61,9 +66,19 @@ export function registerRun(program: Command): void {
         buffered.filter((ev) => ev.rootExecutionId === executionId).forEach(print);
         const done = await engine.waitFor(executionId);
         await engine.idle();
-        if (opts.json) console.log(JSON.stringify({ id: done.id, state: done.state, state_info: done.stateInfo, output: done.output }));
+        if (opts.json)
+          console.log(
+            JSON.stringify({
+              id: done.id,
+              state: done.state,
+              state_info: done.stateInfo,
+              output: done.output,
+            }),
+          );
         else {
-          console.log(`\nexecution ${done.id}: ${done.state}${done.stateInfo ? ` (${done.stateInfo.split('\n')[0]})` : ''}`);
+          console.log(
+            `\nexecution ${done.id}: ${done.state}${done.stateInfo ? ` (${done.stateInfo.split('\n')[0]})` : ''}`,
+          );
           console.log(JSON.stringify(done.output, null, 2));
         }
         if (done.state !== 'SUCCESS') process.exitCode = 1;

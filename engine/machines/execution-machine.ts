@@ -4,9 +4,10 @@
  */
 import { lifecycleMachine, step, type Step } from './lifecycle.js';
 
-export type ExecutionMachineEvent = 'CREATE' | 'START' | 'PAUSE' | 'RESUME' | 'SUCCEED' | 'FAIL' | 'CANCEL' | 'RERUN';
+export type ExecutionMachineEvent =
+  'CREATE' | 'START' | 'PAUSE' | 'RESUME' | 'SUCCEED' | 'FAIL' | 'CANCEL' | 'RERUN';
 
-export const executionMachine = lifecycleMachine<ExecutionMachineEvent>(
+export const executionMachine = lifecycleMachine(
   'execution',
   'NEW',
   {

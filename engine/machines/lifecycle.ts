@@ -11,7 +11,7 @@
  * transaction that recorded the state commits, because XState restores neither `after` timers nor in-flight
  * promises from a persisted snapshot.
  */
-import { setup, transition, type AnyStateMachine, type SnapshotFrom } from 'xstate';
+import { setup, transition, type AnyStateMachine } from 'xstate';
 
 export interface LifecycleAction {
   type: 'enter' | 'leave';
@@ -20,7 +20,7 @@ export interface LifecycleAction {
 
 type Table = Record<string, Record<string, string>>;
 
-export function lifecycleMachine<E extends string>(
+export function lifecycleMachine(
   id: string,
   initial: string,
   table: Table,
@@ -36,7 +36,7 @@ export function lifecycleMachine<E extends string>(
     };
   }
   return setup({
-    types: {} as { events: { type: E } },
+    types: {},
     actions: {
       // Interpreted by the engine from the action list `transition()` returns; never executed in place.
       enter: () => undefined,
@@ -70,7 +70,7 @@ export function step(machine: AnyStateMachine, state: string, event: string): St
 }
 
 function computeStep(machine: AnyStateMachine, state: string, event: string): Step | null {
-  const snap = machine.resolveState({ value: state, context: {} }) as SnapshotFrom<AnyStateMachine>;
+  const snap = machine.resolveState({ value: state, context: {} });
   if (!snap.can({ type: event })) return null;
   const [next, actions] = transition(machine, snap, { type: event });
   const to = String(next.value);

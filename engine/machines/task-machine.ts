@@ -9,18 +9,9 @@
 import { lifecycleMachine, step, type Step } from './lifecycle.js';
 
 export type TaskMachineEvent =
-  | 'START'
-  | 'WAIT'
-  | 'HOLD'
-  | 'DELAY'
-  | 'RUN'
-  | 'SUCCEED'
-  | 'FAIL'
-  | 'CANCEL'
-  | 'PAUSE'
-  | 'SKIP';
+  'START' | 'WAIT' | 'HOLD' | 'DELAY' | 'RUN' | 'SUCCEED' | 'FAIL' | 'CANCEL' | 'PAUSE' | 'SKIP';
 
-export const taskMachine = lifecycleMachine<TaskMachineEvent>(
+export const taskMachine = lifecycleMachine(
   'task',
   'NEW',
   {

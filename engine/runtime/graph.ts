@@ -24,7 +24,15 @@ export function graphOf(spec: WorkflowSpec): WorkflowGraph {
 }
 
 const CLAUSES = ['onSuccess', 'onError', 'onComplete', 'onSkip'] as const;
-const POLICIES = ['waitBefore', 'waitAfter', 'timeout', 'pauseBefore', 'concurrency', 'failOn', 'safeRerun'] as const;
+const POLICIES = [
+  'waitBefore',
+  'waitAfter',
+  'timeout',
+  'pauseBefore',
+  'concurrency',
+  'failOn',
+  'safeRerun',
+] as const;
 
 function withoutSelf(clause: OnClauseSpec | undefined, self: string): OnClauseSpec | undefined {
   if (!clause) return undefined;
@@ -46,13 +54,15 @@ function mergeDefaults(task: TaskSpec, defaults: TaskDefaultsSpec): TaskSpec {
   }
   if (!t.retry && defaults.retry) t.retry = defaults.retry;
   // Default requires add to a task's own (Mistral merges them).
-  if (defaults.requires) t.requires = [...new Set([...t.requires, ...defaults.requires])].filter((r) => r !== task.name);
+  if (defaults.requires)
+    t.requires = [...new Set([...t.requires, ...defaults.requires])].filter((r) => r !== task.name);
   return t;
 }
 
 function compileGraph(spec: WorkflowSpec): WorkflowGraph {
   const tasks = new Map<string, TaskSpec>();
-  for (const [name, task] of Object.entries(spec.tasks)) tasks.set(name, mergeDefaults(task, spec.taskDefaults));
+  for (const [name, task] of Object.entries(spec.tasks))
+    tasks.set(name, mergeDefaults(task, spec.taskDefaults));
   const targeted = new Set<string>();
   const inbound = new Map<string, string[]>();
   for (const task of tasks.values()) {

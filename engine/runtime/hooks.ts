@@ -65,7 +65,12 @@ export class Hooks {
     const base = t ? (t.phase === 'exit' ? outboundContext(t) : t.rec.inContext) : e.rt.initialContext;
     return {
       ...base,
-      execution: { id: e.rec.id, name: e.rec.workflowName, state: e.rec.state, error: e.rt.lastError ?? null },
+      execution: {
+        id: e.rec.id,
+        name: e.rec.workflowName,
+        state: e.rec.state,
+        error: e.rt.lastError ?? null,
+      },
       task: t ? taskView(t) : null,
     };
   }
@@ -82,8 +87,13 @@ export class Hooks {
           continue;
         }
         const input = evalFor(e, t, h.input, data) as Record<string, unknown>;
-        const prepared = prepareAction(this.rt.defs, this.rt.registry, h.action, input, e.graph.spec.workbook, (x, d) =>
-          evalFor(e, t, x, d),
+        const prepared = prepareAction(
+          this.rt.defs,
+          this.rt.registry,
+          h.action,
+          input,
+          e.graph.spec.workbook,
+          (x, d) => evalFor(e, t, x, d),
         );
         const ar = this.rt.items.createActionRun(e, t, prepared.name, prepared.input, 'hook', p.index);
         ar.def = prepared.def;

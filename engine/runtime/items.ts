@@ -51,7 +51,10 @@ export class Items {
     const lists = (spec.withItems ?? []).map((w) => {
       const v = evalFor(t.exec, t, w.source, t.rec.inContext);
       if (!Array.isArray(v)) {
-        throw new TramError('INVALID_INPUT', `with-items '${w.variable}' must be a list, got ${describeError(v)}`);
+        throw new TramError(
+          'INVALID_INPUT',
+          `with-items '${w.variable}' must be a list, got ${describeError(v)}`,
+        );
       }
       return v;
     });
@@ -97,13 +100,19 @@ export class Items {
     let input: Record<string, unknown> = inline;
     if (t.spec.input !== undefined) {
       const given = evalFor(e, t, t.spec.input, data);
-      if (!isPlainObject(given)) throw new TramError('INVALID_INPUT', 'task input must evaluate to a dictionary');
+      if (!isPlainObject(given))
+        throw new TramError('INVALID_INPUT', 'task input must evaluate to a dictionary');
       input = { ...inline, ...given };
     }
     const target = String(evalFor(e, t, t.spec.target, data));
     if (t.spec.kind === 'workflow') return { kind: 'workflow', target, input, index };
-    const action = prepareAction(this.rt.defs, this.rt.registry, target, input, e.graph.spec.workbook, (x, d) =>
-      evalFor(e, t, x, d),
+    const action = prepareAction(
+      this.rt.defs,
+      this.rt.registry,
+      target,
+      input,
+      e.graph.spec.workbook,
+      (x, d) => evalFor(e, t, x, d),
     );
     return { kind: 'action', action, index };
   }
@@ -149,7 +158,8 @@ export class Items {
       kind,
       index,
       accepted: true,
-      attempt: ((t?.rec.runtimeContext.retry_task_policy as { retry_no?: number } | undefined)?.retry_no ?? 0) + 1,
+      attempt:
+        ((t?.rec.runtimeContext.retry_task_policy as { retry_no?: number } | undefined)?.retry_no ?? 0) + 1,
       createdAt: now,
       updatedAt: now,
     };
@@ -187,7 +197,8 @@ export class Items {
     if (isPromise(out)) {
       out.then(
         (o) => this.rt.kernel.enqueue(() => this.onOutcome(ar, o)),
-        (err: unknown) => this.rt.kernel.enqueue(() => this.onOutcome(ar, { ok: false, error: toError(err).message })),
+        (err: unknown) =>
+          this.rt.kernel.enqueue(() => this.onOutcome(ar, { ok: false, error: toError(err).message })),
       );
     } else {
       const o = out;
@@ -222,7 +233,13 @@ export class Items {
       throw new TramError('INVALID_STATE', `action execution ${id} is not running`);
     }
     if (req.state === 'CANCELLED') this.finishAction(ar, false, 'Cancelled', 'CANCELLED');
-    else this.onOutcome(ar, req.state === 'SUCCESS' ? { ok: true, data: req.output ?? null } : { ok: false, error: req.output ?? null });
+    else
+      this.onOutcome(
+        ar,
+        req.state === 'SUCCESS'
+          ? { ok: true, data: req.output ?? null }
+          : { ok: false, error: req.output ?? null },
+      );
     return ar.rec;
   }
 

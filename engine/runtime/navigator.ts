@@ -11,8 +11,7 @@ import type { ExecRun, TaskRun } from './model.js';
 import type { Runtime } from './runtime.js';
 
 export type Command =
-  | { kind: 'task'; task: string; from: string }
-  | { kind: EngineCommand; msg: string | null; from: string };
+  { kind: 'task'; task: string; from: string } | { kind: EngineCommand; msg: string | null; from: string };
 
 export class Navigator {
   constructor(private readonly rt: Runtime) {}
@@ -39,7 +38,8 @@ export class Navigator {
     const e = t.exec;
     const s = t.spec;
     const st = t.rec.state;
-    const specific = st === 'SUCCESS' ? s.onSuccess : st === 'ERROR' ? s.onError : st === 'SKIPPED' ? s.onSkip : undefined;
+    const specific =
+      st === 'SUCCESS' ? s.onSuccess : st === 'ERROR' ? s.onError : st === 'SKIPPED' ? s.onSkip : undefined;
     const general = st === 'SUCCESS' || st === 'ERROR' ? s.onComplete : undefined;
     this.clausePublish(t, [general, specific]);
     const ctx = outboundContext(t);
@@ -69,7 +69,8 @@ export class Navigator {
         t.rec.published = { ...t.rec.published, ...p };
         Object.assign(e.published, p);
       }
-      if (c?.publishGlobal) Object.assign(e.rec.publishedGlobal, evalFor(e, t, c.publishGlobal, outboundContext(t)));
+      if (c?.publishGlobal)
+        Object.assign(e.rec.publishedGlobal, evalFor(e, t, c.publishGlobal, outboundContext(t)));
     }
   }
 

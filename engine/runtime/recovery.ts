@@ -106,7 +106,9 @@ export class Recovery {
     if (!done) e.active++;
     if (done && t.phase === 'done') Object.assign(e.published, rec.published);
     const attempt = ((rc.retry_task_policy as { retry_no?: number } | undefined)?.retry_no ?? 0) + 1;
-    const own = actions.filter((a) => a.kind === 'action' && a.attempt === attempt && a.stateInfo !== RERUN_NOTE);
+    const own = actions.filter(
+      (a) => a.kind === 'action' && a.attempt === attempt && a.stateInfo !== RERUN_NOTE,
+    );
     if (rc.with_items && t.phase === 'action') {
       const it = this.rt.items.itemsState(t);
       t.items = it;
@@ -120,15 +122,30 @@ export class Recovery {
       }
     } else if (rc.with_items && done) {
       const results = (rec.result as unknown[]) ?? [];
-      t.items = { bindings: [], results, finished: [], started: [], next: 0, running: 0, completed: 0, failed: 0, concurrency: 0 };
+      t.items = {
+        bindings: [],
+        results,
+        finished: [],
+        started: [],
+        next: 0,
+        running: 0,
+        completed: 0,
+        failed: 0,
+        concurrency: 0,
+      };
     } else {
       t.results = rc.join_rerun && Array.isArray(rec.result) ? [...(rec.result as unknown[])] : [rec.result];
     }
   }
 
-  private restart(e: ExecRun, actionsByTask: Map<string, ActionExecutionRecord[]>, execHooks: ActionExecutionRecord[]): void {
+  private restart(
+    e: ExecRun,
+    actionsByTask: Map<string, ActionExecutionRecord[]>,
+    execHooks: ActionExecutionRecord[],
+  ): void {
     for (const t of e.tasks.values()) {
-      const attempt = ((t.rec.runtimeContext.retry_task_policy as { retry_no?: number } | undefined)?.retry_no ?? 0) + 1;
+      const attempt =
+        ((t.rec.runtimeContext.retry_task_policy as { retry_no?: number } | undefined)?.retry_no ?? 0) + 1;
       for (const a of actionsByTask.get(t.rec.id) ?? []) {
         if (a.state !== 'RUNNING') continue;
         if (a.kind === 'hook') this.rerunHook(e, t, a);
@@ -160,17 +177,34 @@ export class Recovery {
       prepared = null;
     }
     if (a.isAsync && prepared?.kind === 'action') {
-      const ar: ActionRun = { rec: a, exec: t.exec, task: t, def: prepared.action.def, input: a.input, outputs: prepared.action.outputs, abort: null };
+      const ar: ActionRun = {
+        rec: a,
+        exec: t.exec,
+        task: t,
+        def: prepared.action.def,
+        input: a.input,
+        outputs: prepared.action.outputs,
+        abort: null,
+      };
       this.rt.liveActions.set(a.id, ar);
       t.running.set(a.id, { kind: 'action', index: a.index, action: ar });
       return;
     }
-    const safe = t.spec.safeRerun === undefined || truthy(evalFor(t.exec, t, t.spec.safeRerun, t.rec.inContext));
+    const safe =
+      t.spec.safeRerun === undefined || truthy(evalFor(t.exec, t, t.spec.safeRerun, t.rec.inContext));
     if (!safe || !prepared) {
       const msg = !prepared
         ? `Failed to restart action execution ${a.id} after an engine restart`
         : `Action execution ${a.id} was running when the engine stopped and the task's safe-rerun is false`;
-      const ar: ActionRun = { rec: a, exec: t.exec, task: t, def: undefined as never, input: a.input, outputs: [], abort: null };
+      const ar: ActionRun = {
+        rec: a,
+        exec: t.exec,
+        task: t,
+        def: undefined as never,
+        input: a.input,
+        outputs: [],
+        abort: null,
+      };
       this.rt.liveActions.set(a.id, ar);
       t.running.set(a.id, { kind: 'action', index: a.index, action: ar });
       if (t.items) t.items.running++;

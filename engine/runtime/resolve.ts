@@ -46,5 +46,8 @@ export function prepareAction(
     }
     return { def, input: registry.prepareInput(current, currentInput), outputs, name };
   }
-  throw new TramError('ACTION_NOT_FOUND', `ad-hoc action '${name}' nests deeper than ${MAX_ADHOC_DEPTH} levels`);
+  throw new TramError(
+    'ACTION_NOT_FOUND',
+    `ad-hoc action '${name}' nests deeper than ${MAX_ADHOC_DEPTH} levels`,
+  );
 }

@@ -52,7 +52,16 @@ export class TaskFlow {
       startedAt: null,
       finishedAt: null,
     };
-    const t: TaskRun = { rec, exec: e, spec, phase: 'new', items: null, running: new Map(), results: [], dirty: true };
+    const t: TaskRun = {
+      rec,
+      exec: e,
+      spec,
+      phase: 'new',
+      items: null,
+      running: new Map(),
+      results: [],
+      dirty: true,
+    };
     e.tasks.set(rec.id, t);
     e.lastByName.set(spec.name, t);
     this.rt.liveTasks.set(rec.id, t);
@@ -122,7 +131,8 @@ export class TaskFlow {
     try {
       this.rt.items.begin(t);
       const timeout = this.number(t, t.spec.timeout);
-      if (timeout > 0 && t.phase === 'action') this.rt.timers.arm(t, 'timeout', timeout, { seconds: timeout });
+      if (timeout > 0 && t.phase === 'action')
+        this.rt.timers.arm(t, 'timeout', timeout, { seconds: timeout });
     } catch (err) {
       this.failToStart(t, err);
     }

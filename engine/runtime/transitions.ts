@@ -4,7 +4,12 @@
  * notify payload, numbered with the execution's sequence) in the same unit of work as the new state.
  */
 import { mistralTime } from '../../common/index.js';
-import { executionStep, taskStep, type ExecutionMachineEvent, type TaskMachineEvent } from '../machines/index.js';
+import {
+  executionStep,
+  taskStep,
+  type ExecutionMachineEvent,
+  type TaskMachineEvent,
+} from '../machines/index.js';
 import { isCompletedTask, taskEventFor, workflowEventFor } from '../states.js';
 import type { EventType, OutboxEvent, TaskState, WorkflowState } from '../types.js';
 import type { ExecRun, TaskRun } from './model.js';
@@ -37,7 +42,16 @@ export class Transitions {
     for (const a of s.actions) {
       if (a.type !== 'enter') continue;
       const type = taskEventFor(from === 'NEW' ? null : (from as TaskState), to);
-      if (type) this.emit(t.exec, 'task', rec.id, type, to, from === 'NEW' ? null : (from as TaskState), this.taskPayload(t, type));
+      if (type)
+        this.emit(
+          t.exec,
+          'task',
+          rec.id,
+          type,
+          to,
+          from === 'NEW' ? null : (from as TaskState),
+          this.taskPayload(t, type),
+        );
     }
   }
 

@@ -58,7 +58,15 @@ export class WorkflowFlow {
     };
     const e: ExecRun = {
       rec,
-      rt: { initialContext: {}, seq: 0, machine: {}, deferred: [], spec: req.spec, env: req.env, lastError: null },
+      rt: {
+        initialContext: {},
+        seq: 0,
+        machine: {},
+        deferred: [],
+        spec: req.spec,
+        env: req.env,
+        lastError: null,
+      },
       graph: graphOf(req.spec),
       tasks: new Map(),
       lastByName: new Map(),
@@ -84,7 +92,14 @@ export class WorkflowFlow {
     if (p.env !== undefined) params.env = p.env;
     if (p.notify !== undefined) params.notify = p.notify;
     if (p.namespace !== undefined) params.namespace = p.namespace;
-    return this.start({ spec: row.spec, workflowId: row.id, input, params, env: t.exec.rt.env, parent: { task: t } });
+    return this.start({
+      spec: row.spec,
+      workflowId: row.id,
+      input,
+      params,
+      env: t.exec.rt.env,
+      parent: { task: t },
+    });
   }
 
   private launch(e: ExecRun): void {
@@ -180,7 +195,9 @@ export class WorkflowFlow {
       j.rec.processed = true;
       this.rt.transitions.task(j, 'FAIL', `Failed by tasks: [${missing.join(', ')}]`);
     }
-    const errors = [...e.tasks.values()].filter((t) => t.rec.state === 'ERROR' && !t.rec.runtimeContext.error_handled);
+    const errors = [...e.tasks.values()].filter(
+      (t) => t.rec.state === 'ERROR' && !t.rec.runtimeContext.error_handled,
+    );
     if (errors.length) this.fail(e, failureMessage(errors));
     else this.succeed(e, null);
   }
@@ -190,7 +207,8 @@ export class WorkflowFlow {
     let output: unknown;
     try {
       const spec = e.graph.spec;
-      output = spec.output !== undefined ? evalFor(e, null, spec.output, finalContext(e)) : { ...e.published };
+      output =
+        spec.output !== undefined ? evalFor(e, null, spec.output, finalContext(e)) : { ...e.published };
     } catch (err) {
       this.fail(e, toError(err).message);
       return;
@@ -227,7 +245,8 @@ export class WorkflowFlow {
   private finalize(e: ExecRun): void {
     e.rt.deferred = [];
     for (const t of e.tasks.values()) {
-      if (['IDLE', 'DELAYED', 'WAITING'].includes(t.rec.state)) this.rt.tasks.cancelIdle(t, e.rec.stateInfo ?? '');
+      if (['IDLE', 'DELAYED', 'WAITING'].includes(t.rec.state))
+        this.rt.tasks.cancelIdle(t, e.rec.stateInfo ?? '');
     }
     for (const child of this.children(e)) this.cancel(child, 'Parent workflow finished');
     if (e.graph.spec.onExit.length) this.rt.hooks.runExecution(e, 'exit');
@@ -278,7 +297,8 @@ export class WorkflowFlow {
       throw new InvalidStateError(`Can't change workflow execution state from ${e.rec.state} to RUNNING`);
     }
     for (const child of this.children(e)) if (child.rec.state === 'PAUSED') this.resume(child);
-    for (const t of e.tasks.values()) if (t.rec.state === 'IDLE' && t.phase === 'new') this.rt.tasks.resumeHeld(t);
+    for (const t of e.tasks.values())
+      if (t.rec.state === 'IDLE' && t.phase === 'new') this.rt.tasks.resumeHeld(t);
     const deferred = e.rt.deferred as Deferred[];
     e.rt.deferred = [];
     for (let i = 0; i < deferred.length; i++) {

@@ -121,7 +121,9 @@ export class SqliteDefinitions {
   }
 
   getWorkbook(name: string, namespace = ''): WorkbookRow | null {
-    const r = this.db.prepare('SELECT * FROM workbooks WHERE name = ? AND namespace = ?').get(name, namespace);
+    const r = this.db
+      .prepare('SELECT * FROM workbooks WHERE name = ? AND namespace = ?')
+      .get(name, namespace);
     return r ? workbookFromRow(r as Row) : null;
   }
 
@@ -140,8 +142,10 @@ export class SqliteDefinitions {
       this.db
         .prepare('DELETE FROM action_definitions WHERE workbook_name = ? AND namespace = ?')
         .run(name, namespace);
-      return this.db.prepare('DELETE FROM workbooks WHERE name = ? AND namespace = ?').run(name, namespace)
-        .changes > 0;
+      return (
+        this.db.prepare('DELETE FROM workbooks WHERE name = ? AND namespace = ?').run(name, namespace)
+          .changes > 0
+      );
     })();
   }
 
@@ -197,7 +201,9 @@ export class SqliteDefinitions {
   }
 
   listEnvironments(): EnvironmentRow[] {
-    return (this.db.prepare('SELECT * FROM environments ORDER BY created_at, id').all() as Row[]).map(envFromRow);
+    return (this.db.prepare('SELECT * FROM environments ORDER BY created_at, id').all() as Row[]).map(
+      envFromRow,
+    );
   }
 
   deleteEnvironment(name: string): boolean {

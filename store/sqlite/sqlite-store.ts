@@ -41,8 +41,20 @@ export interface SqliteStoreOptions {
 }
 
 type Row = Record<string, unknown>;
-const EXEC_SORT = { created_at: 'created_at', updated_at: 'updated_at', id: 'id', state: 'state', workflow_name: 'workflow_name' };
-const TASK_SORT = { created_at: 'created_at', updated_at: 'updated_at', id: 'id', name: 'name', state: 'state' };
+const EXEC_SORT = {
+  created_at: 'created_at',
+  updated_at: 'updated_at',
+  id: 'id',
+  state: 'state',
+  workflow_name: 'workflow_name',
+};
+const TASK_SORT = {
+  created_at: 'created_at',
+  updated_at: 'updated_at',
+  id: 'id',
+  name: 'name',
+  state: 'state',
+};
 const ACTION_SORT = { created_at: 'created_at', updated_at: 'updated_at', id: 'id', state: 'state' };
 const UNFINISHED_WF = `('IDLE','RUNNING','PAUSED')`;
 
@@ -256,10 +268,22 @@ export class SqliteStore implements Store {
     const p = pageSql('workflow_executions', f, EXEC_SORT);
     const conds = [p.where];
     const params = [...p.params];
-    if (f.state) (conds.push('state = ?'), params.push(f.state));
-    if (f.workflowName) (conds.push('workflow_name = ?'), params.push(f.workflowName));
-    if (f.parentTaskId) (conds.push('parent_task_id = ?'), params.push(f.parentTaskId));
-    if (f.rootExecutionId) (conds.push('root_execution_id = ?'), params.push(f.rootExecutionId));
+    if (f.state) {
+      conds.push('state = ?');
+      params.push(f.state);
+    }
+    if (f.workflowName) {
+      conds.push('workflow_name = ?');
+      params.push(f.workflowName);
+    }
+    if (f.parentTaskId) {
+      conds.push('parent_task_id = ?');
+      params.push(f.parentTaskId);
+    }
+    if (f.rootExecutionId) {
+      conds.push('root_execution_id = ?');
+      params.push(f.rootExecutionId);
+    }
     if (f.topLevel) conds.push('parent_task_id IS NULL');
     const sql = `SELECT record FROM workflow_executions ${whereClause(conds)} ${p.order} ${p.limit}`;
     return (this.db.prepare(sql).all(...params) as Row[]).map((r) => JSON.parse(r.record as string));
@@ -283,9 +307,18 @@ export class SqliteStore implements Store {
     const p = pageSql('task_executions', f, TASK_SORT);
     const conds = [p.where];
     const params = [...p.params];
-    if (f.workflowExecutionId) (conds.push('workflow_execution_id = ?'), params.push(f.workflowExecutionId));
-    if (f.state) (conds.push('state = ?'), params.push(f.state));
-    if (f.name) (conds.push('name = ?'), params.push(f.name));
+    if (f.workflowExecutionId) {
+      conds.push('workflow_execution_id = ?');
+      params.push(f.workflowExecutionId);
+    }
+    if (f.state) {
+      conds.push('state = ?');
+      params.push(f.state);
+    }
+    if (f.name) {
+      conds.push('name = ?');
+      params.push(f.name);
+    }
     const sql = `SELECT record FROM task_executions ${whereClause(conds)} ${p.order} ${p.limit}`;
     return (this.db.prepare(sql).all(...params) as Row[]).map((r) => JSON.parse(r.record as string));
   }
@@ -299,9 +332,18 @@ export class SqliteStore implements Store {
     const p = pageSql('action_executions', f, ACTION_SORT);
     const conds = [p.where];
     const params = [...p.params];
-    if (f.taskExecutionId) (conds.push('task_execution_id = ?'), params.push(f.taskExecutionId));
-    if (f.workflowExecutionId) (conds.push('workflow_execution_id = ?'), params.push(f.workflowExecutionId));
-    if (f.state) (conds.push('state = ?'), params.push(f.state));
+    if (f.taskExecutionId) {
+      conds.push('task_execution_id = ?');
+      params.push(f.taskExecutionId);
+    }
+    if (f.workflowExecutionId) {
+      conds.push('workflow_execution_id = ?');
+      params.push(f.workflowExecutionId);
+    }
+    if (f.state) {
+      conds.push('state = ?');
+      params.push(f.state);
+    }
     const sql = `SELECT record FROM action_executions ${whereClause(conds)} ${p.order} ${p.limit}`;
     return (this.db.prepare(sql).all(...params) as Row[]).map((r) => JSON.parse(r.record as string));
   }
@@ -350,9 +392,18 @@ export class SqliteStore implements Store {
   async readEvents(f: EventFilter = {}): Promise<OutboxEvent[]> {
     const conds: string[] = ['id > ?'];
     const params: unknown[] = [f.afterId ?? 0];
-    if (f.executionId) (conds.push('execution_id = ?'), params.push(f.executionId));
-    if (f.rootExecutionId) (conds.push('root_execution_id = ?'), params.push(f.rootExecutionId));
-    if (f.acked !== undefined) (conds.push('acked = ?'), params.push(f.acked ? 1 : 0));
+    if (f.executionId) {
+      conds.push('execution_id = ?');
+      params.push(f.executionId);
+    }
+    if (f.rootExecutionId) {
+      conds.push('root_execution_id = ?');
+      params.push(f.rootExecutionId);
+    }
+    if (f.acked !== undefined) {
+      conds.push('acked = ?');
+      params.push(f.acked ? 1 : 0);
+    }
     const limit = f.limit ?? 1000;
     const sql = `SELECT * FROM outbox ${whereClause(conds)} ORDER BY id LIMIT ${Math.floor(limit)}`;
     return (this.db.prepare(sql).all(...params) as Row[]).map(eventFromRow);

@@ -28,7 +28,14 @@ export function canon(v: unknown): string {
   if (Array.isArray(v)) return '[' + v.map(canon).join(',') + ']';
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return '{' + Object.keys(o).sort().map((k) => JSON.stringify(k) + ':' + canon(o[k])).join(',') + '}';
+    return (
+      '{' +
+      Object.keys(o)
+        .sort()
+        .map((k) => JSON.stringify(k) + ':' + canon(o[k]))
+        .join(',') +
+      '}'
+    );
   }
   return JSON.stringify(v === undefined ? null : v);
 }
@@ -58,7 +65,13 @@ function visit(obj: unknown, segs: string[], fn: Visitor, i = 0): void {
 
 function deepDiff(exp: unknown, act: unknown, p: string, diffs: string[]): void {
   if (canon(exp) === canon(act)) return;
-  if (exp && act && typeof exp === 'object' && typeof act === 'object' && Array.isArray(exp) === Array.isArray(act)) {
+  if (
+    exp &&
+    act &&
+    typeof exp === 'object' &&
+    typeof act === 'object' &&
+    Array.isArray(exp) === Array.isArray(act)
+  ) {
     if (Array.isArray(exp) && exp.length !== (act as unknown[]).length) {
       diffs.push(`${p}: expected ${canon(exp)} got ${canon(act)}`);
       return;

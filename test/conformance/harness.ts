@@ -11,7 +11,8 @@ import type { Engine, ExecutionRecord, WorkflowState } from '../../engine/index.
 import { sortCanon, type CaseConfig, type Observation } from './compare.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-export const CASES_DIR = process.env.TRAM_CONFORMANCE_DIR ?? path.resolve(HERE, '../../../shared/conformance/cases');
+export const CASES_DIR =
+  process.env.TRAM_CONFORMANCE_DIR ?? path.resolve(HERE, '../../../shared/conformance/cases');
 const TERMINAL: WorkflowState[] = ['SUCCESS', 'ERROR', 'CANCELLED'];
 
 export interface ConformanceCase {
@@ -30,7 +31,9 @@ export function listCases(): ConformanceCase[] {
     .filter((n) => fs.existsSync(path.join(CASES_DIR, n, 'case.json')))
     .map((name) => {
       const dir = path.join(CASES_DIR, name);
-      const defFile = ['workbook.yaml', 'workflow.yaml'].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
+      const defFile = ['workbook.yaml', 'workflow.yaml']
+        .map((f) => path.join(dir, f))
+        .find((f) => fs.existsSync(f));
       if (!defFile) throw new Error(`${name}: no workbook.yaml or workflow.yaml`);
       return {
         name,
@@ -44,7 +47,11 @@ export function listCases(): ConformanceCase[] {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function poll<T>(what: string, deadline: number, fn: () => Promise<T | null | undefined | false>): Promise<T> {
+async function poll<T>(
+  what: string,
+  deadline: number,
+  fn: () => Promise<T | null | undefined | false>,
+): Promise<T> {
   for (;;) {
     const v = await fn();
     if (v) return v;
@@ -53,16 +60,24 @@ async function poll<T>(what: string, deadline: number, fn: () => Promise<T | nul
   }
 }
 
-async function runStep(engine: Engine, id: string, step: Record<string, unknown>, deadline: number): Promise<void> {
+async function runStep(
+  engine: Engine,
+  id: string,
+  step: Record<string, unknown>,
+  deadline: number,
+): Promise<void> {
   if (step.sleep_ms !== undefined) await sleep(Number(step.sleep_ms));
   else if (step.wait_state) {
     const ex = await engine.waitFor(id, [step.wait_state as WorkflowState, ...TERMINAL]);
-    if (ex.state !== step.wait_state) throw new Error(`reached ${ex.state} while waiting for ${String(step.wait_state)}`);
+    if (ex.state !== step.wait_state)
+      throw new Error(`reached ${ex.state} while waiting for ${String(step.wait_state)}`);
   } else if (step.set_state || step.resume) {
     await engine.setExecutionState(id, (step.set_state as WorkflowState) ?? 'RUNNING');
   } else if (step.wait_task) {
     await poll(`task ${String(step.wait_task)}`, deadline, async () =>
-      (await engine.listTasks(id)).some((t) => t.name === step.wait_task && (!step.state || t.state === step.state)),
+      (await engine.listTasks(id)).some(
+        (t) => t.name === step.wait_task && (!step.state || t.state === step.state),
+      ),
     );
   } else if (step.complete_action) {
     const count = Number(step.count ?? 1);
@@ -149,10 +164,19 @@ export function startEchoServer(port = 9097): Promise<http.Server> {
         }
       }
       const headers: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (k === 'content-type' || k.startsWith('x-')) headers[k] = v;
+      for (const [k, v] of Object.entries(req.headers))
+        if (k === 'content-type' || k.startsWith('x-')) headers[k] = v;
       const m = /^\/status\/(\d{3})(\/|$)/.exec(u.pathname);
       res.writeHead(m ? Number(m[1]) : 200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ method: req.method, path: u.pathname, query: Object.fromEntries(u.searchParams), headers, body }));
+      res.end(
+        JSON.stringify({
+          method: req.method,
+          path: u.pathname,
+          query: Object.fromEntries(u.searchParams),
+          headers,
+          body,
+        }),
+      );
     });
   });
   return new Promise((resolve, reject) => {

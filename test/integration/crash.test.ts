@@ -16,9 +16,13 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const COUNT = 50;
 
 function startChild(db: string): Promise<() => void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(HERE, '../fixtures/crash-child.ts'), db, String(COUNT)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(HERE, '../fixtures/crash-child.ts'), db, String(COUNT)],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   return new Promise((resolve, reject) => {
@@ -63,7 +67,8 @@ describe('crash recovery (kill -9 mid-run)', function () {
       }
       const events = await engine.readEvents({ limit: 1_000_000 });
       const byExec = new Map<string, number[]>();
-      for (const ev of events) byExec.set(ev.executionId, [...(byExec.get(ev.executionId) ?? []), ev.sequence]);
+      for (const ev of events)
+        byExec.set(ev.executionId, [...(byExec.get(ev.executionId) ?? []), ev.sequence]);
       for (const d of done) {
         const seqs = byExec.get(d.id) ?? [];
         expect(seqs, d.id).to.deep.equal(Array.from({ length: seqs.length }, (_, i) => i + 1));

@@ -101,7 +101,9 @@ describe('SqliteStore', () => {
       changes({
         executions: [execRow('run', 'RUNNING', 1), execRow('done', 'SUCCESS', 2)],
         events: [event('run', 1), event('run', 2), event('done', 1)],
-        timersSet: [{ id: 't1', executionId: 'run', taskExecutionId: null, kind: 'retry', dueAt: 5, payload: {} }],
+        timersSet: [
+          { id: 't1', executionId: 'run', taskExecutionId: null, kind: 'retry', dueAt: 5, payload: {} },
+        ],
       }),
     );
     const set = await store.loadUnfinished();
