@@ -5,11 +5,13 @@
  */
 import { Command } from 'commander';
 import { registerRun } from './commands/run.js';
+import { registerServe } from './commands/serve.js';
 import { registerValidate } from './commands/validate.js';
 
 export function buildProgram(): Command {
   const program = new Command();
   program.name('tram').description('Tramontane: a Mistral-compatible workflow engine').showHelpAfterError();
+  registerServe(program);
   registerRun(program);
   registerValidate(program);
   return program;

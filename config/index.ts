@@ -17,6 +17,17 @@ export interface Config {
   port: number;
   /** Env: `TRAM_LOG_LEVEL`: fatal, error, warn, info, debug, trace or silent. @default 'info' */
   logLevel: string;
+  /**
+   * Accepted API tokens (`X-Auth-Token` or `Authorization: Bearer`). Empty: no authentication.
+   * Env: `TRAM_AUTH_TOKENS` (comma-separated). @default []
+   */
+  authTokens: string[];
+  /** Bind a non-loopback address without tokens. Flag `--insecure`. @default false */
+  insecure: boolean;
+  /** Largest request body accepted. Env: `TRAM_MAX_BODY`. @default '1mb' */
+  maxBody: string;
+  /** AMQP broker for event delivery. Env: `TRAM_AMQP_URL`. @default 'amqp://guest:guest@127.0.0.1:5672' */
+  amqpUrl: string;
 }
 
 export const DEFAULTS: Config = {
@@ -24,6 +35,10 @@ export const DEFAULTS: Config = {
   host: '127.0.0.1',
   port: 8989,
   logLevel: 'info',
+  authTokens: [],
+  insecure: false,
+  maxBody: '1mb',
+  amqpUrl: 'amqp://guest:guest@127.0.0.1:5672',
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -34,6 +49,12 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
   if (env.TRAM_HOST) fromEnv.host = env.TRAM_HOST;
   if (env.TRAM_PORT) fromEnv.port = Number(env.TRAM_PORT);
   if (env.TRAM_LOG_LEVEL) fromEnv.logLevel = env.TRAM_LOG_LEVEL;
+  if (env.TRAM_AUTH_TOKENS)
+    fromEnv.authTokens = env.TRAM_AUTH_TOKENS.split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
+  if (env.TRAM_MAX_BODY) fromEnv.maxBody = env.TRAM_MAX_BODY;
+  if (env.TRAM_AMQP_URL) fromEnv.amqpUrl = env.TRAM_AMQP_URL;
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   const cfg: Config = { ...DEFAULTS, ...fromEnv, ...defined };
   if (!Number.isInteger(cfg.port) || cfg.port < 0 || cfg.port > 65535) {
@@ -42,5 +63,15 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
   if (!LOG_LEVELS.includes(cfg.logLevel)) {
     throw new TramError('CONFIG', `invalid log level (TRAM_LOG_LEVEL / --log-level): ${cfg.logLevel}`);
   }
+  if (!isLoopback(cfg.host) && cfg.authTokens.length === 0 && !cfg.insecure) {
+    throw new TramError(
+      'CONFIG',
+      `refusing to listen on ${cfg.host} without authentication: set TRAM_AUTH_TOKENS, or pass --insecure to accept it`,
+    );
+  }
   return cfg;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }

@@ -1,0 +1,65 @@
+/**
+ * The Express application: body parsing (size-limited; YAML uploads as text), request ids and structured logs,
+ * authentication, the /v2 resources, and one error handler. Routes live in `routes/`, one module per resource.
+ */
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import { authMiddleware } from './auth.js';
+import type { ApiContext } from './context.js';
+import { errorHandler, notFoundHandler } from './errors.js';
+import { openApiDocument } from './openapi/index.js';
+import { actionExecutionsRoutes } from './routes/action-executions.js';
+import { actionsRoutes } from './routes/actions.js';
+import { cronTriggersRoutes } from './routes/cron-triggers.js';
+import { environmentsRoutes } from './routes/environments.js';
+import { executionsRoutes } from './routes/executions.js';
+import { tasksRoutes } from './routes/tasks.js';
+import { workbooksRoutes } from './routes/workbooks.js';
+import { workflowsRoutes } from './routes/workflows.js';
+
+export function createApp(ctx: ApiContext, logger: Logger): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'extended');
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+    }),
+  );
+  app.get('/', (_req, res) => {
+    res.json({ versions: [{ id: 'v2.0', status: 'CURRENT', links: [{ href: '/v2', rel: 'self' }] }] });
+  });
+  app.use(authMiddleware(ctx.config.authTokens));
+  app.use(express.json({ limit: ctx.config.maxBody, strict: false }));
+  // Definitions are uploaded as YAML text; Mistral clients send text/plain (or nothing).
+  app.use(
+    express.text({ limit: ctx.config.maxBody, type: ['text/*', 'application/x-yaml', 'application/yaml'] }),
+  );
+
+  const v2 = express.Router();
+  v2.get('/', (_req, res) => {
+    res.json({ uri: '/v2' });
+  });
+  v2.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+  v2.use('/workbooks', workbooksRoutes(ctx));
+  v2.use('/workflows', workflowsRoutes(ctx));
+  v2.use('/actions', actionsRoutes(ctx));
+  v2.use('/environments', environmentsRoutes(ctx));
+  v2.use('/executions', executionsRoutes(ctx));
+  v2.use('/tasks', tasksRoutes(ctx));
+  v2.use('/action_executions', actionExecutionsRoutes(ctx));
+  v2.use('/cron_triggers', cronTriggersRoutes(ctx));
+  app.use('/v2', v2);
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,10 @@
+/** What every route module receives: the engine and the configuration (and, as they arrive, the services). */
+import type { Config } from '../config/index.js';
+import type { Engine } from '../engine/index.js';
+import type { CronService } from './cron/service.js';
+
+export interface ApiContext {
+  engine: Engine;
+  config: Config;
+  cron: CronService;
+}

@@ -1,0 +1,2 @@
+/** PLACEHOLDER: OpenAPI paths of /v2/executions. */
+export const paths: Record<string, unknown> = {};

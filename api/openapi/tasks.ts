@@ -1,0 +1,2 @@
+/** PLACEHOLDER: OpenAPI paths of /v2/tasks. */
+export const paths: Record<string, unknown> = {};

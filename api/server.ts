@@ -1,0 +1,62 @@
+/**
+ * The server's lifecycle: open the store, start the engine (recovering unfinished work) and the cron service,
+ * listen; on SIGTERM / SIGINT stop accepting connections, let in-flight requests and engine transactions
+ * finish, stop cron, close the engine and the store.
+ */
+import type { Server } from 'node:http';
+import { pino, type Logger } from 'pino';
+import type { Config } from '../config/index.js';
+import { Engine } from '../engine/index.js';
+import { openStore } from '../store/index.js';
+import { createApp } from './app.js';
+import { CronService } from './cron/service.js';
+import type { ApiContext } from './context.js';
+
+export interface RunningServer {
+  url: string;
+  engine: Engine;
+  context: ApiContext;
+  close(): Promise<void>;
+}
+
+export async function startServer(
+  config: Config,
+  logger: Logger = pino({ level: config.logLevel }),
+): Promise<RunningServer> {
+  const store = openStore(config.db);
+  const callbackBaseUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  const engine = await Engine.start({
+    store,
+    callbackBaseUrl,
+    logger: { error: (o, m) => logger.error(o, m), warn: (o, m) => logger.warn(o, m) },
+  });
+  const cron = new CronService(engine);
+  const context: ApiContext = { engine, config, cron };
+  const app = createApp(context, logger);
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  cron.start();
+  logger.info({ url, store: store.description }, 'tramontane listening');
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    engine,
+    context,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await cron.stop();
+        await engine.close();
+        logger.info('tramontane stopped');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/** `tram serve`: the Mistral-compatible API server (also `npm start`'s job once installed). */
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/index.js';
+import { startServer } from '../../api/index.js';
+
+interface ServeOptions {
+  host?: string;
+  port?: string;
+  db?: string;
+  authTokens?: string;
+  logLevel?: string;
+  insecure?: boolean;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the Mistral-compatible REST API v2')
+    .option('--host <host>', 'address to bind (env TRAM_HOST, default 127.0.0.1)')
+    .option('--port <port>', 'port (env TRAM_PORT, default 8989)')
+    .option('--db <location>', 'SQLite path (env TRAM_DB, default .tram/tram.db)')
+    .option('--auth-tokens <tokens>', 'comma-separated API tokens (env TRAM_AUTH_TOKENS)')
+    .option('--log-level <level>', 'log level (env TRAM_LOG_LEVEL, default info)')
+    .option('--insecure', 'allow a non-loopback address without tokens')
+    .action(async (opts: ServeOptions) => {
+      const config = loadConfig({
+        host: opts.host,
+        port: opts.port === undefined ? undefined : Number(opts.port),
+        db: opts.db,
+        authTokens: opts.authTokens
+          ?.split(',')
+          .map((t) => t.trim())
+          .filter(Boolean),
+        logLevel: opts.logLevel,
+        insecure: opts.insecure,
+      });
+      const server = await startServer(config);
+      const stop = () => {
+        void server.close().then(() => process.exit(0));
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+}
