@@ -6,7 +6,9 @@
 import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import type { Config } from '../config/index.js';
+import { NotifyDispatcher } from '../delivery/index.js';
 import { Engine } from '../engine/index.js';
+import { HttpTransport } from '../transports/index.js';
 import { openStore } from '../store/index.js';
 import { createApp } from './app.js';
 import { CronService } from './cron/service.js';
@@ -30,6 +32,9 @@ export async function startServer(
     callbackBaseUrl,
     logger: { error: (o, m) => logger.error(o, m), warn: (o, m) => logger.warn(o, m) },
   });
+  const http = new HttpTransport();
+  const notify = new NotifyDispatcher(engine, http, { onError: (msg, err) => logger.warn({ err }, msg) });
+  notify.start();
   const cron = new CronService(engine);
   const context: ApiContext = { engine, config, cron };
   const app = createApp(context, logger);
@@ -54,6 +59,8 @@ export async function startServer(
         });
         await cron.stop();
         await engine.close();
+        await notify.stop();
+        http.close();
         logger.info('tramontane stopped');
       })();
       return closing;
