@@ -13,6 +13,7 @@ import { openStore } from '../store/index.js';
 import { createApp } from './app.js';
 import { CronService } from './cron/service.js';
 import type { ApiContext } from './context.js';
+import { attachStateStream } from './ws/index.js';
 
 export interface RunningServer {
   url: string;
@@ -44,6 +45,7 @@ export async function startServer(
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const stream = attachStateStream(server, context);
   cron.start();
   logger.info({ url, store: store.description }, 'tramontane listening');
   let closing: Promise<void> | null = null;
@@ -53,10 +55,12 @@ export async function startServer(
     context,
     close() {
       closing ??= (async () => {
-        await new Promise<void>((resolve) => {
+        const closed = new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await stream.close();
+        await closed;
         await cron.stop();
         await engine.close();
         await notify.stop();
