@@ -1,7 +1,7 @@
 /**
  * The in-memory model of running work. The engine keeps every unfinished execution in memory (its tasks,
  * running action executions and join bookkeeping) and treats the store as the durable log of it: each change
- * to these objects is marked dirty and written by the next commit.
+ * to these objects is recorded in the kernel's unit of work and written by the next commit.
  */
 import type { ActionDefinition } from '../../actions/index.js';
 import type { Expr, TaskSpec } from '../../dsl/index.js';
@@ -27,7 +27,6 @@ export interface ExecRun {
   /** Reverse workflows: the tasks still to run, and which are done. */
   reverse?: { needed: Set<string>; done: Set<string> };
   seq: number;
-  dirty: boolean;
 }
 
 /** with-items bookkeeping of one task execution. */
@@ -57,7 +56,6 @@ export interface TaskRun {
   running: Map<string, RunningWork>;
   /** Results of accepted runs (normally one; a re-armed join accumulates them). */
   results: unknown[];
-  dirty: boolean;
 }
 
 export interface RunningWork {
@@ -79,3 +77,24 @@ export interface ActionRun {
 
 /** A unit of engine work, run inside the kernel's batch. */
 export type Work = () => void;
+
+/** A fresh in-memory execution around its record and runtime (new, or loaded by recovery). */
+export function newExecRun(
+  rec: ExecutionRecord,
+  rt: ExecutionRuntime,
+  graph: WorkflowGraph,
+  seq: number,
+): ExecRun {
+  return {
+    rec,
+    rt,
+    graph,
+    tasks: new Map(),
+    lastByName: new Map(),
+    joins: new Map(),
+    published: {},
+    active: 0,
+    busy: 0,
+    seq,
+  };
+}

@@ -14,7 +14,7 @@ import { isCompletedTask, isTerminalWorkflow } from '../states.js';
 import type { ActionExecutionRecord } from '../types.js';
 import { evalFor } from './dataflow.js';
 import { graphOf } from './graph.js';
-import type { ActionRun, ExecRun, TaskRun } from './model.js';
+import { newExecRun, type ActionRun, type ExecRun, type TaskRun } from './model.js';
 import type { Runtime } from './runtime.js';
 
 export class Recovery {
@@ -65,19 +65,7 @@ export class Recovery {
   }
 
   private hydrateExec(row: RecoverySet['executions'][number], seq: number): ExecRun {
-    const e: ExecRun = {
-      rec: row.record,
-      rt: row.runtime,
-      graph: graphOf(row.runtime.spec),
-      tasks: new Map(),
-      lastByName: new Map(),
-      joins: new Map(),
-      published: {},
-      active: 0,
-      busy: 0,
-      seq,
-      dirty: false,
-    };
+    const e = newExecRun(row.record, row.runtime, graphOf(row.runtime.spec), seq);
     this.rt.liveExecs.set(e.rec.id, e);
     return e;
   }
@@ -96,7 +84,6 @@ export class Recovery {
       items: null,
       running: new Map(),
       results: [],
-      dirty: false,
     };
     if (rec.state === 'RUNNING') t.phase = hooks?.which === 'enter' && !rc.enter_done ? 'enter' : 'action';
     e.tasks.set(rec.id, t);

@@ -60,7 +60,6 @@ export class TaskFlow {
       items: null,
       running: new Map(),
       results: [],
-      dirty: true,
     };
     e.tasks.set(rec.id, t);
     e.lastByName.set(spec.name, t);

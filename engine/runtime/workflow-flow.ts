@@ -11,7 +11,7 @@ import type { ExecutionParams, ExecutionRecord } from '../types.js';
 import { evalFor, finalContext } from './dataflow.js';
 import { graphOf } from './graph.js';
 import { applyInputParams, isPlainObject } from './inputs.js';
-import type { ExecRun, TaskRun } from './model.js';
+import { newExecRun, type ExecRun, type TaskRun } from './model.js';
 import type { Command } from './navigator.js';
 import type { Runtime } from './runtime.js';
 
@@ -56,9 +56,9 @@ export class WorkflowFlow {
       createdAt: now,
       updatedAt: now,
     };
-    const e: ExecRun = {
+    const e = newExecRun(
       rec,
-      rt: {
+      {
         initialContext: {},
         seq: 0,
         machine: {},
@@ -67,16 +67,9 @@ export class WorkflowFlow {
         env: req.env,
         lastError: null,
       },
-      graph: graphOf(req.spec),
-      tasks: new Map(),
-      lastByName: new Map(),
-      joins: new Map(),
-      published: {},
-      active: 0,
-      busy: 0,
-      seq: 0,
-      dirty: true,
-    };
+      graphOf(req.spec),
+      0,
+    );
     this.rt.liveExecs.set(rec.id, e);
     this.rt.transitions.execution(e, 'CREATE');
     this.launch(e);

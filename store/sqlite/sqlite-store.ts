@@ -265,28 +265,18 @@ export class SqliteStore implements Store {
   }
 
   async listExecutions(f: ExecutionFilter = {}): Promise<ExecutionRecord[]> {
-    const p = pageSql('workflow_executions', f, EXEC_SORT);
-    const conds = [p.where];
-    const params = [...p.params];
-    if (f.state) {
-      conds.push('state = ?');
-      params.push(f.state);
-    }
-    if (f.workflowName) {
-      conds.push('workflow_name = ?');
-      params.push(f.workflowName);
-    }
-    if (f.parentTaskId) {
-      conds.push('parent_task_id = ?');
-      params.push(f.parentTaskId);
-    }
-    if (f.rootExecutionId) {
-      conds.push('root_execution_id = ?');
-      params.push(f.rootExecutionId);
-    }
-    if (f.topLevel) conds.push('parent_task_id IS NULL');
-    const sql = `SELECT record FROM workflow_executions ${whereClause(conds)} ${p.order} ${p.limit}`;
-    return (this.db.prepare(sql).all(...params) as Row[]).map((r) => JSON.parse(r.record as string));
+    return this.listRecords<ExecutionRecord>(
+      'workflow_executions',
+      EXEC_SORT,
+      f,
+      {
+        state: f.state,
+        workflow_name: f.workflowName,
+        parent_task_id: f.parentTaskId,
+        root_execution_id: f.rootExecutionId,
+      },
+      f.topLevel ? ['parent_task_id IS NULL'] : [],
+    );
   }
 
   async deleteExecution(id: string): Promise<boolean> {
@@ -304,23 +294,11 @@ export class SqliteStore implements Store {
   }
 
   async listTasks(f: TaskFilter = {}): Promise<TaskRecord[]> {
-    const p = pageSql('task_executions', f, TASK_SORT);
-    const conds = [p.where];
-    const params = [...p.params];
-    if (f.workflowExecutionId) {
-      conds.push('workflow_execution_id = ?');
-      params.push(f.workflowExecutionId);
-    }
-    if (f.state) {
-      conds.push('state = ?');
-      params.push(f.state);
-    }
-    if (f.name) {
-      conds.push('name = ?');
-      params.push(f.name);
-    }
-    const sql = `SELECT record FROM task_executions ${whereClause(conds)} ${p.order} ${p.limit}`;
-    return (this.db.prepare(sql).all(...params) as Row[]).map((r) => JSON.parse(r.record as string));
+    return this.listRecords<TaskRecord>('task_executions', TASK_SORT, f, {
+      workflow_execution_id: f.workflowExecutionId,
+      state: f.state,
+      name: f.name,
+    });
   }
 
   async getActionExecution(id: string): Promise<ActionExecutionRecord | null> {
@@ -329,23 +307,31 @@ export class SqliteStore implements Store {
   }
 
   async listActionExecutions(f: ActionFilter = {}): Promise<ActionExecutionRecord[]> {
-    const p = pageSql('action_executions', f, ACTION_SORT);
-    const conds = [p.where];
+    return this.listRecords<ActionExecutionRecord>('action_executions', ACTION_SORT, f, {
+      task_execution_id: f.taskExecutionId,
+      workflow_execution_id: f.workflowExecutionId,
+      state: f.state,
+    });
+  }
+
+  /** One page of a runtime table's records: equality filters on columns (undefined = no filter), keyset paging. */
+  private listRecords<T>(
+    table: string,
+    sort: Record<string, string>,
+    page: ListOptions,
+    equals: Record<string, string | undefined>,
+    extra: string[] = [],
+  ): T[] {
+    const p = pageSql(table, page, sort);
+    const conds = [p.where, ...extra];
     const params = [...p.params];
-    if (f.taskExecutionId) {
-      conds.push('task_execution_id = ?');
-      params.push(f.taskExecutionId);
+    for (const [column, value] of Object.entries(equals)) {
+      if (value === undefined) continue;
+      conds.push(`${column} = ?`);
+      params.push(value);
     }
-    if (f.workflowExecutionId) {
-      conds.push('workflow_execution_id = ?');
-      params.push(f.workflowExecutionId);
-    }
-    if (f.state) {
-      conds.push('state = ?');
-      params.push(f.state);
-    }
-    const sql = `SELECT record FROM action_executions ${whereClause(conds)} ${p.order} ${p.limit}`;
-    return (this.db.prepare(sql).all(...params) as Row[]).map((r) => JSON.parse(r.record as string));
+    const sql = `SELECT record FROM ${table} ${whereClause(conds)} ${p.order} ${p.limit}`;
+    return (this.db.prepare(sql).all(...params) as Row[]).map((r) => JSON.parse(r.record as string) as T);
   }
 
   async loadUnfinished(): Promise<RecoverySet> {
