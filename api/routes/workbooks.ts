@@ -1,7 +1,88 @@
-/** PLACEHOLDER: /v2/workbooks routes. */
+/**
+ * /v2/workbooks: upload (YAML text), update, list, show, delete and validate workbooks. A workbook's name comes
+ * from its document, so `PUT /v2/workbooks` updates the workbook the text names. Workbooks live in a namespace
+ * (`?namespace=`, default '').
+ */
 import { Router } from 'express';
+import { NotFoundError } from '../../common/index.js';
+import type { WorkbookRow } from '../../store/index.js';
 import type { ApiContext } from '../context.js';
+import {
+  definitionText,
+  bodyText,
+  listPage,
+  namespaceParam,
+  parseAs,
+  uploadBody,
+  uploadOptions,
+  validation,
+  workbookId,
+  workbookResource,
+  type ListSpec,
+  pathParam,
+} from '../definitions/index.js';
+import { envelope, readPage } from '../paging.js';
+import { time } from '../wire.js';
 
-export function workbooksRoutes(_ctx: ApiContext): Router {
-  return Router();
+const LIST: ListSpec<WorkbookRow> = {
+  id: workbookId,
+  sortKeys: {
+    created_at: (w) => w.createdAt,
+    updated_at: (w) => w.updatedAt,
+    name: (w) => w.name,
+    namespace: (w) => w.namespace,
+    scope: (w) => w.scope,
+    id: workbookId,
+  },
+  filters: {
+    name: (w) => w.name,
+    namespace: (w) => w.namespace,
+    scope: (w) => w.scope,
+    tags: (w) => w.tags,
+    created_at: (w) => time(w.createdAt),
+    updated_at: (w) => time(w.updatedAt),
+  },
+};
+
+export function workbooksRoutes(ctx: ApiContext): Router {
+  const { engine } = ctx;
+  const upload = uploadBody(ctx.config.maxBody);
+  const r = Router();
+
+  r.get('/', async (req, res) => {
+    const page = readPage(req, 0);
+    const rows = await engine.store.listWorkbooks();
+    res.json(envelope(req, 'workbooks', listPage(req, rows, LIST, page).map(workbookResource), page));
+  });
+
+  r.post('/validate', upload, (req, res) => {
+    res.json(validation(() => parseAs(engine, bodyText(req), 'workbook')));
+  });
+
+  r.post('/', upload, async (req, res) => {
+    const text = definitionText(req);
+    parseAs(engine, text, 'workbook');
+    const saved = await engine.createWorkbook(text, uploadOptions(req));
+    res.status(201).json(workbookResource(saved.workbook as WorkbookRow));
+  });
+
+  r.put('/', upload, async (req, res) => {
+    const text = definitionText(req);
+    parseAs(engine, text, 'workbook');
+    const saved = await engine.updateWorkbook(text, uploadOptions(req));
+    res.json(workbookResource(saved.workbook as WorkbookRow));
+  });
+
+  r.get('/:name', async (req, res) => {
+    const row = await engine.store.getWorkbook(pathParam(req, 'name'), namespaceParam(req));
+    if (!row) throw new NotFoundError('workbook', pathParam(req, 'name'));
+    res.json(workbookResource(row));
+  });
+
+  r.delete('/:name', async (req, res) => {
+    await engine.definitions.deleteWorkbook(pathParam(req, 'name'), namespaceParam(req));
+    res.status(204).end();
+  });
+
+  return r;
 }

@@ -1,7 +1,159 @@
-/** PLACEHOLDER: /v2/workflows routes. */
-import { Router } from 'express';
+/**
+ * /v2/workflows: standalone workflows, uploaded as YAML text that may define several (`{"workflows": [...]}`
+ * comes back). Workflows of a workbook are listed and shown here too, but they change only with their workbook:
+ * updating or deleting one on its own is refused (400).
+ */
+import { Router, type Request } from 'express';
+import { InvalidInputError, InvalidStateError, NotFoundError } from '../../common/index.js';
+import type { DocumentSpec } from '../../dsl/index.js';
+import type { Engine } from '../../engine/index.js';
+import type { WorkflowDefinitionRow } from '../../store/index.js';
 import type { ApiContext } from '../context.js';
+import {
+  bodyText,
+  definitionText,
+  listPage,
+  namespaceFilter,
+  parseAs,
+  uploadBody,
+  uploadOptions,
+  validation,
+  workflowInput,
+  workflowResource,
+  type ListSpec,
+  type UploadOptions,
+  pathParam,
+} from '../definitions/index.js';
+import { envelope, readPage } from '../paging.js';
+import { time } from '../wire.js';
 
-export function workflowsRoutes(_ctx: ApiContext): Router {
-  return Router();
+const LIST: ListSpec<WorkflowDefinitionRow> = {
+  id: (w) => w.id,
+  sortKeys: {
+    created_at: (w) => w.createdAt,
+    updated_at: (w) => w.updatedAt,
+    name: (w) => w.name,
+    namespace: (w) => w.namespace,
+    scope: (w) => w.scope,
+    id: (w) => w.id,
+  },
+  filters: {
+    id: (w) => w.id,
+    name: (w) => w.name,
+    namespace: (w) => w.namespace,
+    scope: (w) => w.scope,
+    tags: (w) => w.tags,
+    input: (w) => workflowInput(w.spec.input),
+    created_at: (w) => time(w.createdAt),
+    updated_at: (w) => time(w.updatedAt),
+  },
+};
+
+function belongsToWorkbook(row: WorkflowDefinitionRow): InvalidStateError {
+  return new InvalidStateError(
+    `workflow ${row.name} belongs to workbook ${row.workbookName}: update or delete the workbook instead`,
+  );
+}
+
+/**
+ * The options of an update of `doc`'s workflows. Refuses to detach workflows from their workbook. Workflows stay
+ * in their namespace: without `?namespace=` (the client sends it empty) the update keeps the one they are in.
+ */
+function updateOptions(engine: Engine, doc: DocumentSpec, req: Request): UploadOptions {
+  const opts = uploadOptions(req);
+  const namespaces = new Set<string>();
+  for (const name of Object.keys(doc.workflows)) {
+    const row = engine.definitions.workflowRow(name);
+    if (row?.workbookName) throw belongsToWorkbook(row);
+    if (row) namespaces.add(row.namespace);
+  }
+  const [only, ...others] = [...namespaces];
+  if (opts.namespace === '' && only !== undefined && others.length === 0) return { ...opts, namespace: only };
+  if (others.length > 0 || (only !== undefined && only !== opts.namespace)) {
+    throw new InvalidInputError(
+      `workflows cannot move between namespaces (they are in: ${[...namespaces].map((n) => `'${n}'`).join(', ')})`,
+      'namespace',
+    );
+  }
+  return opts;
+}
+
+export function workflowsRoutes(ctx: ApiContext): Router {
+  const { engine } = ctx;
+  const upload = uploadBody(ctx.config.maxBody);
+  const r = Router();
+
+  async function find(identifier: string, namespace?: string): Promise<WorkflowDefinitionRow> {
+    const row = await engine.store.getWorkflowDefinition(identifier, namespace);
+    if (!row) throw new NotFoundError('workflow', identifier);
+    return row;
+  }
+
+  r.get('/', async (req, res) => {
+    const page = readPage(req, 0);
+    const rows = await engine.store.listWorkflowDefinitions();
+    res.json(envelope(req, 'workflows', listPage(req, rows, LIST, page).map(workflowResource), page));
+  });
+
+  r.post('/validate', upload, (req, res) => {
+    res.json(validation(() => parseAs(engine, bodyText(req), 'workflows')));
+  });
+
+  r.post('/', upload, async (req, res) => {
+    const text = definitionText(req);
+    parseAs(engine, text, 'workflows');
+    const saved = await engine.createWorkflows(text, uploadOptions(req));
+    res.status(201).json({ workflows: saved.workflows.map(workflowResource) });
+  });
+
+  r.put('/', upload, async (req, res) => {
+    const text = definitionText(req);
+    const doc = parseAs(engine, text, 'workflows');
+    const saved = await engine.updateWorkflows(text, updateOptions(engine, doc, req));
+    res.json({ workflows: saved.workflows.map(workflowResource) });
+  });
+
+  // Update one workflow by id (python-mistralclient `workflow-update --id`): answers the workflow alone.
+  r.put('/:identifier', upload, async (req, res) => {
+    const text = definitionText(req);
+    const target = await find(pathParam(req, 'identifier'));
+    const doc = parseAs(engine, text, 'workflows');
+    const names = Object.keys(doc.workflows);
+    if (names.length !== 1) {
+      throw new InvalidInputError(
+        'More than one workflow is not supported for update with an identifier',
+        'definition',
+      );
+    }
+    if (names[0] !== target.name) {
+      throw new InvalidInputError(
+        `the definition names workflow '${names[0]}', not '${target.name}' (renaming is not supported)`,
+        'definition',
+      );
+    }
+    const saved = await engine.updateWorkflows(text, updateOptions(engine, doc, req));
+    const row = saved.workflows[0];
+    if (!row) throw new NotFoundError('workflow', pathParam(req, 'identifier'));
+    res.json(workflowResource(row));
+  });
+
+  r.get('/:identifier', async (req, res) => {
+    res.json(workflowResource(await find(pathParam(req, 'identifier'), namespaceFilter(req))));
+  });
+
+  r.delete('/:identifier', async (req, res) => {
+    const row = await find(pathParam(req, 'identifier'), namespaceFilter(req));
+    if (row.workbookName) throw belongsToWorkbook(row);
+    const triggers = await engine.store.listCronTriggers({ workflowId: row.id });
+    if (triggers.length > 0) {
+      throw new InvalidStateError(
+        `Can't delete workflow that has cron triggers associated. [workflow_identifier=${pathParam(req, 'identifier')}], ` +
+          `[cron_trigger_id(s)=${triggers.map((tr) => tr.id).join(', ')}]`,
+      );
+    }
+    await engine.definitions.deleteWorkflow(row.id);
+    res.status(204).end();
+  });
+
+  return r;
 }

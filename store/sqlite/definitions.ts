@@ -127,11 +127,11 @@ export class SqliteDefinitions {
     return r ? workbookFromRow(r as Row) : null;
   }
 
+  /** Every workbook (the API pages them itself: workbooks are keyed by name and namespace, not by an id). */
   listWorkbooks(opts: ListOptions = {}): WorkbookRow[] {
-    const p = pageSql('workbooks', { ...opts, marker: undefined }, DEF_SORT);
-    return (this.db.prepare(`SELECT * FROM workbooks ${p.order} ${p.limit}`).all() as Row[]).map(
-      workbookFromRow,
-    );
+    const limit = opts.limit !== undefined && opts.limit > 0 ? `LIMIT ${Math.floor(opts.limit)}` : '';
+    const sql = `SELECT * FROM workbooks ORDER BY created_at, name, namespace ${limit}`;
+    return (this.db.prepare(sql).all() as Row[]).map(workbookFromRow);
   }
 
   deleteWorkbook(name: string, namespace = ''): boolean {

@@ -1,0 +1,140 @@
+/**
+ * The definition resources on the wire, field for field as Mistral's API v2 returns them (what
+ * python-mistralclient reads): workbooks, workflows, actions (standard and ad-hoc) and environments.
+ *
+ * Mistral conventions kept here: `updated_at` stays null until the first update; without Keystone every resource
+ * belongs to the project `<default-project>`; a workflow's `input` is one string (`name, greeting=Hello`); an
+ * environment's `variables` is a JSON string.
+ */
+import { createHash } from 'node:crypto';
+import type { ActionDefinition } from '../../actions/index.js';
+import type { InputParam } from '../../dsl/index.js';
+import type {
+  ActionDefinitionRow,
+  EnvironmentRow,
+  WorkbookRow,
+  WorkflowDefinitionRow,
+} from '../../store/index.js';
+import { jsonString, time } from '../wire.js';
+import { workflowDefinitionText } from './definition-text.js';
+import { pyJson, pyStr } from './python-format.js';
+
+/** Mistral's project id when authentication is off. */
+export const DEFAULT_PROJECT_ID = '<default-project>';
+
+export type Resource = Record<string, unknown> & { id: string };
+
+interface Timestamps {
+  createdAt: number;
+  updatedAt: number;
+}
+
+function timestamps(row: Timestamps): { created_at: string | null; updated_at: string | null } {
+  return {
+    created_at: time(row.createdAt),
+    // Mistral's `updated_at` is set by the first UPDATE, so a definition never changed has none.
+    updated_at: row.updatedAt > row.createdAt ? time(row.updatedAt) : null,
+  };
+}
+
+/**
+ * A stable UUID (version 5 layout) for things the store keys by name: workbooks and the standard actions. The
+ * same name always gets the same id, across restarts, so ids work as list markers.
+ */
+export function stableId(kind: string, key: string): string {
+  const h = createHash('sha1').update(`tramontane:${kind}:${key}`).digest();
+  h[6] = ((h[6] ?? 0) & 0x0f) | 0x50;
+  h[8] = ((h[8] ?? 0) & 0x3f) | 0x80;
+  const hex = h.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export function workbookId(row: Pick<WorkbookRow, 'name' | 'namespace'>): string {
+  return stableId('workbook', `${row.namespace}/${row.name}`);
+}
+
+export function systemActionId(name: string): string {
+  return stableId('action', name);
+}
+
+export function workbookResource(row: WorkbookRow): Resource {
+  return {
+    id: workbookId(row),
+    name: row.name,
+    namespace: row.namespace,
+    definition: row.definition,
+    tags: row.tags,
+    scope: row.scope,
+    project_id: DEFAULT_PROJECT_ID,
+    ...timestamps(row),
+  };
+}
+
+/** `a, b=Hello, c={'k': 1}`: Mistral's `Workflow._set_input` (Python `str()` of each default). */
+export function workflowInput(params: InputParam[]): string {
+  return params.map((p) => (p.hasDefault ? `${p.name}=${pyStr(p.default)}` : p.name)).join(', ');
+}
+
+/** `a, b="Hello"`: Mistral's `get_input_list` for actions (`json.dumps` of each default). */
+export function actionInput(params: InputParam[]): string {
+  return params.map((p) => (p.hasDefault ? `${p.name}=${pyJson(p.default)}` : p.name)).join(', ');
+}
+
+export function workflowResource(row: WorkflowDefinitionRow): Resource {
+  return {
+    id: row.id,
+    name: row.name,
+    namespace: row.namespace,
+    input: workflowInput(row.spec.input),
+    definition: workflowDefinitionText(row),
+    tags: row.tags,
+    scope: row.scope,
+    project_id: DEFAULT_PROJECT_ID,
+    ...timestamps(row),
+  };
+}
+
+export function adHocActionResource(row: ActionDefinitionRow): Resource {
+  return {
+    id: row.id,
+    name: row.name,
+    namespace: row.namespace,
+    is_system: false,
+    input: actionInput(row.spec.input),
+    description: row.spec.description ?? null,
+    tags: row.tags,
+    definition: row.definition,
+    scope: row.scope,
+    project_id: DEFAULT_PROJECT_ID,
+    ...timestamps(row),
+  };
+}
+
+/** A registered (standard or plug-in) action; `registeredAt` stands for Mistral's creation time at start-up. */
+export function systemActionResource(def: ActionDefinition, registeredAt: number): Resource {
+  return {
+    id: systemActionId(def.name),
+    name: def.name,
+    namespace: '',
+    is_system: true,
+    input: actionInput(def.input),
+    description: def.description ?? '',
+    tags: [],
+    definition: null,
+    scope: 'public',
+    project_id: DEFAULT_PROJECT_ID,
+    ...timestamps({ createdAt: registeredAt, updatedAt: registeredAt }),
+  };
+}
+
+export function environmentResource(row: EnvironmentRow): Resource {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description === '' ? null : row.description,
+    variables: jsonString(row.variables),
+    scope: row.scope,
+    project_id: DEFAULT_PROJECT_ID,
+    ...timestamps(row),
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * A real API server for integration tests: listening on an ephemeral port of 127.0.0.1, over a SQLite file in a
+ * fresh temporary directory. `close()` stops the server and removes the directory.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer, type RunningServer } from '../../api/index.js';
+import { loadConfig, type Config } from '../../config/index.js';
+
+export interface TestServer {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** `<url>/v2` */
+  v2: string;
+  server: RunningServer;
+  /** The temporary directory (holds the database; tests may write files there). */
+  dir: string;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tram-api-'));
+  const config = loadConfig({ port: 0, db: path.join(dir, 'tram.db'), logLevel: 'silent', ...overrides }, {});
+  const server = await startServer(config);
+  return {
+    url: server.url,
+    v2: `${server.url}/v2`,
+    server,
+    dir,
+    async close() {
+      await server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Reply<T = unknown> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/**
+ * One request. A string body is sent as `text/plain` (as python-mistralclient sends YAML) unless `contentType`
+ * says otherwise (null: no content type); an object body is sent as JSON.
+ */
+export async function call<T = Record<string, unknown>>(
+  method: string,
+  url: string,
+  body?: unknown,
+  contentType?: string | null,
+): Promise<Reply<T>> {
+  const headers: Record<string, string> = {};
+  let payload: string | Blob | undefined;
+  if (typeof body === 'string') {
+    payload = contentType === null ? new Blob([body]) : body;
+    if (contentType !== null) headers['content-type'] = contentType ?? 'text/plain';
+  } else if (body !== undefined) {
+    payload = JSON.stringify(body);
+    headers['content-type'] = contentType ?? 'application/json';
+  }
+  const res = await fetch(url, { method, headers, body: payload });
+  const text = await res.text();
+  let parsed: unknown = text;
+  if (text !== '') {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = text;
+    }
+  }
+  return { status: res.status, body: parsed as T, headers: res.headers };
+}
