@@ -5,7 +5,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 
-function matches(given: string, tokens: Buffer[]): boolean {
+/** Whether `given` is one of `tokens`, compared in constant time. */
+export function matches(given: string, tokens: Buffer[]): boolean {
   const g = Buffer.from(given);
   let ok = false;
   for (const t of tokens) if (t.length === g.length && timingSafeEqual(t, g)) ok = true;

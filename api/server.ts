@@ -45,7 +45,7 @@ export async function startServer(
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  const stream = attachStateStream(server, context);
+  const stream = attachStateStream(server, context, { logger: { warn: (o, m) => logger.warn(o, m) } });
   cron.start();
   logger.info({ url, store: store.description }, 'tramontane listening');
   let closing: Promise<void> | null = null;
