@@ -8,13 +8,14 @@
  */
 import { createDefaultRegistry, type ActionRegistry } from '../actions/index.js';
 import {
+  ConflictError,
   InvalidInputError,
   InvalidStateError,
   NotFoundError,
   systemClock,
   type Clock,
 } from '../common/index.js';
-import type { Store } from '../store/index.js';
+import type { ActionFilter, ExecutionFilter, ExecutionRow, Store, TaskFilter } from '../store/index.js';
 import { Definitions, type SaveOptions, type SavedDocument } from './definitions.js';
 import { isTerminalWorkflow } from './states.js';
 import { Recovery } from './runtime/recovery.js';
@@ -28,6 +29,19 @@ import type {
   TaskRecord,
   WorkflowState,
 } from './types.js';
+
+/** What `PUT /v2/executions/{id}` may change: a state, the description, or the environment (see `updateExecution`). */
+export interface ExecutionUpdate {
+  state?: WorkflowState;
+  /** The reason recorded with a state change (`state_info`). */
+  stateInfo?: string | null;
+  description?: string;
+  /** Variables merged into the execution's environment: an object, or the name of a stored environment. */
+  env?: Record<string, unknown> | string;
+}
+
+/** States in which Mistral lets the environment of an execution change. */
+const ENV_EDITABLE: ReadonlySet<WorkflowState> = new Set(['IDLE', 'PAUSED', 'ERROR']);
 
 export interface EngineOptions {
   store: Store;
@@ -146,9 +160,9 @@ export class Engine {
     stateInfo?: string | null,
   ): Promise<ExecutionRecord> {
     await this.recovery.ensureLoaded(id);
-    return this.rt.kernel.run(() => {
+    const changed = await this.rt.kernel.run(() => {
       const e = this.rt.liveExecs.get(id);
-      if (!e) throw new InvalidStateError(`execution ${id} is not running`);
+      if (!e) return null;
       const wf = this.rt.workflows;
       if (state === e.rec.state) return structuredClone(e.rec);
       if (isTerminalWorkflow(e.rec.state)) {
@@ -175,6 +189,148 @@ export class Engine {
       }
       return structuredClone(e.rec);
     });
+    if (changed) return changed;
+    // Not in memory: it does not exist, or it finished (and nothing of it is in flight any more).
+    const rec = await this.getExecution(id);
+    if (rec.state === state) return rec;
+    throw new InvalidStateError(`Can't change workflow execution state from ${rec.state} to ${state}`);
+  }
+
+  /**
+   * Mistral's execution update: a state change (`setExecutionState`), or a new description, or environment
+   * variables merged into the execution's env (only while it is IDLE, PAUSED or ERROR, or together with a
+   * resume). The description cannot change together with the state.
+   */
+  async updateExecution(id: string, change: ExecutionUpdate): Promise<ExecutionRecord> {
+    const current = await this.getExecution(id);
+    if (change.description !== undefined && change.state !== undefined) {
+      throw new InvalidInputError(
+        'The property description must be updated separately from state.',
+        'description',
+      );
+    }
+    if (change.env !== undefined) {
+      if (change.state !== undefined && change.state !== 'RUNNING') {
+        throw new InvalidInputError(
+          'The property env can only be updated when workflow execution is not running or on resume from pause.',
+          'params.env',
+        );
+      }
+      const env = await this.resolveEnv(change.env);
+      const resuming = change.state === 'RUNNING';
+      if (resuming && current.state !== 'PAUSED' && current.state !== 'IDLE') {
+        throw new InvalidStateError(
+          `Can't resume workflow execution ${id} with a new env: it is ${current.state}, not PAUSED`,
+        );
+      }
+      await this.patchExecution(id, (rec, runtime) => {
+        if (!ENV_EDITABLE.has(rec.state)) {
+          throw new InvalidStateError(
+            'Updating env to workflow execution is only permitted if it is in IDLE, PAUSED, or ERROR state.',
+          );
+        }
+        runtime.env = { ...runtime.env, ...env };
+        rec.params = { ...rec.params, env: runtime.env };
+      });
+    }
+    if (change.description !== undefined) {
+      const description = change.description;
+      await this.patchExecution(id, (rec) => {
+        rec.description = description;
+      });
+    }
+    if (change.state !== undefined) return this.setExecutionState(id, change.state, change.stateInfo);
+    return this.getExecution(id);
+  }
+
+  /**
+   * Applies `patch` to an execution's record and runtime and persists it: through the kernel when the
+   * execution is in memory (so it serialises with the engine's own changes), else straight to the store.
+   */
+  private async patchExecution(
+    id: string,
+    patch: (rec: ExecutionRecord, runtime: ExecutionRow['runtime']) => void,
+  ): Promise<void> {
+    const now = () => (this.opts.clock ?? systemClock).now();
+    const live = await this.rt.kernel.run(() => {
+      const e = this.rt.liveExecs.get(id);
+      if (!e) return false;
+      patch(e.rec, e.rt);
+      e.rec.updatedAt = now();
+      this.rt.markExec(e);
+      return true;
+    });
+    if (live) return;
+    const row = await this.opts.store.getExecution(id);
+    if (!row) throw new NotFoundError('execution', id);
+    patch(row.record, row.runtime);
+    row.record.updatedAt = now();
+    await this.opts.store.commit({
+      executions: [row],
+      tasks: [],
+      actions: [],
+      events: [],
+      timersSet: [],
+      timersCleared: [],
+    });
+  }
+
+  /**
+   * Deletes an execution with its tasks, action executions and sub-workflow executions (Mistral cascades the
+   * same way). An unfinished execution is refused unless `force`; forced, its work in flight is abandoned
+   * first (actions aborted, timers cleared) so that nothing of it is written again.
+   */
+  async deleteExecution(id: string, opts: { force?: boolean } = {}): Promise<void> {
+    const rec = await this.getExecution(id);
+    if (!opts.force && !isTerminalWorkflow(rec.state)) {
+      throw new ConflictError(
+        `Only completed executions can be deleted. Execution ${id} is in ${rec.state} state`,
+      );
+    }
+    const ids = await this.subtreeOf(rec);
+    await this.rt.kernel.run(() => {
+      for (const x of ids) this.dropLive(x);
+    });
+    for (const x of ids) await this.opts.store.deleteExecution(x);
+  }
+
+  /** The execution and its sub-workflow executions at any depth, deepest first. */
+  private async subtreeOf(rec: ExecutionRecord): Promise<string[]> {
+    const root = rec.rootExecutionId ?? rec.id;
+    const children = new Map<string, string[]>();
+    for (const x of await this.opts.store.listExecutions({ rootExecutionId: root })) {
+      if (!x.parentExecutionId) continue;
+      const list = children.get(x.parentExecutionId) ?? [];
+      list.push(x.id);
+      children.set(x.parentExecutionId, list);
+    }
+    const order: string[] = [];
+    const queue = [rec.id];
+    for (let i = 0; i < queue.length; i++) {
+      const x = queue[i] as string;
+      order.push(x);
+      queue.push(...(children.get(x) ?? []));
+    }
+    return order.reverse();
+  }
+
+  /** Forgets an execution held in memory, abandoning its work in flight. Runs inside a work item. */
+  private dropLive(id: string): void {
+    const e = this.rt.liveExecs.get(id);
+    if (!e) return;
+    for (const t of e.tasks.values()) {
+      this.rt.items.abortAll(t, 'Execution deleted');
+      this.rt.timers.clearAll(t);
+      this.rt.liveTasks.delete(t.rec.id);
+    }
+    for (const [actionId, a] of this.rt.liveActions) {
+      if (a.exec !== e) continue;
+      a.abort?.abort(new Error('Execution deleted'));
+      a.rec.state = 'CANCELLED'; // a late outcome is then ignored
+      this.rt.liveActions.delete(actionId);
+    }
+    this.rt.liveExecs.delete(id);
+    this.rt.settled(e);
   }
 
   async completeAction(id: string, req: CompleteActionRequest): Promise<ActionExecutionRecord> {
@@ -218,6 +374,33 @@ export class Engine {
 
   listActionExecutions(taskId: string): Promise<ActionExecutionRecord[]> {
     return this.opts.store.listActionExecutions({ taskExecutionId: taskId });
+  }
+
+  /** One page of executions (every execution, sub-workflows included, unless the filter says otherwise). */
+  listExecutions(filter: ExecutionFilter = {}): Promise<ExecutionRecord[]> {
+    return this.opts.store.listExecutions(filter);
+  }
+
+  /** One page of task executions, of any execution unless the filter names one. */
+  findTasks(filter: TaskFilter = {}): Promise<TaskRecord[]> {
+    return this.opts.store.listTasks(filter);
+  }
+
+  /** One page of action executions. */
+  findActionExecutions(filter: ActionFilter = {}): Promise<ActionExecutionRecord[]> {
+    return this.opts.store.listActionExecutions(filter);
+  }
+
+  async getTask(id: string): Promise<TaskRecord> {
+    const row = await this.opts.store.getTask(id);
+    if (!row) throw new NotFoundError('task execution', id);
+    return row.record;
+  }
+
+  async getActionExecution(id: string): Promise<ActionExecutionRecord> {
+    const rec = await this.opts.store.getActionExecution(id);
+    if (!rec) throw new NotFoundError('action execution', id);
+    return rec;
   }
 
   readEvents(filter?: Parameters<Store['readEvents']>[0]): Promise<OutboxEvent[]> {

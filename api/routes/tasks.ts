@@ -1,7 +1,161 @@
-/** PLACEHOLDER: /v2/tasks routes. */
+/**
+ * /v2/tasks: task executions of every workflow execution, each task's action executions and sub-workflow
+ * executions, and the two changes Mistral allows on a failed task (`api/controllers/v2/task.py::put`): re-run
+ * it (`state: RUNNING` with `reset`, optionally a new `env`) or skip it (`state: SKIPPED`).
+ */
 import { Router } from 'express';
+import { InvalidInputError, InvalidStateError } from '../../common/index.js';
 import type { ApiContext } from '../context.js';
+import { envelope, readPage } from '../paging.js';
+import { optionalString, parseJsonField } from '../wire.js';
+import { subExecutions } from '../runtime/report.js';
+import {
+  bodyObject,
+  checkFields,
+  checkQuery,
+  filterValue,
+  optionalBool,
+  pathParam,
+  queryBool,
+  queryInt,
+  stateFilter,
+} from '../runtime/requests.js';
+import { actionExecutionResource, executionResource, taskResource } from '../runtime/serializers.js';
+import { TASK_STATES } from '../runtime/states.js';
 
-export function tasksRoutes(_ctx: ApiContext): Router {
-  return Router();
+/** The Task resource's fields: a client may send any of them back (python-mistralclient sends `id`). */
+const TASK_FIELDS = [
+  'id',
+  'name',
+  'type',
+  'workflow_name',
+  'workflow_namespace',
+  'workflow_id',
+  'workflow_execution_id',
+  'tags',
+  'state',
+  'state_info',
+  'project_id',
+  'runtime_context',
+  'result',
+  'published',
+  'published_global',
+  'processed',
+  'reset',
+  'env',
+  'created_at',
+  'updated_at',
+  'started_at',
+  'finished_at',
+];
+
+export function tasksRoutes(ctx: ApiContext): Router {
+  const r = Router();
+  const engine = ctx.engine;
+
+  r.get('/', async (req, res) => {
+    checkQuery(req, ['workflow_execution_id', 'name', 'state']);
+    const page = readPage(req);
+    const tasks = await engine.findTasks({
+      ...page,
+      workflowExecutionId: filterValue(req, 'workflow_execution_id'),
+      name: filterValue(req, 'name'),
+      state: stateFilter(req, TASK_STATES),
+    });
+    res.json(envelope(req, 'tasks', tasks.map(taskResource), page));
+  });
+
+  r.get('/:id', async (req, res) => {
+    checkQuery(req, []);
+    res.json(taskResource(await engine.getTask(pathParam(req, 'id'))));
+  });
+
+  r.put('/:id', async (req, res) => {
+    const id = pathParam(req, 'id');
+    const body = bodyObject(req);
+    checkFields(body, TASK_FIELDS);
+    const state = optionalString(body, 'state');
+    if (state !== 'RUNNING' && state !== 'SKIPPED') {
+      throw new InvalidInputError(
+        'Invalid task state: only RUNNING (re-run) and SKIPPED (skip) can be requested for a task.',
+        'state',
+      );
+    }
+    const reset = optionalBool(body, 'reset');
+    if (state === 'RUNNING' && reset === undefined) {
+      throw new InvalidInputError(`'reset' is required to re-run a task`, 'reset');
+    }
+    const env = parseJsonField(body.env, 'env') as Record<string, unknown> | undefined;
+    const name = optionalString(body, 'name');
+    const workflowName = optionalString(body, 'workflow_name');
+    optionalString(body, 'id');
+
+    const task = await engine.getTask(id);
+    if (name && name !== task.name) throw new InvalidInputError('Task name does not match.', 'name');
+    if (workflowName && workflowName !== task.workflowName) {
+      throw new InvalidInputError('Workflow name does not match.', 'workflow_name');
+    }
+    if (task.state !== 'ERROR') {
+      throw new InvalidStateError(
+        `The current task execution must be in ERROR to be re-run or skipped; task ${id} is ${task.state}.`,
+      );
+    }
+    if (state === 'RUNNING' && reset === false) {
+      throw new InvalidInputError(
+        task.runtimeContext.with_items
+          ? 'Re-running only the failed items of a with-items task (reset=false) is not supported.'
+          : 'Only with-items task has the option to not reset.',
+        'reset',
+      );
+    }
+    if (env && Object.keys(env).length) await engine.updateExecution(task.workflowExecutionId, { env });
+    const rec = state === 'RUNNING' ? await engine.rerunTask(id) : await engine.skipTask(id);
+    res.json(taskResource(rec));
+  });
+
+  r.get('/:id/action_executions', async (req, res) => {
+    checkQuery(req, ['state']);
+    const id = pathParam(req, 'id');
+    await engine.getTask(id);
+    const page = readPage(req, 0);
+    const actions = await engine.findActionExecutions({
+      ...page,
+      taskExecutionId: id,
+      state: stateFilter(req, TASK_STATES),
+    });
+    res.json(envelope(req, 'action_executions', actions.map(actionExecutionResource), page));
+  });
+
+  r.get('/:id/workflow_executions', async (req, res) => {
+    checkQuery(req, ['include_output']);
+    const id = pathParam(req, 'id');
+    await engine.getTask(id);
+    const page = readPage(req, 0);
+    const output = queryBool(req, 'include_output', false) || (page.fields?.includes('output') ?? false);
+    const children = await engine.listExecutions({ ...page, parentTaskId: id });
+    res.json(
+      envelope(
+        req,
+        'executions',
+        children.map((e) => executionResource(e, { output })),
+        page,
+      ),
+    );
+  });
+
+  r.get('/:id/executions', async (req, res) => {
+    checkQuery(req, ['errors_only', 'max_depth', 'include_output']);
+    const executions = await subExecutions(
+      engine,
+      { task: pathParam(req, 'id') },
+      {
+        errorsOnly: queryBool(req, 'errors_only', false),
+        maxDepth: queryInt(req, 'max_depth', -1),
+        includeOutput: queryBool(req, 'include_output', false),
+      },
+    );
+    res.json({ executions });
+  });
+
+  return r;
 }

@@ -33,11 +33,12 @@ export class Recovery {
     if (!row) return;
     if (!evenIfFinished && isTerminalWorkflow(row.record.state)) return;
     await this.rt.kernel.run(() => {
-      if (!this.rt.liveExecs.has(id)) this.resume(set);
+      // Re-opened to steer it (a re-run of a failed task): keep it in memory even though it is finished.
+      if (!this.rt.liveExecs.has(id)) this.resume(set, evenIfFinished);
     });
   }
 
-  private resume(set: RecoverySet): void {
+  private resume(set: RecoverySet, keepFinished = false): void {
     const execs = set.executions.map((row) => this.hydrateExec(row, set.sequences[row.record.id] ?? 0));
     const byExec = new Map(execs.map((e) => [e.rec.id, e]));
     const actionsByTask = new Map<string, ActionExecutionRecord[]>();
@@ -61,7 +62,7 @@ export class Recovery {
       }
     }
     for (const timer of set.timers) if (byExec.has(timer.executionId)) this.rt.timers.schedule(timer);
-    for (const e of execs) this.restart(e, actionsByTask, execHooks);
+    for (const e of execs) this.restart(e, actionsByTask, execHooks, keepFinished);
   }
 
   private hydrateExec(row: RecoverySet['executions'][number], seq: number): ExecRun {
@@ -129,6 +130,7 @@ export class Recovery {
     e: ExecRun,
     actionsByTask: Map<string, ActionExecutionRecord[]>,
     execHooks: ActionExecutionRecord[],
+    keepFinished: boolean,
   ): void {
     for (const t of e.tasks.values()) {
       const attempt =
@@ -151,7 +153,7 @@ export class Recovery {
     }
     for (const a of execHooks) if (a.workflowExecutionId === e.rec.id) this.rerunHook(e, null, a);
     if (e.rec.state === 'RUNNING') this.rt.workflows.checkCompletion(e);
-    else this.rt.workflows.forgetIfDone(e);
+    else if (!keepFinished) this.rt.workflows.forgetIfDone(e);
   }
 
   /** An action execution that was running when the engine stopped. */

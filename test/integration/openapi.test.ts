@@ -8,6 +8,9 @@ import { createApp, openApiDocument } from '../../api/index.js';
 import type { ApiContext } from '../../api/index.js';
 import { pino } from 'pino';
 import { loadConfig } from '../../config/index.js';
+import { CronService } from '../../api/cron/service.js';
+import { Engine } from '../../engine/index.js';
+import { SqliteStore } from '../../store/index.js';
 
 interface Layer {
   name: string;
@@ -16,14 +19,23 @@ interface Layer {
   handle: { stack?: Layer[] };
 }
 
+/** Express 5 optional groups (`/:id{/:ns}`) stand for both paths, with and without the group. */
+function expand(p: string): string[] {
+  const m = /\{([^{}]*)\}/.exec(p);
+  if (!m) return [p];
+  return [...expand(p.replace(m[0], m[1] ?? '')), ...expand(p.replace(m[0], ''))];
+}
+
 /** Walks Express 5's router stack: `METHOD /path` for every route, with `:param` written `{param}`. */
 function routesOf(stack: Layer[], prefix = ''): string[] {
   const out: string[] = [];
   for (const l of stack) {
     if (l.route) {
       for (const m of Object.keys(l.route.methods)) {
-        const p = `${prefix}${l.route.path === '/' && prefix ? '' : l.route.path}`;
-        out.push(`${m.toUpperCase()} ${p.replace(/:(\w+)/g, '{$1}')}`);
+        for (const path of expand(l.route.path)) {
+          const p = `${prefix}${path === '/' && prefix ? '' : path}`;
+          out.push(`${m.toUpperCase()} ${p.replace(/:(\w+)/g, '{$1}')}`);
+        }
       }
     } else if (l.name === 'router' && l.handle.stack) {
       out.push(...routesOf(l.handle.stack, `${prefix}${l.rawPath ?? ''}`));
@@ -47,11 +59,23 @@ function documented(): string[] {
 const shape = (r: string) => r.replace(/\{[^}]+\}/g, '{}');
 
 describe('OpenAPI document', () => {
-  const ctx = { config: loadConfig({ logLevel: 'silent' }) } as unknown as ApiContext;
-  const app = createApp(ctx, pino({ level: 'silent' })) as Express & { router: { stack: Layer[] } };
-  const served = routesOf(app.router.stack).filter(
-    (r) => r.includes(' /v2/') && !r.endsWith(' /v2/openapi.json'),
-  );
+  let engine: Engine;
+  let served: string[] = [];
+
+  before(async () => {
+    engine = await Engine.start({ store: new SqliteStore({ path: ':memory:' }) });
+    const ctx: ApiContext = {
+      engine,
+      config: loadConfig({ logLevel: 'silent' }),
+      cron: new CronService(engine),
+    };
+    const app = createApp(ctx, pino({ level: 'silent' })) as Express & { router: { stack: Layer[] } };
+    served = routesOf(app.router.stack).filter(
+      (r) => r.includes(' /v2/') && !r.endsWith(' /v2/openapi.json'),
+    );
+  });
+
+  after(async () => engine?.close());
 
   it('serves the document with the operations of every resource', () => {
     expect(documented().length).to.be.greaterThan(20);
