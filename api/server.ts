@@ -36,7 +36,9 @@ export async function startServer(
   const http = new HttpTransport();
   const notify = new NotifyDispatcher(engine, http, { onError: (msg, err) => logger.warn({ err }, msg) });
   notify.start();
-  const cron = new CronService(engine);
+  const cron = new CronService(engine, {
+    logger: { error: (o, m) => logger.error(o, m), warn: (o, m) => logger.warn(o, m) },
+  });
   const context: ApiContext = { engine, config, cron };
   const app = createApp(context, logger);
   const server: Server = await new Promise((resolve, reject) => {

@@ -14,3 +14,5 @@ export {
   workflowEventFor,
 } from './states.js';
 export { taskMachine, executionMachine, taskStep, executionStep } from './machines/index.js';
+export { applyInputParams } from './runtime/inputs.js';
+export { PROJECT_ID } from './runtime/transitions.js';

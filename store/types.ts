@@ -116,6 +116,41 @@ export interface EnvironmentRow {
   updatedAt: number;
 }
 
+/**
+ * A Mistral cron trigger: starts `workflowName` with `workflowInput` and `workflowParams` at
+ * `nextExecutionTime`, then at each later time of `pattern`, `remainingExecutions` times (null: forever).
+ */
+export interface CronTriggerRow {
+  id: string;
+  name: string;
+  /** A node-cron pattern (5 fields, or 6 with seconds first), evaluated in UTC; null for a one-off trigger. */
+  pattern: string | null;
+  workflowName: string;
+  workflowId: string;
+  workflowInput: Record<string, unknown>;
+  workflowParams: Record<string, unknown>;
+  /** Epoch ms, as requested at creation; null when the first run came from the pattern. */
+  firstExecutionTime: number | null;
+  /** Epoch ms of the next run. */
+  nextExecutionTime: number;
+  /** Runs left, counting the next one; null: unlimited. */
+  remainingExecutions: number | null;
+  scope: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface CronTriggerFilter extends ListOptions {
+  name?: string;
+  workflowName?: string;
+  workflowId?: string;
+  pattern?: string;
+  scope?: string;
+}
+
+/** What a cron trigger becomes once a run is claimed: rescheduled, or removed after its last run. */
+export type CronTriggerAdvance = { nextExecutionTime: number; remainingExecutions: number | null } | 'delete';
+
 export interface ListOptions {
   limit?: number;
   /** Return rows strictly after this id in the sort order. */
@@ -190,6 +225,21 @@ export interface Store {
   getEnvironment(name: string): Promise<EnvironmentRow | null>;
   listEnvironments(): Promise<EnvironmentRow[]>;
   deleteEnvironment(name: string): Promise<boolean>;
+
+  // Cron triggers
+  /** Refuses a second trigger of the same name with a `ConflictError`. */
+  createCronTrigger(row: CronTriggerRow): Promise<void>;
+  getCronTrigger(nameOrId: string): Promise<CronTriggerRow | null>;
+  listCronTriggers(filter?: CronTriggerFilter): Promise<CronTriggerRow[]>;
+  deleteCronTrigger(nameOrId: string): Promise<boolean>;
+  /** Triggers whose next run is at or before `now`, earliest first. */
+  listDueCronTriggers(now: number, limit?: number): Promise<CronTriggerRow[]>;
+  /**
+   * Claims one run of a trigger with a compare-and-swap on its next run time: the update (or delete) applies
+   * only if `nextExecutionTime` still equals `expectedNextTime`. Resolves true for the one caller that won, so
+   * that engine nodes sharing the store start each run exactly once.
+   */
+  advanceCronTrigger(id: string, expectedNextTime: number, next: CronTriggerAdvance): Promise<boolean>;
 
   // Runtime reads
   getExecution(id: string): Promise<ExecutionRow | null>;

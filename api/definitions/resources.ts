@@ -20,7 +20,8 @@ import { workflowDefinitionText } from './definition-text.js';
 import { pyJson, pyStr } from './python-format.js';
 
 /** Mistral's project id when authentication is off. */
-export const DEFAULT_PROJECT_ID = '<default-project>';
+import { PROJECT_ID } from '../../engine/index.js';
+export const DEFAULT_PROJECT_ID = PROJECT_ID;
 
 export type Resource = Record<string, unknown> & { id: string };
 

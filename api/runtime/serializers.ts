@@ -7,7 +7,8 @@ import type { ActionExecutionRecord, ExecutionRecord, TaskRecord } from '../../e
 import { jsonString, time } from '../wire.js';
 
 /** Mistral reports a project on every resource; without multi-tenancy it is one constant (as in notify payloads). */
-export const PROJECT_ID = '<default-project>';
+import { PROJECT_ID } from '../../engine/index.js';
+export { PROJECT_ID };
 
 export interface ExecutionResourceOptions {
   /**

@@ -76,6 +76,19 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX outbox_unacked ON outbox (acked, id);
     `,
   },
+  {
+    version: 2,
+    name: 'cron triggers',
+    sql: `
+      CREATE TABLE cron_triggers (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, pattern TEXT, workflow_name TEXT NOT NULL,
+        workflow_id TEXT NOT NULL, workflow_input TEXT NOT NULL, workflow_params TEXT NOT NULL,
+        first_execution_time INTEGER, next_execution_time INTEGER NOT NULL, remaining_executions INTEGER,
+        scope TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX cron_triggers_next ON cron_triggers (next_execution_time);
+    `,
+  },
 ];
 
 export function applyMigrations(db: Database.Database): number[] {

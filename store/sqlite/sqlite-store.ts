@@ -16,6 +16,9 @@ import type {
   ActionDefinitionRow,
   ActionFilter,
   ChangeSet,
+  CronTriggerAdvance,
+  CronTriggerFilter,
+  CronTriggerRow,
   EnvironmentRow,
   EventFilter,
   ExecutionFilter,
@@ -29,6 +32,7 @@ import type {
   WorkbookRow,
   WorkflowDefinitionRow,
 } from '../types.js';
+import { SqliteCronTriggers } from './cron-triggers.js';
 import { SqliteDefinitions } from './definitions.js';
 import { applyMigrations } from './migrations.js';
 import { pageSql, whereClause } from './paging.js';
@@ -95,6 +99,7 @@ export class SqliteStore implements Store {
   readonly description: string;
   private readonly db: Database.Database;
   private readonly defs: SqliteDefinitions;
+  private readonly crons: SqliteCronTriggers;
   private readonly stmts;
   private readonly commitTx: (c: ChangeSet) => void;
 
@@ -112,6 +117,7 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = OFF');
     applyMigrations(this.db);
     this.defs = new SqliteDefinitions(this.db);
+    this.crons = new SqliteCronTriggers(this.db);
     const db = this.db;
     this.stmts = {
       upsertExec: db.prepare(
@@ -256,6 +262,26 @@ export class SqliteStore implements Store {
   }
   async deleteEnvironment(name: string) {
     return this.defs.deleteEnvironment(name);
+  }
+
+  // ---- cron triggers (delegated)
+  async createCronTrigger(row: CronTriggerRow) {
+    this.crons.create(row);
+  }
+  async getCronTrigger(nameOrId: string) {
+    return this.crons.get(nameOrId);
+  }
+  async listCronTriggers(filter?: CronTriggerFilter) {
+    return this.crons.list(filter);
+  }
+  async deleteCronTrigger(nameOrId: string) {
+    return this.crons.delete(nameOrId);
+  }
+  async listDueCronTriggers(now: number, limit = 100) {
+    return this.crons.listDue(now, limit);
+  }
+  async advanceCronTrigger(id: string, expectedNextTime: number, next: CronTriggerAdvance) {
+    return this.crons.advance(id, expectedNextTime, next, Date.now());
   }
 
   // ---- runtime reads
