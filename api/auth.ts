@@ -27,12 +27,10 @@ export function authMiddleware(tokens: string[]): RequestHandler {
     if (buffers.length === 0) return next();
     const given = tokenOf(req.headers);
     if (!given) {
-      res
-        .status(401)
-        .json({
-          faultstring: 'authentication required: send X-Auth-Token or Authorization: Bearer',
-          code: 'UNAUTHORIZED',
-        });
+      res.status(401).json({
+        faultstring: 'authentication required: send X-Auth-Token or Authorization: Bearer',
+        code: 'UNAUTHORIZED',
+      });
       return;
     }
     if (!matches(given, buffers)) {
