@@ -1,14 +1,15 @@
 /**
  * `tram run FILE --workflow NAME --input JSON`: runs a workflow of a workbook on the embedded store, prints
  * each EXECUTION and TASK event as it is committed, then the final state and output. Exits 1 unless the
- * execution succeeds.
+ * execution succeeds. With `--url`, the same on a server instead (`run-remote.ts`).
  */
 import fs from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
 import { Engine, type OutboxEvent } from '../../engine/index.js';
 import { openStore } from '../../store/index.js';
 import { parseJsonOption } from '../json-option.js';
+import { runRemote } from './run-remote.js';
 
 interface RunOptions {
   workflow?: string;
@@ -16,6 +17,8 @@ interface RunOptions {
   params?: string;
   db?: string;
   json?: boolean;
+  url?: string;
+  token?: string;
 }
 
 function formatEvent(ev: Omit<OutboxEvent, 'id'>): string {
@@ -36,9 +39,14 @@ export function registerRun(program: Command): void {
     .option('-p, --params <json>', 'execution params as a JSON object (env, task_name, ...)', '{}')
     .option('--db <path>', 'SQLite database (default: $TRAM_DB or .tram/tram.db)')
     .option('--json', 'print events and the result as JSON lines')
+    .option('--url <url>', 'run on the Tramontane server at this URL instead (uploads the document first)')
+    .addOption(new Option('--token <token>', 'API token for --url, sent as X-Auth-Token').env('TRAM_TOKEN'))
     .action(async (file: string, opts: RunOptions) => {
       const input = parseJsonOption(opts.input ?? '{}', '--input');
       const params = parseJsonOption(opts.params ?? '{}', '--params');
+      if (opts.url !== undefined) {
+        return runRemote(file, { ...opts, url: opts.url, input, params });
+      }
       const text = fs.readFileSync(file, 'utf8');
       const cfg = loadConfig({ db: opts.db });
       const engine = await Engine.start({ store: openStore(cfg.db) });
