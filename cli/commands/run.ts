@@ -6,8 +6,7 @@
 import fs from 'node:fs';
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
-import { Engine, type OutboxEvent } from '../../engine/index.js';
-import { openStore } from '../../store/index.js';
+import type { OutboxEvent } from '../../engine/index.js';
 import { parseJsonOption } from '../json-option.js';
 import { runRemote } from './run-remote.js';
 
@@ -49,6 +48,9 @@ export function registerRun(program: Command): void {
       }
       const text = fs.readFileSync(file, 'utf8');
       const cfg = loadConfig({ db: opts.db });
+      // Loaded on use, so that the client commands start without loading the engine.
+      const { Engine } = await import('../../engine/index.js');
+      const { openStore } = await import('../../store/index.js');
       const engine = await Engine.start({ store: openStore(cfg.db) });
       // The engine's timers do not hold the process open (a server must be able to exit); this command waits
       // for its execution, so it holds it open itself until the end.

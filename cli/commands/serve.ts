@@ -1,7 +1,6 @@
 /** `tram serve`: the Mistral-compatible API server (also `npm start`'s job once installed). */
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
-import { startServer } from '../../api/index.js';
 
 interface ServeOptions {
   host?: string;
@@ -34,6 +33,8 @@ export function registerServe(program: Command): void {
         logLevel: opts.logLevel,
         insecure: opts.insecure,
       });
+      // Loaded on use: the client commands need neither the server nor the engine, and start faster without.
+      const { startServer } = await import('../../api/index.js');
       const server = await startServer(config);
       const stop = () => {
         void server.close().then(() => process.exit(0));

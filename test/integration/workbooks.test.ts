@@ -53,7 +53,7 @@ interface Finished {
 }
 
 const RUNS: Run[] = [
-  // ---- order-pipeline.yaml (npm start)
+  // ---- order-pipeline.yaml (npm run demo)
   {
     file: 'order-pipeline.yaml',
     title: 'reserves, charges in a sub-workflow and ships',
@@ -407,13 +407,13 @@ describe('example workbooks (workbooks/*.yaml)', function () {
     for (const r of RUNS) expect(files, r.file).to.include(r.file);
   });
 
-  it('npm start runs the documented order pipeline', () => {
+  it('npm run demo runs the documented order pipeline', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-      scripts: { start: string };
+      scripts: { demo: string };
     };
     const header = fs.readFileSync(path.join(DIR, 'order-pipeline.yaml'), 'utf8');
     const line = header.split('\n').find((l) => /^#\s+tram run /.test(l))!;
-    expect(pkg.scripts.start.replace(/^node dist\/cli\/main\.js /, '')).to.equal(
+    expect(pkg.scripts.demo.replace(/^node dist\/cli\/main\.js /, '')).to.equal(
       line.replace(/^#\s+tram /, ''),
     );
   });
