@@ -328,7 +328,7 @@ describe('API: executions, tasks and action executions', function () {
 
     it('re-runs a failed task of an execution that already ended in ERROR, then skips it', async () => {
       await srv.server.engine.load(
-        `version: '2.0'\nended_in_error:\n  tasks:\n    boom:\n      action: std.fail\n      on-skip: after\n    after:\n      action: std.echo output=\"done\"\n`,
+        `version: '2.0'\nended_in_error:\n  tasks:\n    boom:\n      action: std.fail\n      on-skip: after\n    after:\n      action: std.echo output="done"\n`,
       );
       const ex = await start({ workflow_name: 'ended_in_error' });
       expect((await settled(ex.id as string)).state).to.equal('ERROR');
