@@ -39,7 +39,9 @@ export function registerServe(program: Command): void {
       const stop = () => {
         void server.close().then(() => process.exit(0));
       };
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
+      // `on`, not `once`: a library's exit hook (signal-exit) re-raises the signal when it finds itself the only
+      // listener left, which would kill the process before the graceful close ends. `close()` is idempotent.
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
     });
 }
