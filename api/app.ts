@@ -1,6 +1,7 @@
 /**
  * The Express application: body parsing (size-limited; YAML uploads as text), request ids and structured logs,
- * authentication, the /v2 resources, and one error handler. Routes live in `routes/`, one module per resource.
+ * authentication, the /v2 resources, GraphQL (statuses) at /graphql, and one error handler. Routes live in
+ * `routes/`, one module per resource.
  */
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
@@ -9,12 +10,17 @@ import type { Logger } from 'pino';
 import { authMiddleware } from './auth.js';
 import type { ApiContext } from './context.js';
 import { errorHandler, notFoundHandler } from './errors.js';
+import { graphqlHandler } from './graphql/handler.js';
 import { openApiDocument } from './openapi/index.js';
 import { actionExecutionsRoutes } from './routes/action-executions.js';
 import { actionsRoutes } from './routes/actions.js';
 import { cronTriggersRoutes } from './routes/cron-triggers.js';
 import { environmentsRoutes } from './routes/environments.js';
+import { eventAttemptsRoutes } from './routes/event-attempts.js';
+import { eventsRoutes } from './routes/events.js';
 import { executionsRoutes } from './routes/executions.js';
+import { listenersRoutes } from './routes/listeners.js';
+import { statusesRoutes } from './routes/statuses.js';
 import { tasksRoutes } from './routes/tasks.js';
 import { workbooksRoutes } from './routes/workbooks.js';
 import { workflowsRoutes } from './routes/workflows.js';
@@ -58,6 +64,14 @@ export function createApp(ctx: ApiContext, logger: Logger): Express {
   v2.use('/tasks', tasksRoutes(ctx));
   v2.use('/action_executions', actionExecutionsRoutes(ctx));
   v2.use('/cron_triggers', cronTriggersRoutes(ctx));
+  v2.use('/listeners', listenersRoutes(ctx));
+  v2.use('/events', eventsRoutes(ctx));
+  v2.use('/event_attempts', eventAttemptsRoutes(ctx));
+  v2.use('/statuses', statusesRoutes(ctx));
+  // Statuses over GraphQL (Sirius's receivers): at the root, and under /v2 beside the rest of the API.
+  const graphql = graphqlHandler(ctx);
+  app.post('/graphql', graphql);
+  v2.post('/graphql', graphql);
   app.use('/v2', v2);
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -1,5 +1,6 @@
 /** What every route module receives: the engine and the configuration (and, as they arrive, the services). */
 import type { Config } from '../config/index.js';
+import type { DeliveryApi } from '../delivery/types.js';
 import type { Engine } from '../engine/index.js';
 import type { CronService } from './cron/service.js';
 
@@ -7,4 +8,6 @@ export interface ApiContext {
   engine: Engine;
   config: Config;
   cron: CronService;
+  /** Listeners, redelivery and statuses (reads of events, deliveries and attempts go to `engine.store`). */
+  delivery: DeliveryApi;
 }

@@ -6,9 +6,9 @@
 import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import type { Config } from '../config/index.js';
-import { NotifyDispatcher } from '../delivery/index.js';
+import { DeliveryService } from '../delivery/index.js';
 import { Engine } from '../engine/index.js';
-import { HttpTransport } from '../transports/index.js';
+import { AmqpTransport, HttpTransport } from '../transports/index.js';
 import { openStore } from '../store/index.js';
 import { createApp } from './app.js';
 import { CronService } from './cron/service.js';
@@ -33,13 +33,19 @@ export async function startServer(
     callbackBaseUrl,
     logger: { error: (o, m) => logger.error(o, m), warn: (o, m) => logger.warn(o, m) },
   });
-  const http = new HttpTransport();
-  const notify = new NotifyDispatcher(engine, http, { onError: (msg, err) => logger.warn({ err }, msg) });
-  notify.start();
+  const http = new HttpTransport({ allowPrivate: config.egressAllowPrivate });
+  const amqp = new AmqpTransport();
+  const delivery = new DeliveryService(engine, http, amqp, {
+    allowPrivate: config.egressAllowPrivate,
+    defaultAmqpUrl: config.amqpUrl,
+    disableAfterMs: config.listenerDisableAfterS * 1000,
+    logger: { error: (o, m) => logger.error(o, m), warn: (o, m) => logger.warn(o, m) },
+  });
+  await delivery.start();
   const cron = new CronService(engine, {
     logger: { error: (o, m) => logger.error(o, m), warn: (o, m) => logger.warn(o, m) },
   });
-  const context: ApiContext = { engine, config, cron };
+  const context: ApiContext = { engine, config, cron, delivery };
   const app = createApp(context, logger);
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
@@ -65,8 +71,9 @@ export async function startServer(
         await closed;
         await cron.stop();
         await engine.close();
-        await notify.stop();
+        await delivery.stop();
         http.close();
+        await amqp.close();
         logger.info('tramontane stopped');
       })();
       return closing;

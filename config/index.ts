@@ -28,6 +28,16 @@ export interface Config {
   maxBody: string;
   /** AMQP broker for event delivery. Env: `TRAM_AMQP_URL`. @default 'amqp://guest:guest@127.0.0.1:5672' */
   amqpUrl: string;
+  /**
+   * Listener URLs may point at loopback and private addresses (SSRF guard off).
+   * Env: `TRAM_EGRESS_ALLOW_PRIVATE` (1/0, true/false). @default true while bound to loopback, false otherwise
+   */
+  egressAllowPrivate: boolean;
+  /**
+   * A listener failing without a single success for this long is disabled.
+   * Env: `TRAM_LISTENER_DISABLE_AFTER` (seconds). @default 432000 (5 days)
+   */
+  listenerDisableAfterS: number;
 }
 
 export const DEFAULTS: Config = {
@@ -39,7 +49,15 @@ export const DEFAULTS: Config = {
   insecure: false,
   maxBody: '1mb',
   amqpUrl: 'amqp://guest:guest@127.0.0.1:5672',
+  egressAllowPrivate: true,
+  listenerDisableAfterS: 432000,
 };
+
+function parseBool(name: string, v: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(v)) return true;
+  if (/^(0|false|no|off)$/i.test(v)) return false;
+  throw new TramError('CONFIG', `invalid ${name}: ${v} (expected 1/0, true/false)`);
+}
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -55,8 +73,21 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
       .filter(Boolean);
   if (env.TRAM_MAX_BODY) fromEnv.maxBody = env.TRAM_MAX_BODY;
   if (env.TRAM_AMQP_URL) fromEnv.amqpUrl = env.TRAM_AMQP_URL;
+  if (env.TRAM_EGRESS_ALLOW_PRIVATE)
+    fromEnv.egressAllowPrivate = parseBool('TRAM_EGRESS_ALLOW_PRIVATE', env.TRAM_EGRESS_ALLOW_PRIVATE);
+  if (env.TRAM_LISTENER_DISABLE_AFTER)
+    fromEnv.listenerDisableAfterS = Number(env.TRAM_LISTENER_DISABLE_AFTER);
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   const cfg: Config = { ...DEFAULTS, ...fromEnv, ...defined };
+  // Private addresses are reachable by default only when the server itself is local.
+  if (fromEnv.egressAllowPrivate === undefined && defined.egressAllowPrivate === undefined)
+    cfg.egressAllowPrivate = isLoopback(cfg.host);
+  if (!Number.isFinite(cfg.listenerDisableAfterS) || cfg.listenerDisableAfterS <= 0) {
+    throw new TramError(
+      'CONFIG',
+      `invalid TRAM_LISTENER_DISABLE_AFTER: ${String(cfg.listenerDisableAfterS)} (seconds, > 0)`,
+    );
+  }
   if (!Number.isInteger(cfg.port) || cfg.port < 0 || cfg.port > 65535) {
     throw new TramError('CONFIG', `invalid port (TRAM_PORT / --port): ${String(cfg.port)}`);
   }

@@ -1,2 +1,8 @@
-/** The delivery area's entry point: getting committed events to the systems that listen. */
-export { NotifyDispatcher, type NotifyOptions } from './notify.js';
+/**
+ * The delivery area's entry point: getting committed events to the systems that listen (listeners over HTTP
+ * and AMQP, with retries, ordering, an attempt log and statuses).
+ */
+export { DeliveryService, type DeliveryServiceOptions } from './service.js';
+export { DEFAULT_RETRY_SCHEDULE } from './retry.js';
+export { eventView, filterExpression } from './match.js';
+export type * from './types.js';

@@ -17,6 +17,7 @@ import type {
   WorkflowState,
   TaskState,
 } from '../engine/types.js';
+import type { Attempt, Delivery, Listener, ListenerOrigin, StatusRecord } from '../delivery/types.js';
 
 /** Engine bookkeeping persisted with an execution, beside Mistral's fields. */
 export interface ExecutionRuntime {
@@ -182,10 +183,17 @@ export interface ActionFilter extends ListOptions {
 
 export interface EventFilter {
   afterId?: number;
+  /** Only events with an id below this one (with `desc`, the cursor of a backwards walk). */
+  beforeId?: number;
   limit?: number;
   executionId?: string;
   rootExecutionId?: string;
   acked?: boolean;
+  eventTypes?: string[];
+  entity?: 'execution' | 'task';
+  /** `createdAt` bounds (epoch ms): after is exclusive, before is exclusive. */
+  createdAfter?: number;
+  createdBefore?: number;
 }
 
 /** Unfinished work loaded at start-up so the engine can resume it. */
@@ -256,6 +264,108 @@ export interface Store {
   // Outbox
   readEvents(filter?: EventFilter): Promise<OutboxEvent[]>;
   ackEvents(ids: number[]): Promise<void>;
+  getEvent(id: number): Promise<OutboxEvent | null>;
+
+  /** Listeners, deliveries, attempts and statuses. */
+  readonly delivery: DeliveryStore;
 
   close(): Promise<void>;
+}
+
+// ---- delivery
+
+export interface ListenerFilter {
+  origin?: ListenerOrigin;
+  owner?: string;
+  enabled?: boolean;
+  /** Paging by id (listeners are listed in creation order). */
+  afterId?: string;
+  limit?: number;
+}
+
+/** One dispatcher fan-out step, applied atomically: new listeners (from `params.notify`), deliveries, statuses,
+ * and the outbox position it reached. Deliveries that already exist (same event and listener) are kept as they
+ * are, so a fan-out repeated after a crash creates nothing twice. */
+export interface FanOut {
+  listeners: Listener[];
+  deliveries: Delivery[];
+  statuses: StatusRecord[];
+  /** The id of the last outbox event examined. */
+  cursor: number;
+}
+
+/** The outcome of a batch of attempts, applied atomically. */
+export interface DeliveryProgress {
+  /** Full replacement of the deliveries' mutable fields (state, attempts, nextAttemptAt, lastCode, updatedAt). */
+  deliveries: Delivery[];
+  /** New attempts; the store assigns `seq`. */
+  attempts: Omit<Attempt, 'seq'>[];
+  /** Listener changes from outcomes: health, and `enabled` / `disabledReason` when one got disabled. */
+  listeners: Array<Pick<Listener, 'id' | 'health' | 'enabled' | 'disabledReason' | 'updatedAt'>>;
+}
+
+export interface AttemptFilter {
+  /** Attempts with `seq` greater than this (the decoded cursor). */
+  afterSeq?: number;
+  /** @default 100 */
+  limit?: number;
+  /** `createdAt` bounds, exclusive. */
+  after?: number;
+  before?: number;
+  eventIds?: number[];
+  listenerIds?: string[];
+  deliveryId?: string;
+}
+
+export interface DeliveryFilter {
+  eventIds?: number[];
+  listenerId?: string;
+  state?: Delivery['state'];
+  /** `createdAt` at or after. */
+  since?: number;
+  limit?: number;
+}
+
+export interface StatusFilter {
+  rootExecutionId?: string;
+  executionId?: string;
+  taskExecutionId?: string;
+  /** Open statuses (queued / in_progress) whose deadline is at or before this time. */
+  overdueAt?: number;
+  limit?: number;
+}
+
+export interface DeliveryStore {
+  createListener(l: Listener): Promise<void>;
+  /** Replaces every field; resolves false when there is no such listener. */
+  updateListener(l: Listener): Promise<boolean>;
+  getListener(id: string): Promise<Listener | null>;
+  /** By name (names are unique). */
+  getListenerByName(name: string): Promise<Listener | null>;
+  listListeners(filter?: ListenerFilter): Promise<Listener[]>;
+  /** Deletes the listener with its pending deliveries (its attempts and finished deliveries stay, as history). */
+  deleteListener(id: string): Promise<boolean>;
+
+  /** The outbox position the fan-out reached (0 at first). */
+  fanOutCursor(): Promise<number>;
+  applyFanOut(f: FanOut): Promise<void>;
+  applyProgress(p: DeliveryProgress): Promise<void>;
+
+  getDelivery(id: string): Promise<Delivery | null>;
+  listDeliveries(filter?: DeliveryFilter): Promise<Delivery[]>;
+  /** Pending deliveries in event order, after `afterEventId` (paging through the backlog at start-up). */
+  listPending(afterEventId: number, limit: number): Promise<Delivery[]>;
+  /** Pending deliveries per listener (the backlog shown in listener health). */
+  countPending(listenerIds: string[]): Promise<Record<string, number>>;
+
+  listAttempts(filter?: AttemptFilter): Promise<Attempt[]>;
+  getAttempt(id: string): Promise<Attempt | null>;
+
+  getStatus(id: string): Promise<StatusRecord | null>;
+  listStatuses(filter?: StatusFilter): Promise<StatusRecord[]>;
+  /**
+   * Writes a status change unless the stored status is already `completed` (compare-and-swap): resolves false
+   * when it was, so a completed status never changes.
+   */
+  updateStatus(s: StatusRecord): Promise<boolean>;
 }

@@ -1,2 +1,42 @@
-/** The transports area's entry point: how an event leaves the process. */
-export { HttpTransport, type PostOutcome, type DeliveryCode, type HttpTransportOptions } from './http.js';
+/** The transports area's entry point: how an event leaves the process (HTTP webhooks, AMQP), signed and within
+ * the egress policy. */
+export {
+  HttpTransport,
+  parseRetryAfter,
+  type PostOutcome,
+  type DeliveryCode,
+  type HttpRequest,
+  type HttpTransportOptions,
+} from './http.js';
+export {
+  AmqpTransport,
+  routingKeyFor,
+  redactUrl,
+  type AmqpCode,
+  type AmqpOutcome,
+  type AmqpPublishRequest,
+  type AmqpTransportOptions,
+} from './amqp.js';
+export {
+  newSecret,
+  secretKey,
+  signHeaders,
+  hmacHex,
+  hmacBase64,
+  SECRET_PREFIX,
+  type SignatureHeaders,
+} from './signing.js';
+export {
+  checkEgress,
+  isPrivateAddress,
+  isLocalhostName,
+  egressLookup,
+  createEgressLookup,
+  egressMessage,
+  urlHost,
+  EgressPolicyError,
+  type EgressOptions,
+  type ResolvedAddress,
+  type AllLookup,
+  type ConnectLookup,
+} from './egress.js';

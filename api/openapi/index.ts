@@ -6,7 +6,10 @@ import { paths as actionExecutions } from './action-executions.js';
 import { paths as actions } from './actions.js';
 import { paths as cronTriggers } from './cron-triggers.js';
 import { paths as environments } from './environments.js';
+import { paths as events } from './events.js';
 import { paths as executions } from './executions.js';
+import { paths as listeners } from './listeners.js';
+import { paths as statuses } from './statuses.js';
 import { paths as tasks } from './tasks.js';
 import { paths as workbooks } from './workbooks.js';
 import { paths as workflows } from './workflows.js';
@@ -47,6 +50,9 @@ export function openApiDocument(): Record<string, unknown> {
       ...tasks,
       ...actionExecutions,
       ...cronTriggers,
+      ...listeners,
+      ...events,
+      ...statuses,
     },
   };
 }

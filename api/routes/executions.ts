@@ -21,6 +21,7 @@ import {
   stateFilter,
 } from '../runtime/requests.js';
 import { executionResource, taskResource } from '../runtime/serializers.js';
+import { sendExecutionStatuses } from './statuses.js';
 import { TASK_STATES, WORKFLOW_STATES } from '../runtime/states.js';
 
 /** Params the engine sets on sub-workflow executions: not copied when an execution is cloned. */
@@ -164,6 +165,10 @@ export function executionsRoutes(ctx: ApiContext): Router {
       statisticsOnly: queryBool(req, 'statistics_only', false),
     });
     res.json(report);
+  });
+
+  r.get('/:id/statuses', async (req, res) => {
+    res.json(await sendExecutionStatuses(ctx, req));
   });
 
   return r;

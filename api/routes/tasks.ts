@@ -22,6 +22,7 @@ import {
 } from '../runtime/requests.js';
 import { actionExecutionResource, executionResource, taskResource } from '../runtime/serializers.js';
 import { TASK_STATES } from '../runtime/states.js';
+import { sendTaskStatuses } from './statuses.js';
 
 /** The Task resource's fields: a client may send any of them back (python-mistralclient sends `id`). */
 const TASK_FIELDS = [
@@ -155,6 +156,10 @@ export function tasksRoutes(ctx: ApiContext): Router {
       },
     );
     res.json({ executions });
+  });
+
+  r.get('/:id/statuses', async (req, res) => {
+    res.json(await sendTaskStatuses(ctx, req));
   });
 
   return r;

@@ -21,6 +21,7 @@ import {
   type ListSpec,
   pathParam,
 } from '../definitions/index.js';
+import { prepareWorkbookListeners } from '../definitions/workbook-listeners.js';
 import { envelope, readPage } from '../paging.js';
 import { time } from '../wire.js';
 
@@ -61,15 +62,19 @@ export function workbooksRoutes(ctx: ApiContext): Router {
 
   r.post('/', upload, async (req, res) => {
     const text = definitionText(req);
-    parseAs(engine, text, 'workbook');
+    const spec = parseAs(engine, text, 'workbook');
+    const listeners = await prepareWorkbookListeners(ctx.delivery, spec);
     const saved = await engine.createWorkbook(text, uploadOptions(req));
+    await ctx.delivery.syncWorkbookListeners(saved.workbook?.name ?? spec.name ?? '', listeners);
     res.status(201).json(workbookResource(saved.workbook as WorkbookRow));
   });
 
   r.put('/', upload, async (req, res) => {
     const text = definitionText(req);
-    parseAs(engine, text, 'workbook');
+    const spec = parseAs(engine, text, 'workbook');
+    const listeners = await prepareWorkbookListeners(ctx.delivery, spec);
     const saved = await engine.updateWorkbook(text, uploadOptions(req));
+    await ctx.delivery.syncWorkbookListeners(saved.workbook?.name ?? spec.name ?? '', listeners);
     res.json(workbookResource(saved.workbook as WorkbookRow));
   });
 
@@ -81,6 +86,7 @@ export function workbooksRoutes(ctx: ApiContext): Router {
 
   r.delete('/:name', async (req, res) => {
     await engine.definitions.deleteWorkbook(pathParam(req, 'name'), namespaceParam(req));
+    await ctx.delivery.syncWorkbookListeners(pathParam(req, 'name'), null);
     res.status(204).end();
   });
 

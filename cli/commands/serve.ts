@@ -9,6 +9,9 @@ interface ServeOptions {
   authTokens?: string;
   logLevel?: string;
   insecure?: boolean;
+  amqpUrl?: string;
+  egressAllowPrivate?: boolean;
+  listenerDisableAfter?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -21,6 +24,18 @@ export function registerServe(program: Command): void {
     .option('--auth-tokens <tokens>', 'comma-separated API tokens (env TRAM_AUTH_TOKENS)')
     .option('--log-level <level>', 'log level (env TRAM_LOG_LEVEL, default info)')
     .option('--insecure', 'allow a non-loopback address without tokens')
+    .option(
+      '--amqp-url <url>',
+      'broker of AMQP listeners (env TRAM_AMQP_URL, default amqp://guest:guest@127.0.0.1:5672)',
+    )
+    .option(
+      '--egress-allow-private',
+      'let listeners reach loopback and private addresses (env TRAM_EGRESS_ALLOW_PRIVATE; default: only when bound to loopback)',
+    )
+    .option(
+      '--listener-disable-after <seconds>',
+      'disable a listener failing for this long (env TRAM_LISTENER_DISABLE_AFTER, default 432000 = 5 days)',
+    )
     .action(async (opts: ServeOptions) => {
       const config = loadConfig({
         host: opts.host,
@@ -32,6 +47,10 @@ export function registerServe(program: Command): void {
           .filter(Boolean),
         logLevel: opts.logLevel,
         insecure: opts.insecure,
+        amqpUrl: opts.amqpUrl,
+        egressAllowPrivate: opts.egressAllowPrivate,
+        listenerDisableAfterS:
+          opts.listenerDisableAfter === undefined ? undefined : Number(opts.listenerDisableAfter),
       });
       // Loaded on use: the client commands need neither the server nor the engine, and start faster without.
       const { startServer } = await import('../../api/index.js');

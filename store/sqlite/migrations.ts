@@ -89,6 +89,50 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX cron_triggers_next ON cron_triggers (next_execution_time);
     `,
   },
+  {
+    version: 3,
+    name: 'delivery',
+    sql: `
+      CREATE TABLE listeners (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, origin TEXT NOT NULL, owner TEXT,
+        enabled INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, record TEXT NOT NULL
+      );
+      CREATE INDEX listeners_owner ON listeners (owner);
+      CREATE INDEX listeners_created ON listeners (created_at, id);
+      CREATE TABLE fan_out_cursor (
+        id INTEGER PRIMARY KEY CHECK (id = 1), last_event_id INTEGER NOT NULL
+      );
+      CREATE TABLE deliveries (
+        id TEXT PRIMARY KEY, event_id INTEGER NOT NULL, listener_id TEXT NOT NULL, order_key TEXT NOT NULL,
+        state TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL, last_code TEXT,
+        status_id TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+        UNIQUE (event_id, listener_id)
+      );
+      CREATE INDEX deliveries_pending ON deliveries (state, event_id);
+      CREATE INDEX deliveries_listener ON deliveries (listener_id, state, created_at);
+      CREATE INDEX deliveries_event ON deliveries (event_id);
+      CREATE TABLE event_attempts (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, delivery_id TEXT NOT NULL,
+        event_id INTEGER NOT NULL, listener_id TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL,
+        http_status INTEGER, duration_ms REAL NOT NULL, attempt_number INTEGER NOT NULL, trigger TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX event_attempts_created ON event_attempts (created_at);
+      CREATE INDEX event_attempts_event ON event_attempts (event_id);
+      CREATE INDEX event_attempts_listener ON event_attempts (listener_id, seq);
+      CREATE INDEX event_attempts_delivery ON event_attempts (delivery_id);
+      CREATE TABLE statuses (
+        id TEXT PRIMARY KEY, delivery_id TEXT NOT NULL, event_id INTEGER NOT NULL, listener_id TEXT NOT NULL,
+        execution_id TEXT NOT NULL, root_execution_id TEXT NOT NULL, task_execution_id TEXT, task_name TEXT,
+        status TEXT NOT NULL, conclusion TEXT, output TEXT, deadline_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX statuses_root ON statuses (root_execution_id);
+      CREATE INDEX statuses_execution ON statuses (execution_id);
+      CREATE INDEX statuses_task ON statuses (task_execution_id);
+      CREATE INDEX statuses_deadline ON statuses (status, deadline_at);
+    `,
+  },
 ];
 
 export function applyMigrations(db: Database.Database): number[] {

@@ -19,6 +19,7 @@ import type {
   CronTriggerAdvance,
   CronTriggerFilter,
   CronTriggerRow,
+  DeliveryStore,
   EnvironmentRow,
   EventFilter,
   ExecutionFilter,
@@ -34,6 +35,7 @@ import type {
 } from '../types.js';
 import { SqliteCronTriggers } from './cron-triggers.js';
 import { SqliteDefinitions } from './definitions.js';
+import { SqliteDeliveryStore } from './delivery.js';
 import { applyMigrations } from './migrations.js';
 import { pageSql, whereClause } from './paging.js';
 
@@ -97,6 +99,7 @@ function timerFromRow(r: Row): TimerRow {
 
 export class SqliteStore implements Store {
   readonly description: string;
+  readonly delivery: DeliveryStore;
   private readonly db: Database.Database;
   private readonly defs: SqliteDefinitions;
   private readonly crons: SqliteCronTriggers;
@@ -118,6 +121,7 @@ export class SqliteStore implements Store {
     applyMigrations(this.db);
     this.defs = new SqliteDefinitions(this.db);
     this.crons = new SqliteCronTriggers(this.db);
+    this.delivery = new SqliteDeliveryStore(this.db);
     const db = this.db;
     this.stmts = {
       upsertExec: db.prepare(
@@ -147,6 +151,7 @@ export class SqliteStore implements Store {
          ON CONFLICT (id) DO UPDATE SET due_at = excluded.due_at, payload = excluded.payload`,
       ),
       deleteTimer: db.prepare('DELETE FROM timers WHERE id = ?'),
+      getEvent: db.prepare('SELECT * FROM outbox WHERE id = ?'),
     };
     this.commitTx = db.transaction((c: ChangeSet) => this.apply(c));
   }
@@ -401,9 +406,14 @@ export class SqliteStore implements Store {
   }
 
   // ---- outbox
+  /** Events in id order. An absent field does not filter; an empty `eventTypes` matches nothing. */
   async readEvents(f: EventFilter = {}): Promise<OutboxEvent[]> {
     const conds: string[] = ['id > ?'];
     const params: unknown[] = [f.afterId ?? 0];
+    if (f.beforeId !== undefined) {
+      conds.push('id < ?');
+      params.push(f.beforeId);
+    }
     if (f.executionId) {
       conds.push('execution_id = ?');
       params.push(f.executionId);
@@ -416,9 +426,30 @@ export class SqliteStore implements Store {
       conds.push('acked = ?');
       params.push(f.acked ? 1 : 0);
     }
+    if (f.eventTypes) {
+      conds.push('event_type IN (SELECT value FROM json_each(?))');
+      params.push(JSON.stringify(f.eventTypes));
+    }
+    if (f.entity) {
+      conds.push('entity = ?');
+      params.push(f.entity);
+    }
+    if (f.createdAfter !== undefined) {
+      conds.push('created_at > ?');
+      params.push(f.createdAfter);
+    }
+    if (f.createdBefore !== undefined) {
+      conds.push('created_at < ?');
+      params.push(f.createdBefore);
+    }
     const limit = f.limit ?? 1000;
     const sql = `SELECT * FROM outbox ${whereClause(conds)} ORDER BY id LIMIT ${Math.floor(limit)}`;
     return (this.db.prepare(sql).all(...params) as Row[]).map(eventFromRow);
+  }
+
+  async getEvent(id: number): Promise<OutboxEvent | null> {
+    const r = this.stmts.getEvent.get(id) as Row | undefined;
+    return r ? eventFromRow(r) : null;
   }
 
   async ackEvents(ids: number[]): Promise<void> {

@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import { createApp, openApiDocument } from '../../api/index.js';
+import type { DeliveryApi } from '../../delivery/index.js';
 import type { ApiContext } from '../../api/index.js';
 import { pino } from 'pino';
 import { loadConfig } from '../../config/index.js';
@@ -68,6 +69,8 @@ describe('OpenAPI document', () => {
       engine,
       config: loadConfig({ logLevel: 'silent' }),
       cron: new CronService(engine),
+      // Route listing only: no handler runs, so the delivery service is never called.
+      delivery: {} as DeliveryApi,
     };
     const app = createApp(ctx, pino({ level: 'silent' })) as Express & { router: { stack: Layer[] } };
     served = routesOf(app.router.stack).filter(

@@ -1,0 +1,369 @@
+/**
+ * The dispatcher: gets every committed event to every listener that wants it, at least once, in order.
+ *
+ * - The engine signals new commits (`onEvent`, after the transaction); the fan-out then reads the outbox and
+ *   creates deliveries. The engine never waits for any of this.
+ * - Deliveries queue per (listener, root execution): a queue sends its head, and the next delivery only after
+ *   the head succeeded or was given up. Queues of different executions and listeners run in parallel.
+ * - A failed attempt is retried on the listener's schedule (see `retry.ts`). 410 Gone disables the listener; so
+ *   does failing without a break for longer than `disableAfterMs`. A disabled listener's queues wait.
+ * - Outcomes are group-committed (`ProgressWriter`); on start-up the pending deliveries are loaded back, so a
+ *   crash loses nothing (a delivery in flight at the crash is sent again: receivers dedupe on its id).
+ *
+ * One dispatcher per store: with the embedded SQLite store there is one engine node.
+ */
+import { randomUUID } from 'node:crypto';
+import type { OutboxEvent } from '../engine/index.js';
+import type { Store } from '../store/index.js';
+import { FanOutStep } from './fan-out.js';
+import { ProgressWriter } from './progress.js';
+import { nextRetryDelayMs } from './retry.js';
+import type { Sender, SendOutcome } from './send.js';
+import type { Attempt, Delivery, Listener } from './types.js';
+
+export interface DispatcherOptions {
+  /** A listener failing without a success for this long is disabled. @default 5 days */
+  disableAfterMs?: number;
+  /** Outbox events read per fan-out step. @default 500 */
+  batchSize?: number;
+  now?: () => number;
+  random?: () => number;
+  logger?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+interface Entry {
+  delivery: Delivery;
+  event: OutboxEvent;
+  /** A recovered delivery: one more attempt, then given up again if it fails. */
+  once?: boolean;
+}
+
+interface Queue {
+  key: string;
+  listenerId: string;
+  entries: Entry[];
+  busy: boolean;
+  timer: NodeJS.Timeout | null;
+}
+
+export const FIVE_DAYS_MS = 5 * 24 * 3600 * 1000;
+
+export class Dispatcher {
+  private readonly registry = new Map<string, Listener>();
+  private readonly queues = new Map<string, Queue>();
+  private readonly entries = new Map<string, Entry>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly fanOut: FanOutStep;
+  private readonly progress: ProgressWriter;
+  private readonly now: () => number;
+  private fanning = false;
+  private fanAgain = false;
+  private stopped = false;
+  private cursor = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly sender: Sender,
+    private readonly opts: DispatcherOptions = {},
+  ) {
+    this.now = opts.now ?? Date.now;
+    this.fanOut = new FanOutStep({
+      store,
+      listeners: () => this.registry.values(),
+      now: this.now,
+      onFilterError: (l, ev, err) =>
+        this.opts.logger?.warn(
+          { err, listener: l.id, event: ev.id },
+          'listener filter failed: event skipped',
+        ),
+    });
+    this.progress = new ProgressWriter(store.delivery, (err) =>
+      this.opts.logger?.error({ err }, 'writing delivery outcomes failed; will retry'),
+    );
+  }
+
+  /** Loads the registry and the backlog, then catches up with the outbox. */
+  async start(): Promise<void> {
+    for (let afterId: string | undefined; ;) {
+      const page = await this.store.delivery.listListeners({ limit: 500, ...(afterId ? { afterId } : {}) });
+      for (const l of page) if (l.origin !== 'notify') this.registry.set(l.id, l);
+      const last = page[page.length - 1];
+      if (!last || page.length < 500) break;
+      afterId = last.id;
+    }
+    this.cursor = await this.store.delivery.fanOutCursor();
+    for (let after = 0; ;) {
+      const page = await this.store.delivery.listPending(after, 1000);
+      for (const d of page) {
+        const event = await this.store.getEvent(d.eventId);
+        if (event) this.enqueue({ delivery: d, event });
+      }
+      const last = page[page.length - 1];
+      if (!last || page.length < 1000) break;
+      after = last.eventId;
+    }
+    this.kick();
+  }
+
+  /** Something was committed: run the fan-out (coalesced). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.fanning) {
+      this.fanAgain = true;
+      return;
+    }
+    this.fanning = true;
+    const run = this.fanOutLoop().finally(() => {
+      this.fanning = false;
+      this.inFlight.delete(run);
+    });
+    this.inFlight.add(run);
+  }
+
+  private async fanOutLoop(): Promise<void> {
+    do {
+      this.fanAgain = false;
+      for (;;) {
+        if (this.stopped) return;
+        let events: OutboxEvent[];
+        let created;
+        try {
+          events = await this.store.readEvents({ afterId: this.cursor, limit: this.opts.batchSize ?? 500 });
+          if (events.length === 0) break;
+          created = await this.fanOut.run(events);
+        } catch (err) {
+          this.opts.logger?.error({ err }, 'delivery fan-out failed; will retry');
+          setTimeout(() => this.kick(), 1000).unref();
+          return;
+        }
+        this.cursor = events[events.length - 1]?.id ?? this.cursor;
+        for (const c of created.created) this.enqueue(c);
+      }
+    } while (this.fanAgain);
+  }
+
+  // ---- the registry, as the service changes it
+
+  setListener(l: Listener): void {
+    const before = this.registry.get(l.id);
+    this.registry.set(l.id, l);
+    if (l.enabled && !before?.enabled) void this.reload(l.id);
+  }
+
+  removeListener(id: string): void {
+    this.registry.delete(id);
+    for (const q of this.queues.values()) {
+      if (q.listenerId !== id) continue;
+      if (q.timer) clearTimeout(q.timer);
+      for (const e of q.entries) this.entries.delete(e.delivery.id);
+      q.entries = [];
+      this.queues.delete(q.key);
+    }
+  }
+
+  listener(id: string): Listener | undefined {
+    return this.registry.get(id) ?? this.fanOut.notifyListener(id);
+  }
+
+  private async listenerFor(id: string): Promise<Listener | null> {
+    const known = this.listener(id);
+    if (known) return known;
+    const stored = await this.store.delivery.getListener(id);
+    if (stored && stored.origin === 'notify') this.registry.set(id, stored);
+    return stored;
+  }
+
+  /** Loads a (re-enabled) listener's pending deliveries that are not queued yet. */
+  private async reload(listenerId: string): Promise<void> {
+    const pending = await this.store.delivery.listDeliveries({ listenerId, state: 'pending' });
+    for (const d of pending) {
+      if (this.entries.has(d.id)) continue;
+      const event = await this.store.getEvent(d.eventId);
+      if (event) this.enqueue({ delivery: d, event });
+    }
+    for (const q of this.queues.values()) if (q.listenerId === listenerId) this.pump(q);
+  }
+
+  // ---- queues
+
+  private enqueue(e: Entry): void {
+    if (this.entries.has(e.delivery.id)) return;
+    const key = `${e.delivery.listenerId}\u0000${e.delivery.orderKey}`;
+    let q = this.queues.get(key);
+    if (!q) {
+      q = { key, listenerId: e.delivery.listenerId, entries: [], busy: false, timer: null };
+      this.queues.set(key, q);
+    }
+    this.entries.set(e.delivery.id, e);
+    const last = q.entries[q.entries.length - 1];
+    if (!last || last.delivery.eventId < e.delivery.eventId) q.entries.push(e);
+    else {
+      // A recovered or reloaded delivery: keep the queue in event order.
+      const at = q.entries.findIndex((x) => x.delivery.eventId > e.delivery.eventId);
+      q.entries.splice(at < 0 ? q.entries.length : at, 0, e);
+    }
+    this.pump(q);
+  }
+
+  private pump(q: Queue): void {
+    if (q.busy || this.stopped) return;
+    for (;;) {
+      const head = q.entries[0];
+      if (!head) {
+        if (q.timer) clearTimeout(q.timer);
+        this.queues.delete(q.key);
+        return;
+      }
+      if (head.delivery.state !== 'pending') {
+        q.entries.shift();
+        this.entries.delete(head.delivery.id);
+        continue;
+      }
+      const l = this.listener(q.listenerId);
+      if (!l) {
+        // A notify listener not in memory (after a restart): load it, then come back.
+        q.busy = true;
+        void this.listenerFor(q.listenerId).then((found) => {
+          q.busy = false;
+          if (found) this.pump(q);
+        });
+        return;
+      }
+      if (!l.enabled) return;
+      const wait = head.delivery.nextAttemptAt - this.now();
+      if (wait > 0) {
+        if (!q.timer) {
+          q.timer = setTimeout(() => {
+            q.timer = null;
+            this.pump(q);
+          }, wait);
+          q.timer.unref();
+        }
+        return;
+      }
+      q.busy = true;
+      const run = this.attempt(head, l, 'scheduled').finally(() => {
+        q.busy = false;
+        this.inFlight.delete(run);
+        this.pump(q);
+      });
+      this.inFlight.add(run);
+      return;
+    }
+  }
+
+  /** One attempt of one delivery; updates it, its listener's health, and records the attempt. */
+  private async attempt(e: Entry, l: Listener, trigger: Attempt['trigger']): Promise<Omit<Attempt, 'seq'>> {
+    const d = e.delivery;
+    let out: SendOutcome;
+    try {
+      out = await this.sender.send(l, e.event, d);
+    } catch (err) {
+      out = {
+        ok: false,
+        code: 'badConnection',
+        message: err instanceof Error ? err.message : String(err),
+        httpStatus: null,
+        durationMs: 0,
+      };
+    }
+    const now = this.now();
+    d.attempts += 1;
+    d.lastCode = out.code;
+    d.updatedAt = now;
+    const attempt: Omit<Attempt, 'seq'> = {
+      id: randomUUID(),
+      deliveryId: d.id,
+      eventId: d.eventId,
+      listenerId: l.id,
+      code: out.code,
+      message: out.message,
+      httpStatus: out.httpStatus,
+      durationMs: Math.round(out.durationMs * 100) / 100,
+      attemptNumber: d.attempts,
+      trigger,
+      createdAt: now,
+    };
+    const h = l.health;
+    l.updatedAt = now;
+    if (out.ok) {
+      d.state = 'succeeded';
+      h.lastSuccessAt = now;
+      h.firstFailureAt = null;
+      h.failuresInRow = 0;
+    } else {
+      h.lastFailureAt = now;
+      h.firstFailureAt ??= now;
+      h.failuresInRow += 1;
+      if (out.gone) {
+        d.state = 'failed';
+        this.disable(l, `the receiver answered 410 Gone`);
+      } else if (trigger === 'scheduled') {
+        const delay = e.once
+          ? null
+          : nextRetryDelayMs(l.retry, d.attempts, out.retryAfterMs, this.opts.random);
+        if (delay === null) d.state = 'failed';
+        else d.nextAttemptAt = now + delay;
+      }
+      const limit = this.opts.disableAfterMs ?? FIVE_DAYS_MS;
+      if (l.enabled && now - h.firstFailureAt >= limit) {
+        this.disable(l, `failing without a success since ${new Date(h.firstFailureAt).toISOString()}`);
+      }
+    }
+    this.progress.record(d, attempt, l);
+    return attempt;
+  }
+
+  private disable(l: Listener, reason: string): void {
+    l.enabled = false;
+    l.disabledReason = reason;
+    this.opts.logger?.warn({ listener: l.id, reason }, 'listener disabled');
+  }
+
+  // ---- manual operations
+
+  /** One immediate attempt of each given delivery, outside its queue's order (a manual redelivery). */
+  async redeliver(deliveries: Delivery[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (const d of deliveries) {
+      const l = await this.listenerFor(d.listenerId);
+      if (!l) continue;
+      const queued = this.entries.get(d.id);
+      const event = queued?.event ?? (await this.store.getEvent(d.eventId));
+      if (!event) continue;
+      const attempt = await this.attempt(queued ?? { delivery: { ...d }, event }, l, 'manual');
+      ids.push(attempt.id);
+    }
+    await this.progress.flush();
+    return ids;
+  }
+
+  /** Queues given-up deliveries again, for one more attempt each. */
+  async recover(deliveries: Delivery[]): Promise<number> {
+    let n = 0;
+    for (const d of deliveries) {
+      if (d.state !== 'failed' || this.entries.has(d.id)) continue;
+      const event = await this.store.getEvent(d.eventId);
+      if (!event) continue;
+      const delivery: Delivery = { ...d, state: 'pending', nextAttemptAt: this.now(), updatedAt: this.now() };
+      this.progress.record(delivery, null, null);
+      this.enqueue({ delivery, event, once: true });
+      n++;
+    }
+    await this.progress.flush();
+    return n;
+  }
+
+  /** Pending deliveries held in memory (for tests and metrics). */
+  get backlog(): number {
+    return this.entries.size;
+  }
+
+  /** Stops sending; waits for attempts in flight (bounded by the transports' timeouts) and writes outcomes. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const q of this.queues.values()) if (q.timer) clearTimeout(q.timer);
+    await Promise.allSettled([...this.inFlight]);
+    await this.progress.flush();
+  }
+}

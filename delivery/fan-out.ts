@@ -1,0 +1,137 @@
+/**
+ * The fan-out: committed outbox events in, deliveries out. It reads the outbox after the position it reached,
+ * matches each event against the listeners (the registry's, and those of the root execution's `params.notify`),
+ * and writes the new deliveries, their statuses and the new position in one store transaction. It runs after
+ * the engine's commit, never inside it: the engine only tells it that there is something new.
+ *
+ * A repeated fan-out (after a crash between reading and writing) creates nothing twice: the store keeps one
+ * delivery per event and listener.
+ */
+import { randomUUID } from 'node:crypto';
+import type { OutboxEvent } from '../engine/index.js';
+import type { FanOut, Store } from '../store/index.js';
+import { newSecret } from '../transports/index.js';
+import { listenerWants } from './match.js';
+import { notifyListeners } from './notify-listeners.js';
+import type { Delivery, Listener, StatusRecord } from './types.js';
+
+export interface FanOutResult {
+  created: Array<{ delivery: Delivery; event: OutboxEvent }>;
+  /** Listeners first seen in this step (from `params.notify`). */
+  listeners: Listener[];
+}
+
+export interface FanOutDeps {
+  store: Store;
+  /** The registry's listeners, current. */
+  listeners: () => Iterable<Listener>;
+  now: () => number;
+  onFilterError: (l: Listener, ev: OutboxEvent, err: unknown) => void;
+}
+
+/** How many top-level executions' notify listeners stay cached. */
+const NOTIFY_CACHE = 5000;
+
+export class FanOutStep {
+  private readonly notifyCache = new Map<string, Listener[]>();
+
+  constructor(private readonly deps: FanOutDeps) {}
+
+  /** A notify listener known to this step (for the dispatcher, which holds only the registry's). */
+  notifyListener(id: string): Listener | undefined {
+    for (const ls of this.notifyCache.values()) {
+      const l = ls.find((x) => x.id === id);
+      if (l) return l;
+    }
+    return undefined;
+  }
+
+  private async notifyOf(rootId: string, fresh: Listener[]): Promise<Listener[]> {
+    const cached = this.notifyCache.get(rootId);
+    if (cached) return cached;
+    const row = await this.deps.store.getExecution(rootId);
+    const built = row ? notifyListeners(rootId, row.record.params.notify, newSecret, this.deps.now()) : [];
+    const out: Listener[] = [];
+    for (const l of built) {
+      // Known from before a restart: keep its secret and health.
+      const stored = await this.deps.store.delivery.getListener(l.id);
+      if (stored) out.push(stored);
+      else {
+        out.push(l);
+        fresh.push(l);
+      }
+    }
+    if (this.notifyCache.size >= NOTIFY_CACHE) {
+      const oldest = this.notifyCache.keys().next().value;
+      if (oldest !== undefined) this.notifyCache.delete(oldest);
+    }
+    this.notifyCache.set(rootId, out);
+    return out;
+  }
+
+  private wants(l: Listener, ev: OutboxEvent): boolean {
+    try {
+      return listenerWants(l, ev);
+    } catch (err) {
+      this.deps.onFilterError(l, ev, err);
+      return false;
+    }
+  }
+
+  /** Examines `events` (in outbox order) and stores what they produce. */
+  async run(events: OutboxEvent[]): Promise<FanOutResult> {
+    const last = events[events.length - 1];
+    if (!last) return { created: [], listeners: [] };
+    const now = this.deps.now();
+    const fresh: Listener[] = [];
+    const created: FanOutResult['created'] = [];
+    const statuses: StatusRecord[] = [];
+    const registry = [...this.deps.listeners()];
+    for (const ev of events) {
+      const candidates = [...registry, ...(await this.notifyOf(ev.rootExecutionId, fresh))];
+      for (const l of candidates) {
+        if (!this.wants(l, ev)) continue;
+        const delivery: Delivery = {
+          id: randomUUID(),
+          eventId: ev.id,
+          listenerId: l.id,
+          orderKey: ev.rootExecutionId,
+          state: 'pending',
+          attempts: 0,
+          nextAttemptAt: now,
+          lastCode: null,
+          statusId: l.status?.enabled ? randomUUID() : null,
+          createdAt: now,
+          updatedAt: now,
+        };
+        if (delivery.statusId && l.status) {
+          statuses.push({
+            id: delivery.statusId,
+            deliveryId: delivery.id,
+            eventId: ev.id,
+            listenerId: l.id,
+            executionId: ev.executionId,
+            rootExecutionId: ev.rootExecutionId,
+            taskExecutionId: ev.entity === 'task' ? ev.entityId : null,
+            taskName: ev.entity === 'task' && typeof ev.payload.name === 'string' ? ev.payload.name : null,
+            status: 'queued',
+            conclusion: null,
+            output: null,
+            deadlineAt: now + l.status.timeoutS * 1000,
+            createdAt: now,
+            updatedAt: now,
+          });
+        }
+        created.push({ delivery, event: ev });
+      }
+    }
+    const f: FanOut = {
+      listeners: fresh,
+      deliveries: created.map((c) => c.delivery),
+      statuses,
+      cursor: last.id,
+    };
+    await this.deps.store.delivery.applyFanOut(f);
+    return { created, listeners: fresh };
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * The delivery area's service: the listener registry (create, change, delete, with validation and the egress
+ * policy), the dispatcher's life cycle, manual redelivery and recovery, statuses and their deadline sweeper.
+ * The API, the CLI (through the API) and workbook definitions all change listeners through here, so the
+ * dispatcher always sees the registry as stored.
+ */
+import { randomUUID } from 'node:crypto';
+import { ConflictError, InvalidInputError, NotFoundError } from '../common/index.js';
+import type { Engine } from '../engine/index.js';
+import type { Store } from '../store/index.js';
+import { checkEgress, newSecret, type AmqpTransport, type HttpTransport } from '../transports/index.js';
+import { Dispatcher, type DispatcherOptions } from './dispatcher.js';
+import { Sender } from './send.js';
+import { applyStatusUpdate, sweepOverdueStatuses } from './statuses.js';
+import type {
+  Attempt,
+  DeliveryApi,
+  Listener,
+  ListenerPatch,
+  ListenerView,
+  NewListener,
+  StatusRecord,
+  StatusUpdate,
+} from './types.js';
+
+export interface DeliveryServiceOptions extends DispatcherOptions {
+  /** Listener URLs may point at loopback and private addresses. */
+  allowPrivate: boolean;
+  defaultAmqpUrl: string;
+  /** How often overdue statuses are completed as timed out. @default 1000 */
+  statusSweepMs?: number;
+}
+
+export class DeliveryService implements DeliveryApi {
+  readonly dispatcher: Dispatcher;
+  private readonly now: () => number;
+  private unsubscribe: (() => void) | null = null;
+  private sweeper: NodeJS.Timeout | null = null;
+  private sweeping = false;
+
+  constructor(
+    private readonly engine: Engine,
+    http: HttpTransport,
+    amqp: AmqpTransport,
+    private readonly opts: DeliveryServiceOptions,
+  ) {
+    this.now = opts.now ?? Date.now;
+    const sender = new Sender(http, amqp, { defaultAmqpUrl: opts.defaultAmqpUrl, now: this.now });
+    this.dispatcher = new Dispatcher(engine.store, sender, opts);
+  }
+
+  private get store(): Store {
+    return this.engine.store;
+  }
+
+  async start(): Promise<void> {
+    await this.dispatcher.start();
+    this.unsubscribe = this.engine.onEvent(() => this.dispatcher.kick());
+    this.sweeper = setInterval(() => void this.sweep(), this.opts.statusSweepMs ?? 1000);
+    this.sweeper.unref();
+  }
+
+  private async sweep(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      await sweepOverdueStatuses(this.store.delivery, this.now());
+    } catch (err) {
+      this.opts.logger?.error({ err }, 'status sweep failed');
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    if (this.sweeper) clearInterval(this.sweeper);
+    await this.dispatcher.stop();
+  }
+
+  // ---- registry
+
+  async checkTransport(l: Pick<Listener, 'transport'>): Promise<void> {
+    if (l.transport.type === 'http')
+      await checkEgress(l.transport.url, { allowPrivate: this.opts.allowPrivate });
+  }
+
+  async createListener(input: NewListener): Promise<Listener> {
+    await this.checkTransport(input);
+    const now = this.now();
+    const { secret, ...rest } = input;
+    const l: Listener = {
+      ...rest,
+      id: randomUUID(),
+      secret: secret ?? newSecret(),
+      disabledReason: null,
+      health: { lastSuccessAt: null, lastFailureAt: null, firstFailureAt: null, failuresInRow: 0 },
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.store.delivery.createListener(l);
+    this.dispatcher.setListener(l);
+    return l;
+  }
+
+  private async stored(id: string): Promise<Listener> {
+    const l = await this.store.delivery.getListener(id);
+    if (!l) throw new NotFoundError('listener', id);
+    return l;
+  }
+
+  private async view(l: Listener): Promise<ListenerView> {
+    const backlog = (await this.store.delivery.countPending([l.id]))[l.id] ?? 0;
+    const { secret: _secret, ...rest } = l;
+    return { ...rest, backlog };
+  }
+
+  private ownedElsewhere(l: Listener): ConflictError | null {
+    if (l.origin === 'workbook')
+      return new ConflictError(
+        `listener ${l.name} belongs to workbook ${String(l.owner)}: change the workbook`,
+      );
+    if (l.origin === 'notify')
+      return new ConflictError(
+        `listener ${l.name} comes from the params.notify of execution ${String(l.owner)}`,
+      );
+    return null;
+  }
+
+  async updateListener(id: string, patch: ListenerPatch): Promise<ListenerView> {
+    const current = await this.stored(id);
+    const owned = this.ownedElsewhere(current);
+    // Enabling or disabling is an operator's switch, allowed on any listener.
+    const onlyEnabled = Object.keys(patch).every((k) => k === 'enabled');
+    if (owned && !onlyEnabled) throw owned;
+    const next: Listener = { ...current, ...patch, updatedAt: this.now() };
+    if (next.format === 'template' && (next.payload === null || next.payload === undefined)) {
+      throw new InvalidInputError("format 'template' needs a payload", 'payload');
+    }
+    if (patch.transport) await this.checkTransport(next);
+    if (patch.enabled === true && !current.enabled) {
+      next.disabledReason = null;
+      next.health = { ...next.health, firstFailureAt: null, failuresInRow: 0 };
+    }
+    if (patch.enabled === false && current.enabled) next.disabledReason = 'disabled by a user';
+    if (!(await this.store.delivery.updateListener(next))) throw new NotFoundError('listener', id);
+    this.dispatcher.setListener(next);
+    return this.view(next);
+  }
+
+  async getListener(id: string): Promise<ListenerView> {
+    return this.view(await this.stored(id));
+  }
+
+  async listListeners(filter: { afterId?: string; limit?: number } = {}): Promise<ListenerView[]> {
+    const ls = await this.store.delivery.listListeners(filter);
+    const backlog = await this.store.delivery.countPending(ls.map((l) => l.id));
+    return ls.map(({ secret: _secret, ...rest }) => ({ ...rest, backlog: backlog[rest.id] ?? 0 }));
+  }
+
+  async deleteListener(id: string): Promise<void> {
+    const current = await this.stored(id);
+    const owned = this.ownedElsewhere(current);
+    if (owned) throw owned;
+    await this.store.delivery.deleteListener(id);
+    this.dispatcher.removeListener(id);
+  }
+
+  /**
+   * Makes the workbook's `listeners:` section the registry's truth for that workbook: new ones are created,
+   * changed ones updated (keeping id, secret and health), removed ones deleted. `null` removes them all (the
+   * workbook was deleted). Listener names are `<workbook>.<name>`.
+   */
+  async syncWorkbookListeners(workbook: string, declared: Map<string, NewListener> | null): Promise<void> {
+    const existing = await this.store.delivery.listListeners({ origin: 'workbook', owner: workbook });
+    const want = declared ?? new Map<string, NewListener>();
+    for (const l of existing) {
+      if (want.has(l.name)) continue;
+      await this.store.delivery.deleteListener(l.id);
+      this.dispatcher.removeListener(l.id);
+    }
+    for (const [name, input] of want) {
+      await this.checkTransport(input);
+      const { secret, ...rest } = input;
+      const old = existing.find((l) => l.name === name);
+      const now = this.now();
+      if (old) {
+        const next: Listener = { ...old, ...rest, name, secret: secret ?? old.secret, updatedAt: now };
+        await this.store.delivery.updateListener(next);
+        this.dispatcher.setListener(next);
+      } else {
+        await this.createListener({ ...input, name, origin: 'workbook', owner: workbook });
+      }
+    }
+  }
+
+  // ---- manual delivery
+
+  async redeliver(eventId: number, listenerId?: string): Promise<Attempt[]> {
+    const event = await this.store.getEvent(eventId);
+    if (!event) throw new NotFoundError('event', String(eventId));
+    const deliveries = (await this.store.delivery.listDeliveries({ eventIds: [eventId] })).filter(
+      (d) => listenerId === undefined || d.listenerId === listenerId,
+    );
+    if (listenerId !== undefined && deliveries.length === 0) {
+      throw new InvalidInputError(
+        `event ${eventId} has no delivery for listener ${listenerId}`,
+        'listener_id',
+      );
+    }
+    const ids = await this.dispatcher.redeliver(deliveries);
+    const attempts: Attempt[] = [];
+    for (const id of ids) {
+      const a = await this.store.delivery.getAttempt(id);
+      if (a) attempts.push(a);
+    }
+    return attempts;
+  }
+
+  async recover(listenerId: string, since: number): Promise<number> {
+    await this.stored(listenerId);
+    const failed = await this.store.delivery.listDeliveries({ listenerId, state: 'failed', since });
+    return this.dispatcher.recover(failed);
+  }
+
+  // ---- statuses
+
+  updateStatus(id: string, update: StatusUpdate): Promise<StatusRecord> {
+    return applyStatusUpdate(this.store.delivery, id, update, this.now());
+  }
+}

@@ -1,0 +1,449 @@
+/**
+ * Listeners, deliveries, attempts and statuses in SQLite.
+ *
+ * The dispatcher's two writes are one transaction each, so a crash leaves either all of a step or none of it:
+ * - `applyFanOut` stores the deliveries (and statuses, and `params.notify` listeners) of a run of outbox events
+ *   together with the outbox position reached. A fan-out repeated after a crash is a no-op: deliveries are
+ *   `INSERT OR IGNORE` on `UNIQUE (event_id, listener_id)`, a status is stored only when its delivery row
+ *   carries its id (i.e. that delivery was the one inserted), listeners already stored are kept as they are
+ *   (their health and `enabled` may have moved on since), and the cursor never goes back.
+ * - `applyProgress` records a batch of attempt outcomes: delivery states, the attempt log (whose `seq`,
+ *   assigned by SQLite, is the API's cursor) and listener health.
+ *
+ * Listeners keep the full record as JSON (`record`) beside the columns that are filtered or sorted on, like the
+ * runtime tables; deliveries, attempts and statuses are flat rows, as they are small, numerous and queried by
+ * several of their fields.
+ *
+ * List filters: an absent field does not filter; an empty id list matches nothing (SQL `IN ()`). Id lists are
+ * bound as one JSON array (`IN (SELECT value FROM json_each(?))`), so no list is too long for SQLite's
+ * parameter limit and the statement text does not depend on the list's length.
+ */
+import type Database from 'better-sqlite3';
+import { ConflictError, TramError } from '../../common/index.js';
+import type {
+  Attempt,
+  AttemptCode,
+  Delivery,
+  Listener,
+  StatusRecord,
+  StatusState,
+} from '../../delivery/types.js';
+import type {
+  AttemptFilter,
+  DeliveryFilter,
+  DeliveryProgress,
+  DeliveryStore,
+  FanOut,
+  ListenerFilter,
+  StatusFilter,
+} from '../types.js';
+import { pageSql, whereClause } from './paging.js';
+
+type Row = Record<string, unknown>;
+const LISTENER_SORT = { created_at: 'created_at' };
+const DEFAULT_ATTEMPT_LIMIT = 100;
+const OPEN_STATUSES = `('queued','in_progress')`;
+
+function listenerFromRow(r: Row): Listener {
+  return JSON.parse(r.record as string) as Listener;
+}
+
+function deliveryFromRow(r: Row): Delivery {
+  return {
+    id: r.id as string,
+    eventId: r.event_id as number,
+    listenerId: r.listener_id as string,
+    orderKey: r.order_key as string,
+    state: r.state as Delivery['state'],
+    attempts: r.attempts as number,
+    nextAttemptAt: r.next_attempt_at as number,
+    lastCode: (r.last_code as AttemptCode | null) ?? null,
+    statusId: (r.status_id as string | null) ?? null,
+    createdAt: r.created_at as number,
+    updatedAt: r.updated_at as number,
+  };
+}
+
+function attemptFromRow(r: Row): Attempt {
+  return {
+    id: r.id as string,
+    seq: r.seq as number,
+    deliveryId: r.delivery_id as string,
+    eventId: r.event_id as number,
+    listenerId: r.listener_id as string,
+    code: r.code as AttemptCode,
+    message: r.message as string,
+    httpStatus: (r.http_status as number | null) ?? null,
+    durationMs: r.duration_ms as number,
+    attemptNumber: r.attempt_number as number,
+    trigger: r.trigger as Attempt['trigger'],
+    createdAt: r.created_at as number,
+  };
+}
+
+function statusFromRow(r: Row): StatusRecord {
+  return {
+    id: r.id as string,
+    deliveryId: r.delivery_id as string,
+    eventId: r.event_id as number,
+    listenerId: r.listener_id as string,
+    executionId: r.execution_id as string,
+    rootExecutionId: r.root_execution_id as string,
+    taskExecutionId: (r.task_execution_id as string | null) ?? null,
+    taskName: (r.task_name as string | null) ?? null,
+    status: r.status as StatusState,
+    conclusion: (r.conclusion as StatusRecord['conclusion']) ?? null,
+    output: r.output == null ? null : (JSON.parse(r.output as string) as StatusRecord['output']),
+    deadlineAt: r.deadline_at as number,
+    createdAt: r.created_at as number,
+    updatedAt: r.updated_at as number,
+  };
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+function limitSql(limit: number | undefined): string {
+  return limit !== undefined && limit > 0 ? `LIMIT ${Math.floor(limit)}` : '';
+}
+
+/** Accumulates the conditions and parameters of a list query. */
+class Conditions {
+  readonly conds: string[] = [];
+  readonly params: unknown[] = [];
+
+  add(sql: string, ...params: unknown[]): this {
+    this.conds.push(sql);
+    this.params.push(...params);
+    return this;
+  }
+
+  /** `column = ?` unless the value is undefined. */
+  eq(column: string, value: unknown): this {
+    return value === undefined ? this : this.add(`${column} = ?`, value);
+  }
+
+  /** `column IN (list)` unless the list is undefined (an empty list matches nothing). */
+  in(column: string, values: readonly unknown[] | undefined): this {
+    return values === undefined
+      ? this
+      : this.add(`${column} IN (SELECT value FROM json_each(?))`, JSON.stringify(values));
+  }
+
+  get where(): string {
+    return whereClause(this.conds);
+  }
+}
+
+export class SqliteDeliveryStore implements DeliveryStore {
+  private readonly stmts;
+  private readonly fanOutTx: (f: FanOut) => void;
+  private readonly progressTx: (p: DeliveryProgress) => void;
+  private readonly deleteListenerTx: (id: string) => boolean;
+
+  constructor(private readonly db: Database.Database) {
+    this.stmts = {
+      insertListener: db.prepare(
+        `INSERT INTO listeners (id, name, origin, owner, enabled, created_at, updated_at, record)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      /** For fan-out: a listener already stored keeps its record (its health may have moved on). */
+      insertListenerIfNew: db.prepare(
+        `INSERT INTO listeners (id, name, origin, owner, enabled, created_at, updated_at, record)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+      ),
+      updateListener: db.prepare(
+        `UPDATE listeners SET name = ?, origin = ?, owner = ?, enabled = ?, created_at = ?, updated_at = ?,
+           record = ? WHERE id = ?`,
+      ),
+      setListenerRecord: db.prepare(
+        'UPDATE listeners SET enabled = ?, updated_at = ?, record = ? WHERE id = ?',
+      ),
+      getListener: db.prepare('SELECT record FROM listeners WHERE id = ?'),
+      getListenerByName: db.prepare('SELECT record FROM listeners WHERE name = ?'),
+      deleteListener: db.prepare('DELETE FROM listeners WHERE id = ?'),
+      deletePendingOf: db.prepare("DELETE FROM deliveries WHERE listener_id = ? AND state = 'pending'"),
+
+      cursor: db.prepare('SELECT last_event_id FROM fan_out_cursor WHERE id = 1'),
+      advanceCursor: db.prepare(
+        `INSERT INTO fan_out_cursor (id, last_event_id) VALUES (1, ?)
+         ON CONFLICT (id) DO UPDATE SET last_event_id = MAX(last_event_id, excluded.last_event_id)`,
+      ),
+
+      insertDelivery: db.prepare(
+        `INSERT OR IGNORE INTO deliveries (id, event_id, listener_id, order_key, state, attempts, next_attempt_at,
+           last_code, status_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      updateDelivery: db.prepare(
+        `UPDATE deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_code = ?, updated_at = ?
+         WHERE id = ?`,
+      ),
+      getDelivery: db.prepare('SELECT * FROM deliveries WHERE id = ?'),
+      listPending: db.prepare(
+        `SELECT * FROM deliveries WHERE state = 'pending' AND event_id > ? ORDER BY event_id, id LIMIT ?`,
+      ),
+      countPending: db.prepare(
+        `SELECT listener_id, COUNT(*) AS n FROM deliveries
+         WHERE state = 'pending' AND listener_id IN (SELECT value FROM json_each(?)) GROUP BY listener_id`,
+      ),
+
+      insertAttempt: db.prepare(
+        `INSERT INTO event_attempts (id, delivery_id, event_id, listener_id, code, message, http_status,
+           duration_ms, attempt_number, trigger, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO NOTHING`,
+      ),
+      getAttempt: db.prepare('SELECT * FROM event_attempts WHERE id = ?'),
+
+      /** Only for the delivery that carries this status: a delivery kept from an earlier fan-out has its own. */
+      insertStatus: db.prepare(
+        `INSERT OR IGNORE INTO statuses (id, delivery_id, event_id, listener_id, execution_id, root_execution_id,
+           task_execution_id, task_name, status, conclusion, output, deadline_at, created_at, updated_at)
+         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+         WHERE EXISTS (SELECT 1 FROM deliveries WHERE id = ? AND status_id = ?)`,
+      ),
+      getStatus: db.prepare('SELECT * FROM statuses WHERE id = ?'),
+      updateStatus: db.prepare(
+        `UPDATE statuses SET status = ?, conclusion = ?, output = ?, deadline_at = ?, updated_at = ?
+         WHERE id = ? AND status != 'completed'`,
+      ),
+    };
+    this.fanOutTx = db.transaction((f: FanOut) => this.fanOut(f));
+    this.progressTx = db.transaction((p: DeliveryProgress) => this.progress(p));
+    this.deleteListenerTx = db.transaction((id: string) => {
+      this.stmts.deletePendingOf.run(id);
+      return this.stmts.deleteListener.run(id).changes > 0;
+    });
+  }
+
+  // ---- listeners
+
+  private listenerParams(l: Listener): unknown[] {
+    return [l.name, l.origin, l.owner, l.enabled ? 1 : 0, l.createdAt, l.updatedAt, JSON.stringify(l)];
+  }
+
+  /** Runs a write, turning a unique violation (id or name) into a `ConflictError`. */
+  private unique<T>(what: string, write: () => T): T {
+    try {
+      return write();
+    } catch (err) {
+      if (isUniqueViolation(err))
+        throw new ConflictError(`Duplicate entry for listener: ${what}`, { cause: err });
+      throw err;
+    }
+  }
+
+  async createListener(l: Listener): Promise<void> {
+    this.unique(l.name, () => this.stmts.insertListener.run(l.id, ...this.listenerParams(l)));
+  }
+
+  async updateListener(l: Listener): Promise<boolean> {
+    return this.unique(
+      l.name,
+      () => this.stmts.updateListener.run(...this.listenerParams(l), l.id).changes === 1,
+    );
+  }
+
+  async getListener(id: string): Promise<Listener | null> {
+    const r = this.stmts.getListener.get(id) as Row | undefined;
+    return r ? listenerFromRow(r) : null;
+  }
+
+  async getListenerByName(name: string): Promise<Listener | null> {
+    const r = this.stmts.getListenerByName.get(name) as Row | undefined;
+    return r ? listenerFromRow(r) : null;
+  }
+
+  async listListeners(f: ListenerFilter = {}): Promise<Listener[]> {
+    const p = pageSql('listeners', { marker: f.afterId, limit: f.limit }, LISTENER_SORT);
+    const c = new Conditions()
+      .add(p.where, ...p.params)
+      .eq('origin', f.origin)
+      .eq('owner', f.owner)
+      .eq('enabled', f.enabled === undefined ? undefined : f.enabled ? 1 : 0);
+    const sql = `SELECT record FROM listeners ${c.where} ${p.order} ${p.limit}`;
+    return (this.db.prepare(sql).all(...c.params) as Row[]).map(listenerFromRow);
+  }
+
+  async deleteListener(id: string): Promise<boolean> {
+    return this.deleteListenerTx(id);
+  }
+
+  // ---- dispatcher steps
+
+  async fanOutCursor(): Promise<number> {
+    const r = this.stmts.cursor.get() as Row | undefined;
+    return (r?.last_event_id as number | undefined) ?? 0;
+  }
+
+  private fanOut(f: FanOut): void {
+    const s = this.stmts;
+    for (const l of f.listeners) {
+      this.unique(l.name, () => s.insertListenerIfNew.run(l.id, ...this.listenerParams(l)));
+    }
+    for (const d of f.deliveries) {
+      s.insertDelivery.run(
+        d.id,
+        d.eventId,
+        d.listenerId,
+        d.orderKey,
+        d.state,
+        d.attempts,
+        d.nextAttemptAt,
+        d.lastCode,
+        d.statusId,
+        d.createdAt,
+        d.updatedAt,
+      );
+    }
+    for (const st of f.statuses) {
+      s.insertStatus.run(
+        st.id,
+        st.deliveryId,
+        st.eventId,
+        st.listenerId,
+        st.executionId,
+        st.rootExecutionId,
+        st.taskExecutionId,
+        st.taskName,
+        st.status,
+        st.conclusion,
+        st.output === null ? null : JSON.stringify(st.output),
+        st.deadlineAt,
+        st.createdAt,
+        st.updatedAt,
+        st.deliveryId,
+        st.id,
+      );
+    }
+    s.advanceCursor.run(f.cursor);
+  }
+
+  async applyFanOut(f: FanOut): Promise<void> {
+    this.write('fan-out', () => this.fanOutTx(f));
+  }
+
+  private progress(p: DeliveryProgress): void {
+    const s = this.stmts;
+    for (const d of p.deliveries) {
+      s.updateDelivery.run(d.state, d.attempts, d.nextAttemptAt, d.lastCode, d.updatedAt, d.id);
+    }
+    for (const a of p.attempts) {
+      s.insertAttempt.run(
+        a.id,
+        a.deliveryId,
+        a.eventId,
+        a.listenerId,
+        a.code,
+        a.message,
+        a.httpStatus,
+        a.durationMs,
+        a.attemptNumber,
+        a.trigger,
+        a.createdAt,
+      );
+    }
+    for (const change of p.listeners) {
+      const r = s.getListener.get(change.id) as Row | undefined;
+      if (!r) continue; // deleted meanwhile
+      const l: Listener = {
+        ...listenerFromRow(r),
+        health: change.health,
+        enabled: change.enabled,
+        disabledReason: change.disabledReason,
+        updatedAt: change.updatedAt,
+      };
+      s.setListenerRecord.run(l.enabled ? 1 : 0, l.updatedAt, JSON.stringify(l), l.id);
+    }
+  }
+
+  async applyProgress(p: DeliveryProgress): Promise<void> {
+    this.write('progress', () => this.progressTx(p));
+  }
+
+  /** Reports a failed dispatcher step as a `STORE` error (a `TramError` such as a conflict passes through). */
+  private write(what: string, run: () => void): void {
+    try {
+      run();
+    } catch (err) {
+      if (err instanceof TramError) throw err;
+      throw new TramError('STORE', `delivery ${what} failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  // ---- deliveries
+
+  async getDelivery(id: string): Promise<Delivery | null> {
+    const r = this.stmts.getDelivery.get(id) as Row | undefined;
+    return r ? deliveryFromRow(r) : null;
+  }
+
+  async listDeliveries(f: DeliveryFilter = {}): Promise<Delivery[]> {
+    const c = new Conditions()
+      .in('event_id', f.eventIds)
+      .eq('listener_id', f.listenerId)
+      .eq('state', f.state);
+    if (f.since !== undefined) c.add('created_at >= ?', f.since);
+    const sql = `SELECT * FROM deliveries ${c.where} ORDER BY event_id, listener_id ${limitSql(f.limit)}`;
+    return (this.db.prepare(sql).all(...c.params) as Row[]).map(deliveryFromRow);
+  }
+
+  async listPending(afterEventId: number, limit: number): Promise<Delivery[]> {
+    const rows = this.stmts.listPending.all(afterEventId, Math.max(1, Math.floor(limit))) as Row[];
+    return rows.map(deliveryFromRow);
+  }
+
+  async countPending(listenerIds: string[]): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    if (!listenerIds.length) return counts;
+    for (const id of listenerIds) counts[id] = 0;
+    for (const r of this.stmts.countPending.all(JSON.stringify(listenerIds)) as Row[]) {
+      counts[r.listener_id as string] = r.n as number;
+    }
+    return counts;
+  }
+
+  // ---- attempts
+
+  async listAttempts(f: AttemptFilter = {}): Promise<Attempt[]> {
+    const c = new Conditions();
+    if (f.afterSeq !== undefined) c.add('seq > ?', f.afterSeq);
+    if (f.after !== undefined) c.add('created_at > ?', f.after);
+    if (f.before !== undefined) c.add('created_at < ?', f.before);
+    c.in('event_id', f.eventIds).in('listener_id', f.listenerIds).eq('delivery_id', f.deliveryId);
+    const limit = limitSql(f.limit ?? DEFAULT_ATTEMPT_LIMIT);
+    const sql = `SELECT * FROM event_attempts ${c.where} ORDER BY seq ${limit}`;
+    return (this.db.prepare(sql).all(...c.params) as Row[]).map(attemptFromRow);
+  }
+
+  async getAttempt(id: string): Promise<Attempt | null> {
+    const r = this.stmts.getAttempt.get(id) as Row | undefined;
+    return r ? attemptFromRow(r) : null;
+  }
+
+  // ---- statuses
+
+  async getStatus(id: string): Promise<StatusRecord | null> {
+    const r = this.stmts.getStatus.get(id) as Row | undefined;
+    return r ? statusFromRow(r) : null;
+  }
+
+  async listStatuses(f: StatusFilter = {}): Promise<StatusRecord[]> {
+    const c = new Conditions()
+      .eq('root_execution_id', f.rootExecutionId)
+      .eq('execution_id', f.executionId)
+      .eq('task_execution_id', f.taskExecutionId);
+    if (f.overdueAt !== undefined) c.add(`status IN ${OPEN_STATUSES} AND deadline_at <= ?`, f.overdueAt);
+    const sql = `SELECT * FROM statuses ${c.where} ORDER BY created_at, id ${limitSql(f.limit)}`;
+    return (this.db.prepare(sql).all(...c.params) as Row[]).map(statusFromRow);
+  }
+
+  async updateStatus(s: StatusRecord): Promise<boolean> {
+    const output = s.output === null ? null : JSON.stringify(s.output);
+    return (
+      this.stmts.updateStatus.run(s.status, s.conclusion, output, s.deadlineAt, s.updatedAt, s.id).changes ===
+      1
+    );
+  }
+}
