@@ -92,7 +92,7 @@ export class Dispatcher {
       afterId = last.id;
     }
     this.cursor = await this.store.delivery.fanOutCursor();
-    for (let after = 0; ;) {
+    for (let after = { eventId: 0, id: '' }; ;) {
       const page = await this.store.delivery.listPending(after, 1000);
       for (const d of page) {
         const event = await this.store.getEvent(d.eventId);
@@ -100,7 +100,7 @@ export class Dispatcher {
       }
       const last = page[page.length - 1];
       if (!last || page.length < 1000) break;
-      after = last.eventId;
+      after = { eventId: last.eventId, id: last.id };
     }
     this.kick();
   }
@@ -169,7 +169,12 @@ export class Dispatcher {
     const known = this.listener(id);
     if (known) return known;
     const stored = await this.store.delivery.getListener(id);
-    if (stored && stored.origin === 'notify') this.registry.set(id, stored);
+    // A notify listener lives in the fan-out's cache (one object per listener, shared with the fan-out), never
+    // in the registry, which the fan-out would match a second time.
+    if (stored?.origin === 'notify' && stored.owner) {
+      const ls = await this.fanOut.notifyFor(stored.owner);
+      return ls.find((l) => l.id === id) ?? stored;
+    }
     return stored;
   }
 
@@ -186,9 +191,13 @@ export class Dispatcher {
 
   // ---- queues
 
+  private queueKey(d: Delivery): string {
+    return `${d.listenerId}\u0000${d.orderKey}`;
+  }
+
   private enqueue(e: Entry): void {
     if (this.entries.has(e.delivery.id)) return;
-    const key = `${e.delivery.listenerId}\u0000${e.delivery.orderKey}`;
+    const key = this.queueKey(e.delivery);
     let q = this.queues.get(key);
     if (!q) {
       q = { key, listenerId: e.delivery.listenerId, entries: [], busy: false, timer: null };
@@ -217,6 +226,10 @@ export class Dispatcher {
       if (head.delivery.state !== 'pending') {
         q.entries.shift();
         this.entries.delete(head.delivery.id);
+        if (q.timer) {
+          clearTimeout(q.timer);
+          q.timer = null;
+        }
         continue;
       }
       const l = this.listener(q.listenerId);
@@ -284,8 +297,12 @@ export class Dispatcher {
       trigger,
       createdAt: now,
     };
-    const h = l.health;
-    l.updatedAt = now;
+    // The listener may have been changed (disabled, edited) or deleted while the attempt was in flight: the
+    // outcome goes to the current object, so that it does not write an old copy back.
+    const live = this.listener(l.id);
+    const target = live ?? { ...l, health: { ...l.health } };
+    const h = target.health;
+    target.updatedAt = now;
     if (out.ok) {
       d.state = 'succeeded';
       h.lastSuccessAt = now;
@@ -297,7 +314,7 @@ export class Dispatcher {
       h.failuresInRow += 1;
       if (out.gone) {
         d.state = 'failed';
-        this.disable(l, `the receiver answered 410 Gone`);
+        this.disable(target, `the receiver answered 410 Gone`);
       } else if (trigger === 'scheduled') {
         const delay = e.once
           ? null
@@ -306,11 +323,11 @@ export class Dispatcher {
         else d.nextAttemptAt = now + delay;
       }
       const limit = this.opts.disableAfterMs ?? FIVE_DAYS_MS;
-      if (l.enabled && now - h.firstFailureAt >= limit) {
-        this.disable(l, `failing without a success since ${new Date(h.firstFailureAt).toISOString()}`);
+      if (target.enabled && now - h.firstFailureAt >= limit) {
+        this.disable(target, `failing without a success since ${new Date(h.firstFailureAt).toISOString()}`);
       }
     }
-    this.progress.record(d, attempt, l);
+    this.progress.record(d, attempt, live ?? null);
     return attempt;
   }
 
@@ -333,6 +350,9 @@ export class Dispatcher {
       if (!event) continue;
       const attempt = await this.attempt(queued ?? { delivery: { ...d }, event }, l, 'manual');
       ids.push(attempt.id);
+      // A queued delivery that the manual attempt delivered must not hold its queue until its retry time.
+      const q = this.queues.get(this.queueKey(d));
+      if (q) this.pump(q);
     }
     await this.progress.flush();
     return ids;

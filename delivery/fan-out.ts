@@ -46,6 +46,11 @@ export class FanOutStep {
     return undefined;
   }
 
+  /** The notify listeners of a top-level execution, as stored (after a restart, before any new event). */
+  notifyFor(rootId: string): Promise<Listener[]> {
+    return this.notifyOf(rootId, []);
+  }
+
   private async notifyOf(rootId: string, fresh: Listener[]): Promise<Listener[]> {
     const cached = this.notifyCache.get(rootId);
     if (cached) return cached;

@@ -134,6 +134,9 @@ export class DeliveryService implements DeliveryApi {
     const onlyEnabled = Object.keys(patch).every((k) => k === 'enabled');
     if (owned && !onlyEnabled) throw owned;
     const next: Listener = { ...current, ...patch, updatedAt: this.now() };
+    // The dispatcher's copy is the freshest health (outcomes are written in batches).
+    const live = this.dispatcher.listener(id);
+    if (live) next.health = { ...live.health };
     if (next.format === 'template' && (next.payload === null || next.payload === undefined)) {
       throw new InvalidInputError("format 'template' needs a payload", 'payload');
     }

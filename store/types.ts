@@ -353,8 +353,11 @@ export interface DeliveryStore {
 
   getDelivery(id: string): Promise<Delivery | null>;
   listDeliveries(filter?: DeliveryFilter): Promise<Delivery[]>;
-  /** Pending deliveries in event order, after `afterEventId` (paging through the backlog at start-up). */
-  listPending(afterEventId: number, limit: number): Promise<Delivery[]>;
+  /**
+   * Pending deliveries in (event id, delivery id) order, strictly after `after` (paging through the backlog at
+   * start-up: one event has a delivery per listener, so the event id alone is not a cursor).
+   */
+  listPending(after: { eventId: number; id: string }, limit: number): Promise<Delivery[]>;
   /** Pending deliveries per listener (the backlog shown in listener health). */
   countPending(listenerIds: string[]): Promise<Record<string, number>>;
 

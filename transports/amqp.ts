@@ -294,10 +294,8 @@ class Broker {
   }
 
   private wire(conn: ChannelModel): void {
-    conn.on('error', (err: Error) => {
-      this.reason = err.message;
-      if (!this.closing) this.report(`AMQP connection error on ${this.name}: ${err.message}`, err);
-    });
+    // 'error' is always followed by 'close', which reports the loss.
+    conn.on('error', (err: Error) => (this.reason = err.message));
     conn.on('blocked', (reason: string) => (this.blocked = reason || 'blocked'));
     conn.on('unblocked', () => (this.blocked = null));
     conn.on('close', (err?: Error) => {

@@ -182,7 +182,8 @@ export class SqliteDeliveryStore implements DeliveryStore {
       ),
       getDelivery: db.prepare('SELECT * FROM deliveries WHERE id = ?'),
       listPending: db.prepare(
-        `SELECT * FROM deliveries WHERE state = 'pending' AND event_id > ? ORDER BY event_id, id LIMIT ?`,
+        `SELECT * FROM deliveries WHERE state = 'pending' AND (event_id > ? OR (event_id = ? AND id > ?))
+         ORDER BY event_id, id LIMIT ?`,
       ),
       countPending: db.prepare(
         `SELECT listener_id, COUNT(*) AS n FROM deliveries
@@ -389,8 +390,13 @@ export class SqliteDeliveryStore implements DeliveryStore {
     return (this.db.prepare(sql).all(...c.params) as Row[]).map(deliveryFromRow);
   }
 
-  async listPending(afterEventId: number, limit: number): Promise<Delivery[]> {
-    const rows = this.stmts.listPending.all(afterEventId, Math.max(1, Math.floor(limit))) as Row[];
+  async listPending(after: { eventId: number; id: string }, limit: number): Promise<Delivery[]> {
+    const rows = this.stmts.listPending.all(
+      after.eventId,
+      after.eventId,
+      after.id,
+      Math.max(1, Math.floor(limit)),
+    ) as Row[];
     return rows.map(deliveryFromRow);
   }
 

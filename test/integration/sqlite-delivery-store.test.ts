@@ -287,13 +287,16 @@ describe('SqliteStore delivery', () => {
         }),
       );
       const ids = (ds: Delivery[]) => ds.map((d) => d.id);
-      expect(ids(await store.delivery.listPending(0, 100))).to.deep.equal([
+      expect(ids(await store.delivery.listPending({ eventId: 0, id: '' }, 100))).to.deep.equal([
         'd-1-la',
         'd-1-lb',
         'd-3-lb',
         'd-4-la',
       ]);
-      expect(ids(await store.delivery.listPending(1, 2))).to.deep.equal(['d-3-lb', 'd-4-la']);
+      expect(ids(await store.delivery.listPending({ eventId: 1, id: '\uffff' }, 2))).to.deep.equal([
+        'd-3-lb',
+        'd-4-la',
+      ]);
       expect(await store.delivery.countPending(['la', 'lb', 'none'])).to.deep.equal({
         la: 2,
         lb: 2,
@@ -550,7 +553,7 @@ describe('SqliteStore delivery', () => {
       store = new SqliteStore({ path: file });
       expect(await store.delivery.fanOutCursor()).to.equal(1);
       expect((await store.delivery.getListener('l1'))?.name).to.equal('name-l1');
-      expect(await store.delivery.listPending(0, 10)).to.have.length(1);
+      expect(await store.delivery.listPending({ eventId: 0, id: '' }, 10)).to.have.length(1);
       const check = new Database(file, { readonly: true });
       const versions = check.prepare('SELECT version FROM schema_migrations ORDER BY version').all();
       check.close();
