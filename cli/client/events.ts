@@ -1,8 +1,9 @@
 /**
  * Where `tram execution watch` gets its news from. An `ExecutionEventSource` yields the state changes of one
  * execution (its own and its tasks') in order, in batches, starting with what already happened, and ends once the
- * execution is over. Today the only source polls the REST API (`polling-source.ts`); a WebSocket stream
- * (`/v2/ws`) replaces it later behind the same interface, yielding one-change batches as they are pushed.
+ * execution is over. The default source follows the server's WebSocket stream (`/v2/ws`, `ws-source.ts`),
+ * yielding what was pushed since the last batch; a server without the stream is polled through the REST API
+ * instead (`polling-source.ts`). `openEventSource` (`source-factory.ts`) picks one.
  */
 import type { EventType, TaskState, WorkflowState } from '../../engine/index.js';
 
@@ -22,8 +23,9 @@ export interface StateChange {
 
 export interface ExecutionEventSource {
   /**
-   * The execution's changes, in batches (a poll's worth, or one pushed message). The iteration ends after the
-   * batch in which the execution reaches SUCCESS, ERROR or CANCELLED, or when `signal` aborts.
+   * The execution's changes, in batches (a poll's worth, or what was pushed meanwhile). The iteration ends once
+   * the execution has reached SUCCESS, ERROR or CANCELLED (the stream adds the task changes committed with the
+   * end, such as TASK_CANCELLED after WORKFLOW_CANCELLED, in a batch of their own), or when `signal` aborts.
    */
   changes(executionId: string, signal?: AbortSignal): AsyncIterable<StateChange[]>;
 }

@@ -92,6 +92,11 @@ export class HttpClient {
     return this.request<void>('DELETE', path, undefined, query);
   }
 
+  /** The authentication headers every request carries (also for the WebSocket stream's upgrade). */
+  authHeaders(): Record<string, string> {
+    return this.token ? { 'x-auth-token': this.token } : {};
+  }
+
   /** The full URL of an API path (`/v2/executions`), with the query's defined values. */
   urlOf(path: string, query: Query = {}): string {
     const params = new URLSearchParams();
@@ -102,8 +107,7 @@ export class HttpClient {
 
   async request<T>(method: Method, path: string, body?: Body, query?: Query): Promise<T> {
     const url = this.urlOf(path, query);
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.token) headers['x-auth-token'] = this.token;
+    const headers: Record<string, string> = { accept: 'application/json', ...this.authHeaders() };
     let payload: string | undefined;
     if (body && 'json' in body) {
       headers['content-type'] = 'application/json';

@@ -5,14 +5,14 @@
  */
 import type { TramApi } from './api.js';
 import type { ExecutionEventSource } from './events.js';
-import { PollingEventSource } from './polling-source.js';
+import { openEventSource } from './source-factory.js';
 import { WatchModel } from './watch-model.js';
 import type { WatchView } from './watch-view.js';
 import type { Execution } from './wire.js';
 
 export interface WatchOptions {
   view: WatchView;
-  /** @defaultValue polling the REST API every 250 ms */
+  /** @defaultValue the server's `/v2/ws` stream; polling the REST API every 250 ms for a server without one */
   source?: ExecutionEventSource;
   /** Stops watching (Ctrl-C); the execution itself goes on. */
   signal?: AbortSignal;
@@ -24,7 +24,7 @@ export async function watchExecution(
   executionId: string,
   opts: WatchOptions,
 ): Promise<Execution | null> {
-  const source = opts.source ?? new PollingEventSource(api);
+  const source = opts.source ?? openEventSource(api);
   const model = new WatchModel();
   let final: Execution | null = null;
   try {

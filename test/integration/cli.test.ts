@@ -154,6 +154,76 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+interface RecordingProxy {
+  url: string;
+  /** `METHOD PATH` of every request that went through, in order. */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP proxy in front of `target` that records the request line of every HTTP request passing through
+ * (`GET /v2/ws`, `GET /v2/executions/ID/tasks`), so that a test can tell how the CLI talked to the server. With
+ * `refuseWebSocket`, it answers a WebSocket upgrade itself with 404, like a server that has no `/v2/ws`.
+ */
+async function recordingProxy(
+  target: string,
+  opts: { refuseWebSocket?: boolean } = {},
+): Promise<RecordingProxy> {
+  const { hostname, port } = new URL(target);
+  const requests: string[] = [];
+  const sockets = new Set<net.Socket>();
+  const track = (s: net.Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    s.on('error', () => s.destroy());
+  };
+  const proxy = net.createServer((client) => {
+    const upstream = net.connect(Number(port), hostname);
+    track(client);
+    track(upstream);
+    let partial = '';
+    client.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString('latin1')).split('\r\n');
+      partial = (lines.pop() ?? '').slice(-1000);
+      const seen = lines.flatMap(
+        (l) => /^(GET|POST|PUT|DELETE) (\S+) HTTP\/1\.1$/.exec(l)?.slice(1, 3).join(' ') ?? [],
+      );
+      requests.push(...seen);
+      if (opts.refuseWebSocket && seen.includes('GET /v2/ws')) {
+        const body = JSON.stringify({ faultstring: 'Not Found' });
+        client.end(
+          `HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+        );
+        upstream.destroy();
+        return;
+      }
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => client.write(chunk));
+    client.on('end', () => upstream.end());
+    upstream.on('end', () => client.end());
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const proxyPort = (proxy.address() as net.AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${proxyPort}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        proxy.close(() => resolve());
+      }),
+  };
+}
+
+/** The event lines of a watch's plain output (`TASK_SUCCEEDED greet`), without status lines and result. */
+function eventLines(stdout: string): string[] {
+  return stdout.split('\n').filter((l) => /^(WORKFLOW|TASK)_[A-Z]+ /.test(l));
+}
+
 describe('tram CLI against a live server', function () {
   this.timeout(60_000);
   let dir: string;
@@ -277,6 +347,46 @@ describe('tram CLI against a live server', function () {
       expect(lines).to.include('SUCCESS   [####################] 3/3 tasks');
       expect(r.stdout).to.include(`execution ${ex.id}: SUCCESS\n{\n  "done": true\n}\n`);
       expect(r.stdout, 'no cursor codes off a terminal').not.to.include('\x1b');
+    });
+
+    it('follows the /v2/ws stream: one upgrade, no polling of the tasks', async () => {
+      const proxy = await recordingProxy(url);
+      try {
+        const ex = await server.engine.startExecution({ workflow: 'cli_hello', input: { name: 'Ws' } });
+        const r = await tram(['execution', 'watch', ex.id, '--url', proxy.url]);
+        expect(r.stderr).to.equal('');
+        expect(r.code).to.equal(0);
+        expect(eventLines(r.stdout)).to.deep.equal([
+          'WORKFLOW_LAUNCHED cli_hello',
+          'TASK_LAUNCHED greet',
+          'TASK_SUCCEEDED greet',
+          'WORKFLOW_SUCCEEDED cli_hello',
+        ]);
+        // The stream, then the finished execution for its output: nothing polled.
+        expect(proxy.requests).to.deep.equal(['GET /v2/ws', `GET /v2/executions/${ex.id}`]);
+      } finally {
+        await proxy.close();
+      }
+    });
+
+    it('falls back to polling a server whose /v2/ws answers 404', async () => {
+      const proxy = await recordingProxy(url, { refuseWebSocket: true });
+      try {
+        const ex = await server.engine.startExecution({ workflow: 'cli_hello', input: { name: 'Old' } });
+        const r = await tram(['execution', 'watch', ex.id, '--url', proxy.url]);
+        expect(r.stderr).to.equal('');
+        expect(r.code).to.equal(0);
+        expect(eventLines(r.stdout)).to.deep.equal([
+          'WORKFLOW_LAUNCHED cli_hello',
+          'TASK_LAUNCHED greet',
+          'TASK_SUCCEEDED greet',
+          'WORKFLOW_SUCCEEDED cli_hello',
+        ]);
+        expect(proxy.requests[0]).to.equal('GET /v2/ws');
+        expect(proxy.requests).to.include(`GET /v2/executions/${ex.id}/tasks`);
+      } finally {
+        await proxy.close();
+      }
     });
 
     it('watches a failing execution to ERROR and exits 1', async () => {
