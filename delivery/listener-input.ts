@@ -19,7 +19,9 @@
 import { Buffer } from 'node:buffer';
 import { InvalidInputError } from '../common/index.js';
 import { checkSyntax, hasExpressions } from '../dsl/expressions/index.js';
-import type { EventType } from '../engine/index.js';
+import { EVENT_TYPES } from '../engine/states.js';
+
+export { EVENT_TYPES };
 import type {
   AmqpTransportSpec,
   EventSelector,
@@ -30,25 +32,6 @@ import type {
   NewListener,
   TransportSpec,
 } from './types.js';
-
-/** Every event type the engine emits (`engine/types.ts` `EventType`). */
-export const EVENT_TYPES: readonly EventType[] = [
-  'WORKFLOW_LAUNCHED',
-  'WORKFLOW_SUCCEEDED',
-  'WORKFLOW_FAILED',
-  'WORKFLOW_CANCELLED',
-  'WORKFLOW_PAUSED',
-  'WORKFLOW_RESUMED',
-  'WORKFLOW_RERUN',
-  'TASK_LAUNCHED',
-  'TASK_SUCCEEDED',
-  'TASK_FAILED',
-  'TASK_CANCELLED',
-  'TASK_PAUSED',
-  'TASK_RESUMED',
-  'TASK_RERUN',
-  'TASK_SKIPPED',
-];
 
 export const EVENT_SELECTORS: readonly EventSelector[] = ['EXECUTION', 'TASK', ...EVENT_TYPES];
 export const LISTENER_FORMATS: readonly ListenerFormat[] = ['mistral', 'cloudevents', 'template'];

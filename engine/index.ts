@@ -12,6 +12,7 @@ export {
   isCompletedTask,
   taskEventFor,
   workflowEventFor,
+  EVENT_TYPES,
 } from './states.js';
 export { taskMachine, executionMachine, taskStep, executionStep } from './machines/index.js';
 export { applyInputParams } from './runtime/inputs.js';

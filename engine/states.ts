@@ -86,3 +86,22 @@ export function workflowEventFor(from: WorkflowState | null, to: WorkflowState):
       return null;
   }
 }
+
+/** Every event type the engine emits, in Mistral's order (`notification_events.py`). */
+export const EVENT_TYPES: readonly EventType[] = [
+  'WORKFLOW_LAUNCHED',
+  'WORKFLOW_SUCCEEDED',
+  'WORKFLOW_FAILED',
+  'WORKFLOW_CANCELLED',
+  'WORKFLOW_PAUSED',
+  'WORKFLOW_RESUMED',
+  'WORKFLOW_RERUN',
+  'TASK_LAUNCHED',
+  'TASK_SUCCEEDED',
+  'TASK_FAILED',
+  'TASK_CANCELLED',
+  'TASK_PAUSED',
+  'TASK_RESUMED',
+  'TASK_RERUN',
+  'TASK_SKIPPED',
+];

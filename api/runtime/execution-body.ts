@@ -4,7 +4,7 @@
  * knows is type-checked here so a mistake comes back as a 400 naming the field.
  */
 import { InvalidInputError } from '../../common/index.js';
-import type { Engine, ExecutionParams, WorkflowState } from '../../engine/index.js';
+import { EVENT_TYPES, type Engine, type ExecutionParams, type WorkflowState } from '../../engine/index.js';
 import { optionalString, parseJsonField } from '../wire.js';
 import { checkFields } from './requests.js';
 
@@ -28,25 +28,6 @@ const RESOURCE_FIELDS = [
   'updated_at',
   'project_id',
   'published_global',
-];
-
-/** The event types a `params.notify` entry may filter on (Mistral's `notification_events.py`). */
-const EVENT_TYPES = [
-  'WORKFLOW_LAUNCHED',
-  'WORKFLOW_SUCCEEDED',
-  'WORKFLOW_FAILED',
-  'WORKFLOW_CANCELLED',
-  'WORKFLOW_PAUSED',
-  'WORKFLOW_RESUMED',
-  'WORKFLOW_RERUN',
-  'TASK_LAUNCHED',
-  'TASK_SUCCEEDED',
-  'TASK_FAILED',
-  'TASK_CANCELLED',
-  'TASK_PAUSED',
-  'TASK_RESUMED',
-  'TASK_RERUN',
-  'TASK_SKIPPED',
 ];
 
 /** An execution id chosen by the client ends up in URLs, so it is kept URL-safe; Mistral's column holds 36. */
@@ -130,7 +111,10 @@ function checkNotify(notify: unknown): void {
     }
     if (n.event_types !== undefined && n.event_types !== null) {
       const types = n.event_types;
-      if (!Array.isArray(types) || types.some((t) => typeof t !== 'string' || !EVENT_TYPES.includes(t))) {
+      if (
+        !Array.isArray(types) ||
+        types.some((t) => typeof t !== 'string' || !(EVENT_TYPES as readonly string[]).includes(t))
+      ) {
         throw new InvalidInputError(
           `'${at}.event_types' must be a list of event types (${EVENT_TYPES.join(', ')})`,
           `${at}.event_types`,
