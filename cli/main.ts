@@ -5,15 +5,18 @@
  *
  * Two families: the embedded commands (`serve`, `run`, `validate`) work on local files and the local store; the
  * resource commands (`workbook`, `workflow`, `action`, `execution`, `task`, `action-execution`, `cron-trigger`,
- * `env`) talk to a server's REST API at `--url` (env TRAM_URL).
+ * `env`, and Tramontane's `listener`, `listener-add` and `event`) talk to a server's REST API at `--url` (env
+ * TRAM_URL).
  */
 import { Command } from 'commander';
 import { registerAction } from './commands/action.js';
 import { registerActionExecution } from './commands/action-execution.js';
 import { registerCronTrigger } from './commands/cron-trigger.js';
 import { registerEnv } from './commands/env.js';
+import { registerEvent } from './commands/event.js';
 import { addEmbeddedExamples } from './commands/examples.js';
 import { registerExecution } from './commands/execution.js';
+import { registerListener } from './commands/listener.js';
 import { registerRun } from './commands/run.js';
 import { registerServe } from './commands/serve.js';
 import { registerTask } from './commands/task.js';
@@ -54,6 +57,8 @@ export function buildProgram(): Command {
   registerActionExecution(program);
   registerCronTrigger(program);
   registerEnv(program);
+  registerListener(program);
+  registerEvent(program);
   return program;
 }
 

@@ -36,8 +36,13 @@ export interface DocumentSpec {
   workflows: Record<string, WorkflowSpec>;
   /** Ad-hoc actions keyed by qualified name. */
   actions: Record<string, AdHocActionSpec>;
-  /** Tramontane extension: the workbook's `listeners` section, as written (not interpreted yet). */
-  listeners?: Record<string, Expr>[];
+  /**
+   * Tramontane extension: the workbook's `listeners` section, keyed by listener name, each body in the wire
+   * format of `POST /v2/listeners` (snake_case, as written) completed so that it can be posted as it is: `name`
+   * is the key, `scope.workbook` the workbook, and a `scope.workflow` written as a short name is qualified.
+   * Absent when the workbook has no `listeners` section.
+   */
+  listeners?: Record<string, ListenerBody>;
   /** The source text, kept so that definitions can be returned as written. */
   source: string;
   file: string;
@@ -187,3 +192,10 @@ export interface AdHocActionSpec {
   output?: Expr;
   pos: SourcePos;
 }
+
+/**
+ * A listener declared by a workbook, as `POST /v2/listeners` takes it: `name`, `scope`, `events`, `filter`,
+ * `transport` (or the `url` shorthand), `format`, `payload`, `retry`, `status`, `secret`, `enabled`. The DSL
+ * checks its shape and references; the delivery area interprets it.
+ */
+export type ListenerBody = Record<string, Expr>;

@@ -11,8 +11,13 @@ import {
   type Action,
   type ActionExecution,
   type CronTrigger,
+  type DeliveryStatus,
   type Environment,
+  type EventAttempt,
+  type EventResource,
   type Execution,
+  type Listener,
+  type ListenerBody,
   type Resource,
   type ResourceKind,
   type Task,
@@ -53,6 +58,35 @@ export interface EnvironmentDocument {
   scope?: string;
 }
 
+/** `GET /v2/events`: every filter optional; `limit` is how many events to return in all (pages followed). */
+export interface EventListFilter {
+  executionId?: string;
+  /** `EXECUTION`, `TASK` or exact event types. */
+  eventTypes?: string[];
+  /** true: only delivered events; false: only events not (yet) delivered to every listener (the server counts
+   * an event no listener wanted as not delivered). */
+  isDelivered?: boolean;
+  /** Only events some listener wanted (with at least one delivery). */
+  withDeliveries?: boolean;
+  /** @default 100 */
+  limit?: number;
+}
+
+/** `GET /v2/event_attempts`: oldest first. */
+export interface AttemptListFilter {
+  eventIds?: number[];
+  listenerIds?: string[];
+  /** How many attempts in all (pages followed); Infinity: every one. @default 100 */
+  limit?: number;
+}
+
+/** A receiver's update of a status (`PUT /v2/statuses/{id}`). */
+export interface StatusUpdate {
+  status: 'in_progress' | 'completed';
+  conclusion?: 'success' | 'failure' | 'timed_out';
+  output?: { title?: string; summary?: string };
+}
+
 /** The state an action execution may be completed with (`PUT /v2/action_executions/{id}`). */
 export type CompletionState = Extract<TaskState, 'SUCCESS' | 'ERROR' | 'CANCELLED'>;
 
@@ -60,6 +94,9 @@ const seg = encodeURIComponent;
 
 /** A bound on `next` links followed, should a server keep sending them. */
 const MAX_PAGES = 1000;
+
+/** The largest page the cursor-paged delivery lists (`/v2/events`, `/v2/event_attempts`) give. */
+const CURSOR_PAGE_MAX = 100;
 
 function follow(link: string): { path: string; query: Query } {
   const url = new URL(link, 'http://next.invalid');
@@ -95,6 +132,35 @@ export class TramApi {
         all && typeof body?.next === 'string' && Array.isArray(items) && items.length
           ? follow(body.next)
           : null;
+    }
+    return out;
+  }
+
+  /**
+   * Items of a cursor-paged list (`{<envelope>: [...], cursor}`), following the cursor until `max` items or the
+   * last page. A page may hold fewer items than asked (a filter applied after paging) while its cursor leads on.
+   */
+  private async cursorList<T>(
+    path: string,
+    envelope: string,
+    query: Query,
+    max: number,
+    keep: (item: T) => boolean = () => true,
+  ): Promise<T[]> {
+    const out: T[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; out.length < max && page < MAX_PAGES; page++) {
+      const limit = Math.min(CURSOR_PAGE_MAX, max - out.length);
+      const body: Record<string, unknown> | undefined = await this.http.get(path, {
+        ...query,
+        limit,
+        cursor,
+      });
+      const items: unknown = body?.[envelope];
+      if (Array.isArray(items)) out.push(...(items as T[]).filter(keep).slice(0, max - out.length));
+      const next = body?.cursor;
+      if (typeof next !== 'string' || next === '') break;
+      cursor = next;
     }
     return out;
   }
@@ -241,6 +307,79 @@ export class TramApi {
   }
   deleteCronTrigger(name: string): Promise<void> {
     return this.http.delete(`/v2/cron_triggers/${seg(name)}`);
+  }
+
+  // ---- listeners (Tramontane: durable delivery of events over HTTP webhooks and AMQP)
+  listListeners(): Promise<Listener[]> {
+    return this.list('/v2/listeners', 'listeners', 'none', undefined, true);
+  }
+  getListener(id: string): Promise<Listener> {
+    return this.http.get(`/v2/listeners/${seg(id)}`);
+  }
+  /** The answer carries the listener's signing `secret`: the only time the server shows it. */
+  createListener(body: ListenerBody): Promise<Listener> {
+    return this.http.post('/v2/listeners', { json: body });
+  }
+  /** Changes the fields given; `scope` and `transport` are replaced whole. */
+  updateListener(id: string, patch: ListenerBody): Promise<Listener> {
+    return this.http.put(`/v2/listeners/${seg(id)}`, { json: patch });
+  }
+  deleteListener(id: string): Promise<void> {
+    return this.http.delete(`/v2/listeners/${seg(id)}`);
+  }
+  /** Puts the listener's deliveries given up since `since` back in the queue; resolves with how many. */
+  async recoverListener(id: string, since: string): Promise<number> {
+    const body = await this.http.request<{ recovered?: number }>(
+      'POST',
+      `/v2/listeners/${seg(id)}/recover`,
+      undefined,
+      { since },
+    );
+    return body?.recovered ?? 0;
+  }
+
+  // ---- events and their delivery
+  listEvents(filter: EventListFilter = {}): Promise<EventResource[]> {
+    return this.cursorList(
+      '/v2/events',
+      'events',
+      {
+        execution_id: filter.executionId,
+        event_types: filter.eventTypes?.join(','),
+        is_delivered: filter.isDelivered,
+      },
+      filter.limit ?? CURSOR_PAGE_MAX,
+      filter.withDeliveries ? (e) => e.deliveries.length > 0 : undefined,
+    );
+  }
+  getEvent(id: string): Promise<EventResource> {
+    return this.http.get(`/v2/events/${seg(id)}`);
+  }
+  /** One immediate attempt per delivery of the event (or only `listenerId`'s); resolves with the attempts. */
+  async redeliverEvent(id: string, listenerId?: string): Promise<EventAttempt[]> {
+    const body = listenerId === undefined ? {} : { listener_id: listenerId };
+    const res = await this.http.post<{ attempts?: EventAttempt[] }>(`/v2/events/${seg(id)}/redeliver`, {
+      json: body,
+    });
+    return res?.attempts ?? [];
+  }
+  listEventAttempts(filter: AttemptListFilter = {}): Promise<EventAttempt[]> {
+    return this.cursorList(
+      '/v2/event_attempts',
+      'attempts',
+      { event_ids: filter.eventIds?.join(','), listener_ids: filter.listenerIds?.join(',') },
+      filter.limit ?? CURSOR_PAGE_MAX,
+    );
+  }
+
+  // ---- statuses (what receivers did with the deliveries of listeners that have statuses)
+  /** The statuses of an execution and its sub-workflows, oldest first. */
+  async executionStatuses(id: string): Promise<DeliveryStatus[]> {
+    const body = await this.http.get<{ statuses?: DeliveryStatus[] }>(`/v2/executions/${seg(id)}/statuses`);
+    return body?.statuses ?? [];
+  }
+  updateStatus(id: string, update: StatusUpdate): Promise<DeliveryStatus> {
+    return this.http.put(`/v2/statuses/${seg(id)}`, { json: update });
   }
 
   // ---- environments

@@ -106,3 +106,144 @@ export function decode<T extends Resource>(kind: ResourceKind, resource: T): T {
 export function encodeJsonText(v: unknown): string {
   return JSON.stringify(v);
 }
+
+// ---- Tramontane's delivery resources (listeners, events, attempts, statuses). Not Mistral's: their JSON values
+// are JSON (no JSON-text fields) and their times ISO 8601 with milliseconds.
+
+/** What a listener covers; every given field must match. */
+export interface ListenerScope {
+  workbook?: string;
+  workflow?: string;
+  execution_id?: string;
+  task_name?: string;
+}
+
+export interface HttpListenerTransport {
+  type: 'http';
+  url: string;
+  method?: 'POST' | 'PUT' | 'PATCH';
+  headers?: Record<string, string>;
+  timeout_ms?: number;
+}
+
+export interface AmqpListenerTransport {
+  type: 'amqp';
+  /** null: the server's `TRAM_AMQP_URL`. */
+  url?: string | null;
+  exchange?: string;
+  /** null: `<entity>.<event type in lower case>`. */
+  routing_key?: string | null;
+}
+
+export type ListenerTransport = HttpListenerTransport | AmqpListenerTransport;
+
+export interface ListenerStatusSettings {
+  enabled: boolean;
+  timeout_s?: number;
+}
+
+/** A listener as `GET /v2/listeners/{id}` answers it; `secret` only in the answer to its creation. */
+export interface Listener extends Resource {
+  name: string;
+  origin: 'api' | 'notify' | 'workbook';
+  owner: string | null;
+  scope: ListenerScope;
+  events: string[];
+  filter: string | null;
+  transport: ListenerTransport;
+  format: string;
+  payload: unknown;
+  retry: number[];
+  status: ListenerStatusSettings | null;
+  enabled: boolean;
+  disabled_reason: string | null;
+  health: {
+    last_success_at: string | null;
+    last_failure_at: string | null;
+    failures_in_row: number;
+    backlog: number;
+  };
+  created_at: string;
+  updated_at: string;
+  secret?: string;
+}
+
+/** The body of `POST /v2/listeners` (`name` and a transport or `url` required) and `PUT /v2/listeners/{id}`
+ * (only the fields given change; `scope` and `transport` are replaced whole). */
+export interface ListenerBody {
+  name?: string;
+  scope?: ListenerScope;
+  events?: string[];
+  filter?: string | null;
+  transport?: ListenerTransport;
+  url?: string;
+  format?: string;
+  payload?: unknown;
+  retry?: number[];
+  status?: ListenerStatusSettings | null;
+  secret?: string;
+  enabled?: boolean;
+}
+
+/** One event for one listener: stable across retries and redeliveries. */
+export interface EventDelivery {
+  id: string;
+  listener_id: string;
+  state: 'pending' | 'succeeded' | 'failed';
+  attempts: number;
+  is_delivered: boolean;
+  status_id: string | null;
+}
+
+/** An outbox event (`GET /v2/events/{id}`) with its deliveries. Its id is a number: its place in the outbox. */
+export interface EventResource {
+  id: number;
+  execution_id: string;
+  root_execution_id: string;
+  sequence: number;
+  entity: 'execution' | 'task';
+  entity_id: string;
+  event_type: string;
+  state: string;
+  previous_state: string | null;
+  payload: Record<string, unknown>;
+  created: string;
+  /** At least one delivery, and every one succeeded. */
+  is_delivered: boolean;
+  deliveries: EventDelivery[];
+  [field: string]: unknown;
+}
+
+/** One try of a delivery (`GET /v2/event_attempts`). */
+export interface EventAttempt {
+  id: string;
+  code: string;
+  message: string;
+  event_id: number;
+  listener_id: string;
+  delivery_id: string;
+  created: string;
+  http_status: number | null;
+  duration_ms: number;
+  attempt_number: number;
+  trigger: 'scheduled' | 'manual';
+  [field: string]: unknown;
+}
+
+/** What a receiver did with a delivery (`GET /v2/executions/{id}/statuses`, `PUT /v2/statuses/{id}`). */
+export interface DeliveryStatus {
+  id: string;
+  delivery_id: string;
+  event_id: number;
+  listener_id: string;
+  execution_id: string;
+  task_execution_id: string | null;
+  task_name: string | null;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: 'success' | 'failure' | 'timed_out' | null;
+  output: { title?: string; summary?: string } | null;
+  deadline: string;
+  created_at: string;
+  updated_at: string;
+  [field: string]: unknown;
+}

@@ -1,17 +1,20 @@
 /**
  * `tram execution list|get|create|pause|resume|cancel|output|delete|watch`: workflow executions on a server
  * (`/v2/executions`). `watch` follows one execution to its end (progress bar, running tasks, events) and exits 0
- * only if it succeeded, so that scripts can wait on it.
+ * only if it succeeded, so that scripts can wait on it. `get` also shows, as a table under the execution, the
+ * statuses receivers gave the deliveries of its events (`/v2/executions/{id}/statuses`), when there are any.
  */
 import type { Command } from 'commander';
 import type { WorkflowState } from '../../engine/index.js';
 import { parseJsonOption } from '../json-option.js';
 import {
+  isHttpStatus,
   viewFor,
   watchExecution,
   watchExitCode,
   withInterrupt,
   type Column,
+  type DeliveryStatus,
   type Execution,
   type Output,
   type TramApi,
@@ -27,6 +30,17 @@ const COLUMNS: Column<Execution>[] = [
   { header: 'STATE', value: (e) => e.state },
   { header: 'CREATED AT', value: (e) => e.created_at },
   { header: 'UPDATED AT', value: (e) => e.updated_at },
+];
+
+/** The statuses of the deliveries of the execution's events (listeners with statuses), under `get`. */
+const STATUS_COLUMNS: Column<DeliveryStatus>[] = [
+  { header: 'STATUS ID', value: (s) => s.id },
+  { header: 'TASK', value: (s) => s.task_name ?? '(execution)' },
+  { header: 'LISTENER ID', value: (s) => s.listener_id },
+  { header: 'STATUS', value: (s) => s.status },
+  { header: 'CONCLUSION', value: (s) => s.conclusion },
+  { header: 'TITLE', value: (s) => s.output?.title, max: 40 },
+  { header: 'UPDATED AT', value: (s) => s.updated_at },
 ];
 
 /** `get` leaves the output out (it may be large): `tram execution output ID` prints it. */
@@ -75,6 +89,16 @@ function show(out: Output, e: Execution): void {
   out.detail(e, DETAIL_OMIT);
 }
 
+/** The execution's statuses, none from a server without them (Mistral, an older Tramontane: 404). */
+async function statusesOf(api: TramApi, id: string): Promise<DeliveryStatus[]> {
+  try {
+    return await api.executionStatuses(id);
+  } catch (err) {
+    if (isHttpStatus(err, 404)) return [];
+    throw err;
+  }
+}
+
 export function registerExecution(program: Command): void {
   const ex = group(program, 'execution', 'start, follow and control workflow executions', [
     'ID=$(tram execution create hello --input \'{"name": "Ada"}\' --json | jq -r .id)',
@@ -101,11 +125,18 @@ export function registerExecution(program: Command): void {
       out.list(rows, COLUMNS, 'executions');
     });
 
-  leaf(ex, 'get', 'show an execution (its output with `tram execution output`)', ['tram execution get $ID'])
+  leaf(ex, 'get', 'show an execution and its delivery statuses (its output with `tram execution output`)', [
+    'tram execution get $ID',
+  ])
     .argument('<id>', 'execution id')
     .action(async (id: string, opts: RemoteOptions) => {
       const { api, out } = connect(opts);
       show(out, await api.getExecution(id));
+      if (out.json) return;
+      const statuses = await statusesOf(api, id);
+      if (statuses.length === 0) return;
+      out.line('');
+      out.list(statuses, STATUS_COLUMNS, 'statuses');
     });
 
   leaf(ex, 'create', 'start a workflow', [

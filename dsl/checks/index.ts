@@ -6,6 +6,7 @@ import type { ExprSite } from '../normalise/context.js';
 import type { CheckContext } from './context.js';
 import { checkExpressions } from './expressions.js';
 import { checkFlow } from './flow.js';
+import { checkListeners } from './listeners.js';
 import { checkDocumentNames } from './names.js';
 import { checkReferences } from './references.js';
 
@@ -15,5 +16,6 @@ export function runChecks(c: CheckContext, sites: readonly ExprSite[]): void {
   checkDocumentNames(c);
   for (const wf of Object.values(c.doc.workflows)) checkFlow(c, wf);
   checkReferences(c);
+  checkListeners(c);
   checkExpressions(c, sites);
 }

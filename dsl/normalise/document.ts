@@ -1,12 +1,14 @@
 /**
  * Step 3 of the pipeline, the top: a whole document → DocumentSpec. A workbook's workflows and actions get
  * qualified names (`wb.wf`, `wb.action`) and keep their key as `shortName`; a standalone document's workflows are
- * named by their key. `version` keys (allowed by Mistral inside `workflows:` and `actions:`) are skipped.
+ * named by their key. `version` keys (allowed by Mistral inside `workflows:` and `actions:`) are skipped. A
+ * workbook's `listeners:` (our extension) is read once its workflows are known (`listeners.ts`).
  */
-import type { AdHocActionSpec, DocumentSpec, Expr, WorkflowSpec } from '../spec.js';
+import type { AdHocActionSpec, DocumentSpec, WorkflowSpec } from '../spec.js';
 import { isRecord } from '../source/paths.js';
 import { readAction } from './action.js';
 import type { NormaliseContext } from './context.js';
+import { readListeners } from './listeners.js';
 import { readWorkflow } from './workflow.js';
 import type { QualifiedNames } from './values.js';
 import { stringList } from './values.js';
@@ -42,9 +44,8 @@ export function readDocument(ctx: NormaliseContext, data: unknown): DocumentSpec
   }
   doc.workflows = workflows;
   doc.actions = actions;
-  if (Array.isArray(root['listeners'])) {
-    doc.listeners = root['listeners'].filter((l): l is Record<string, Expr> => isRecord(l));
-  }
+  const listeners = readListeners(ctx, doc, root['listeners']);
+  if (listeners) doc.listeners = listeners;
   return doc;
 }
 

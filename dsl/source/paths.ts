@@ -75,7 +75,7 @@ function entityOf(path: Path, kind: DocumentKind): Entity {
     const [section, name] = path;
     if (name === undefined) return { label: 'workbook', depth: 0 };
     if (section === 'actions') return { label: `action '${name}'`, depth: 2 };
-    if (section === 'listeners') return { label: `listener ${Number(name) + 1}`, depth: 2 };
+    if (section === 'listeners') return { label: `listener '${name}'`, depth: 2 };
     if (section !== 'workflows') return { label: 'workbook', depth: 0 };
     base = 2;
     wf = String(name);
@@ -114,6 +114,7 @@ export function keyKind(path: Path, kind: DocumentKind): string {
   if (kind === 'workbook' && path.length === 1) {
     if (last === 'workflows') return 'workflow';
     if (last === 'actions') return 'action';
+    if (last === 'listeners') return 'listener';
   }
   if (kind === 'workflows' && path.length === 0) return 'workflow';
   if (last === 'tasks' && path.length === (kind === 'workbook' ? 3 : 2)) return 'task';

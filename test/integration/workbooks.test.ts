@@ -312,6 +312,27 @@ const RUNS: Run[] = [
       expect(await x.taskNames()).to.deep.equal(['check_quota', 'report_lock', 'snapshot']);
     },
   },
+  // ---- listeners.yaml (its listeners are created by a server; the engine alone runs the workflow)
+  {
+    file: 'listeners.yaml',
+    title: 'builds and tests a commit',
+    workflow: 'listeners.build',
+    input: { commit: 'a1b2c3d' },
+    state: 'SUCCESS',
+    output: { artifact: 'build-a1b2c3d.tar.gz', tests: '12 passed' },
+  },
+  {
+    file: 'listeners.yaml',
+    title: 'fails the build when the tests fail',
+    workflow: 'listeners.build',
+    input: { commit: 'a1b2c3d', break_tests: true },
+    state: 'ERROR',
+    stateInfo: 'tests failed for a1b2c3d',
+    output: { result: 'tests failed for a1b2c3d', tests: '3 of 12 failed' },
+    async check(x) {
+      expect(await x.events('test')).to.include('TASK_FAILED');
+    },
+  },
 ];
 
 /** The `tram run` command in a workbook's header comment, as arguments. */

@@ -237,22 +237,54 @@ describe('DSL normalisation', () => {
     expect(doc.actions['wb.a2']).to.deep.include({ base: 'a1', baseInput: {} });
   });
 
-  it('keeps the listeners of a workbook as written', () => {
+  it('keeps the listeners of a workbook as the bodies POST /v2/listeners takes', () => {
     const doc = parse(yaml`
       version: '2.0'
       name: wb
       listeners:
-        - url: http://example.test/hook
+        hook:
+          url: http://example.test/hook
           events: [WORKFLOW_SUCCEEDED]
+          scope:
+            workflow: main
+        queue:
+          transport:
+            type: amqp
+            routing_key: wb.events
+          retry: [5, 60]
       workflows:
         main:
           tasks:
             t1:
               action: std.noop
     `);
-    expect(doc.listeners).to.deep.equal([
-      { url: 'http://example.test/hook', events: ['WORKFLOW_SUCCEEDED'] },
-    ]);
+    expect(doc.listeners).to.deep.equal({
+      hook: {
+        name: 'hook',
+        url: 'http://example.test/hook',
+        events: ['WORKFLOW_SUCCEEDED'],
+        scope: { workflow: 'wb.main', workbook: 'wb' },
+      },
+      queue: {
+        name: 'queue',
+        transport: { type: 'amqp', routing_key: 'wb.events' },
+        retry: [5, 60],
+        scope: { workbook: 'wb' },
+      },
+    });
+  });
+
+  it('has no listeners without a listeners section', () => {
+    const doc = parse(yaml`
+      version: '2.0'
+      name: wb
+      workflows:
+        main:
+          tasks:
+            t1:
+              action: std.noop
+    `);
+    expect(doc.listeners).to.equal(undefined);
   });
 
   it('accepts version 2.0 written as a number and YAML merge keys', () => {
