@@ -70,8 +70,9 @@ export async function startServer(
         await stream.close();
         await closed;
         await cron.stop();
-        await engine.close();
+        // Delivery first: its last outcomes need the store, which the engine closes.
         await delivery.stop();
+        await engine.close();
         http.close();
         await amqp.close();
         logger.info('tramontane stopped');

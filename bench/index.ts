@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Engine } from '../engine/index.js';
 import { SqliteStore } from '../store/index.js';
 import { runWorkloadViaApi } from './api.js';
+import { runDeliveryBench } from './delivery.js';
 import { workloads, type Workload } from './workloads.js';
 
 /** Mistral 15 on this machine: about 35 tasks per second. Our target is 100 times that. */
@@ -48,7 +49,20 @@ function row(cells: string[], widths: number[]): string {
   return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
 }
 
+/** `npm run bench [-- engine | delivery]`: the sections to run (all by default). */
+const SECTIONS = ['engine', 'delivery'] as const;
+
 async function main(): Promise<void> {
+  const asked = process.argv.slice(2);
+  const unknown = asked.filter((a) => !(SECTIONS as readonly string[]).includes(a));
+  if (unknown.length)
+    throw new Error(`unknown bench section ${unknown.join(', ')} (expected: ${SECTIONS.join(', ')})`);
+  const run = (s: (typeof SECTIONS)[number]) => asked.length === 0 || asked.includes(s);
+  if (run('engine')) await engineBench();
+  if (run('delivery')) await runDeliveryBench();
+}
+
+async function engineBench(): Promise<void> {
   const widths = [36, 10, 12, 14, 12, 12, 10];
   console.log(
     `Tramontane engine benchmark (embedded SQLite, ${os.cpus().length} cores, node ${process.version})\n`,

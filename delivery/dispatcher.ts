@@ -12,7 +12,7 @@
  *
  * One dispatcher per store: with the embedded SQLite store there is one engine node.
  */
-import { randomUUID } from 'node:crypto';
+import { newTimeId } from '../common/index.js';
 import type { OutboxEvent } from '../engine/index.js';
 import type { Store } from '../store/index.js';
 import { FanOutStep } from './fan-out.js';
@@ -285,7 +285,7 @@ export class Dispatcher {
     d.lastCode = out.code;
     d.updatedAt = now;
     const attempt: Omit<Attempt, 'seq'> = {
-      id: randomUUID(),
+      id: newTimeId(now),
       deliveryId: d.id,
       eventId: d.eventId,
       listenerId: l.id,

@@ -7,7 +7,7 @@
  * A repeated fan-out (after a crash between reading and writing) creates nothing twice: the store keeps one
  * delivery per event and listener.
  */
-import { randomUUID } from 'node:crypto';
+import { newTimeId } from '../common/index.js';
 import type { OutboxEvent } from '../engine/index.js';
 import type { FanOut, Store } from '../store/index.js';
 import { newSecret } from '../transports/index.js';
@@ -97,7 +97,7 @@ export class FanOutStep {
       for (const l of candidates) {
         if (!this.wants(l, ev)) continue;
         const delivery: Delivery = {
-          id: randomUUID(),
+          id: newTimeId(now),
           eventId: ev.id,
           listenerId: l.id,
           orderKey: ev.rootExecutionId,
@@ -105,7 +105,7 @@ export class FanOutStep {
           attempts: 0,
           nextAttemptAt: now,
           lastCode: null,
-          statusId: l.status?.enabled ? randomUUID() : null,
+          statusId: l.status?.enabled ? newTimeId(now) : null,
           createdAt: now,
           updatedAt: now,
         };

@@ -10,6 +10,9 @@ import type { Attempt, Delivery, Listener } from './types.js';
 
 type ListenerChange = DeliveryProgress['listeners'][number];
 
+/** How long outcomes may wait to be written together. */
+export const FLUSH_WINDOW_MS = 5;
+
 export class ProgressWriter {
   private deliveries = new Map<string, Delivery>();
   private attempts: Omit<Attempt, 'seq'>[] = [];
@@ -35,7 +38,10 @@ export class ProgressWriter {
         updatedAt: l.updatedAt,
       });
     }
-    this.schedule(0);
+    // A short window gathers the outcomes of many queues into one transaction (one turn of the event loop
+    // holds only a few); a crash can cost the re-sending of what the window held, which at-least-once allows.
+    if (this.deliveries.size >= 512) void this.flush();
+    else this.schedule(FLUSH_WINDOW_MS);
   }
 
   private get pending(): boolean {

@@ -110,7 +110,6 @@ export const MIGRATIONS: Migration[] = [
       );
       CREATE INDEX deliveries_pending ON deliveries (state, event_id);
       CREATE INDEX deliveries_listener ON deliveries (listener_id, state, created_at);
-      CREATE INDEX deliveries_event ON deliveries (event_id);
       CREATE TABLE event_attempts (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, delivery_id TEXT NOT NULL,
         event_id INTEGER NOT NULL, listener_id TEXT NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL,
@@ -120,7 +119,6 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX event_attempts_created ON event_attempts (created_at);
       CREATE INDEX event_attempts_event ON event_attempts (event_id);
       CREATE INDEX event_attempts_listener ON event_attempts (listener_id, seq);
-      CREATE INDEX event_attempts_delivery ON event_attempts (delivery_id);
       CREATE TABLE statuses (
         id TEXT PRIMARY KEY, delivery_id TEXT NOT NULL, event_id INTEGER NOT NULL, listener_id TEXT NOT NULL,
         execution_id TEXT NOT NULL, root_execution_id TEXT NOT NULL, task_execution_id TEXT, task_name TEXT,

@@ -105,6 +105,8 @@ export class SqliteStore implements Store {
   private readonly crons: SqliteCronTriggers;
   private readonly stmts;
   private readonly commitTx: (c: ChangeSet) => void;
+  /** Statements of dynamic queries (filter combinations), prepared once: preparing costs more than running. */
+  private readonly prepared = new Map<string, Database.Statement>();
 
   constructor(opts: SqliteStoreOptions) {
     if (opts.path !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(opts.path)), { recursive: true });
@@ -362,7 +364,17 @@ export class SqliteStore implements Store {
       params.push(value);
     }
     const sql = `SELECT record FROM ${table} ${whereClause(conds)} ${p.order} ${p.limit}`;
-    return (this.db.prepare(sql).all(...params) as Row[]).map((r) => JSON.parse(r.record as string) as T);
+    return (this.statement(sql).all(...params) as Row[]).map((r) => JSON.parse(r.record as string) as T);
+  }
+
+  private statement(sql: string): Database.Statement {
+    let s = this.prepared.get(sql);
+    if (!s) {
+      if (this.prepared.size >= 256) this.prepared.clear();
+      s = this.db.prepare(sql);
+      this.prepared.set(sql, s);
+    }
+    return s;
   }
 
   async loadUnfinished(): Promise<RecoverySet> {
@@ -442,9 +454,9 @@ export class SqliteStore implements Store {
       conds.push('created_at < ?');
       params.push(f.createdBefore);
     }
-    const limit = f.limit ?? 1000;
-    const sql = `SELECT * FROM outbox ${whereClause(conds)} ORDER BY id LIMIT ${Math.floor(limit)}`;
-    return (this.db.prepare(sql).all(...params) as Row[]).map(eventFromRow);
+    params.push(Math.floor(f.limit ?? 1000));
+    const sql = `SELECT * FROM outbox ${whereClause(conds)} ORDER BY id LIMIT ?`;
+    return (this.statement(sql).all(...params) as Row[]).map(eventFromRow);
   }
 
   async getEvent(id: number): Promise<OutboxEvent | null> {
