@@ -260,6 +260,31 @@ describe('AmqpTransport (real RabbitMQ)', function () {
     });
   }
 
+  it('a burst of publishes leaves in a few socket writes, not one per message', async () => {
+    const exchange = ex('burst');
+    const l = await listen(ch, exchange, 'task.*');
+    const t = new AmqpTransport();
+    const proto = net.Socket.prototype as unknown as Record<'_write' | '_writev', (...a: unknown[]) => void>;
+    const original = { _write: proto._write, _writev: proto._writev };
+    let writes = 0;
+    try {
+      await t.publish(req(exchange)); // connected and declared: only the burst is counted
+      for (const k of ['_write', '_writev'] as const)
+        proto[k] = function (this: unknown, ...a: unknown[]) {
+          writes++;
+          return original[k].apply(this, a);
+        };
+      const outs = await Promise.all(Array.from({ length: 100 }, () => t.publish(req(exchange))));
+      expect(outs.filter((o) => !o.ok)).to.have.length(0);
+      // Uncorked, amqplib writes each message on its own (100 writes); corked, a round is one writev.
+      expect(writes).to.be.greaterThan(0).and.lessThan(20);
+      expect(await l.waitFor(101)).to.have.length(101);
+    } finally {
+      Object.assign(proto, original);
+      await t.close();
+    }
+  });
+
   it('a publish that outlives its time is `timeout`', async () => {
     const t = new AmqpTransport();
     try {
