@@ -68,6 +68,9 @@ export interface ChangeSet {
   events: Omit<OutboxEvent, 'id'>[];
   timersSet: TimerRow[];
   timersCleared: string[];
+  /** Task executions whose results are dropped (`keep-result: false`): the outputs of their action executions
+   * and child workflow executions become `{}`, as Mistral's. Applied after the rows above. */
+  resultsDropped?: string[];
 }
 
 export interface WorkbookRow {

@@ -209,6 +209,9 @@ export class TaskFlow {
     if (!ok) t.exec.rt.lastError = stateInfo;
     try {
       this.publish(t, ok || rc.failed_on === true);
+      // Decided with the publish (an expression that fails fails the task like a bad publish), applied once the
+      // task is done; remembered across a restart.
+      if (t.spec.keepResult !== true && !this.flag(t, t.spec.keepResult)) rc.drop_result = true;
     } catch (err) {
       const msg = toError(err).message;
       if (t.rec.state === 'SUCCESS') this.rt.transitions.task(t, 'FAIL', msg);
@@ -264,6 +267,19 @@ export class TaskFlow {
     Object.assign(t.exec.published, t.rec.published);
     this.rt.markTask(t);
     this.rt.workflows.onTaskComplete(t);
+    if ((t.rec.runtimeContext as Rc).drop_result === true) this.dropResult(t);
+  }
+
+  /**
+   * `keep-result: false` (Mistral's `destroy_task_result`): once the task's publish and transitions have used
+   * its result, the outputs of its action executions and child workflows become `{}` in the store, and the
+   * task's result (what `task(name).result` and the API show) is null, or a list of nulls for with-items.
+   */
+  private dropResult(t: TaskRun): void {
+    if (t.items) t.items.results = t.items.results.map(() => null);
+    t.results = t.results.map(() => null);
+    t.rec.result = taskResult(t);
+    this.rt.kernel.uow.resultsDropped.add(t.rec.id);
   }
 
   onTimer(t: TaskRun, kind: TimerKind, payload: Record<string, unknown>): void {

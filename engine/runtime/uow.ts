@@ -14,6 +14,7 @@ export class UnitOfWork {
   readonly events: Omit<OutboxEvent, 'id'>[] = [];
   readonly timersSet = new Map<string, TimerRow>();
   readonly timersCleared = new Set<string>();
+  readonly resultsDropped = new Set<string>();
   readonly effects: (() => void)[] = [];
 
   get empty(): boolean {
@@ -23,7 +24,8 @@ export class UnitOfWork {
       this.actions.size === 0 &&
       this.events.length === 0 &&
       this.timersSet.size === 0 &&
-      this.timersCleared.size === 0
+      this.timersCleared.size === 0 &&
+      this.resultsDropped.size === 0
     );
   }
 
@@ -35,6 +37,7 @@ export class UnitOfWork {
       events: this.events,
       timersSet: [...this.timersSet.values()],
       timersCleared: [...this.timersCleared],
+      resultsDropped: [...this.resultsDropped],
     };
   }
 }

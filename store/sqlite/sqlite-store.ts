@@ -144,6 +144,14 @@ export class SqliteStore implements Store {
          ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at,
            record = excluded.record`,
       ),
+      /** `keep-result: false`: the task's action outputs (not its hooks') become `{}`. */
+      dropActionOutputs: db.prepare(
+        `UPDATE action_executions SET record = json_set(record, '$.output', json('{}'))
+         WHERE task_execution_id = ? AND json_extract(record, '$.kind') = 'action'`,
+      ),
+      dropChildOutputs: db.prepare(
+        `UPDATE workflow_executions SET record = json_set(record, '$.output', json('{}')) WHERE parent_task_id = ?`,
+      ),
       insertEvent: db.prepare(
         `INSERT INTO outbox (execution_id, root_execution_id, sequence, entity, entity_id, event_type, state,
            previous_state, payload, duplicate, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -217,6 +225,10 @@ export class SqliteStore implements Store {
       s.upsertTimer.run(t.id, t.executionId, t.taskExecutionId, t.kind, t.dueAt, JSON.stringify(t.payload));
     }
     for (const id of c.timersCleared) s.deleteTimer.run(id);
+    for (const id of c.resultsDropped ?? []) {
+      s.dropActionOutputs.run(id);
+      s.dropChildOutputs.run(id);
+    }
   }
 
   async commit(changes: ChangeSet): Promise<void> {
