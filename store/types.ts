@@ -71,6 +71,9 @@ export interface ChangeSet {
   /** Task executions whose results are dropped (`keep-result: false`): the outputs of their action executions
    * and child workflow executions become `{}`, as Mistral's. Applied after the rows above. */
   resultsDropped?: string[];
+  /** Task executions re-run from the start: their earlier action executions stop counting (`accepted: false`,
+   * as Mistral marks them), so that recovery sees only the re-run's. Applied before the rows above. */
+  supersededRuns?: string[];
 }
 
 export interface WorkbookRow {

@@ -94,9 +94,7 @@ export class Recovery {
     if (!done) e.active++;
     if (done && t.phase === 'done') Object.assign(e.published, rec.published);
     const attempt = ((rc.retry_task_policy as { retry_no?: number } | undefined)?.retry_no ?? 0) + 1;
-    const own = actions.filter(
-      (a) => a.kind === 'action' && a.attempt === attempt && a.stateInfo !== RERUN_NOTE,
-    );
+    const own = actions.filter((a) => a.kind === 'action' && a.accepted && a.attempt === attempt);
     if (rc.with_items && t.phase === 'action') {
       const it = this.rt.items.itemsState(t);
       t.items = it;
@@ -138,7 +136,7 @@ export class Recovery {
       for (const a of actionsByTask.get(t.rec.id) ?? []) {
         if (a.state !== 'RUNNING') continue;
         if (a.kind === 'hook') this.rerunHook(e, t, a);
-        else if (a.attempt === attempt && t.phase === 'action') this.resumeAction(t, a);
+        else if (a.accepted && a.attempt === attempt && t.phase === 'action') this.resumeAction(t, a);
         else this.abandon(a, 'superseded');
       }
       if (t.items && t.phase === 'action') {

@@ -15,6 +15,7 @@ export class UnitOfWork {
   readonly timersSet = new Map<string, TimerRow>();
   readonly timersCleared = new Set<string>();
   readonly resultsDropped = new Set<string>();
+  readonly supersededRuns = new Set<string>();
   readonly effects: (() => void)[] = [];
 
   get empty(): boolean {
@@ -25,7 +26,8 @@ export class UnitOfWork {
       this.events.length === 0 &&
       this.timersSet.size === 0 &&
       this.timersCleared.size === 0 &&
-      this.resultsDropped.size === 0
+      this.resultsDropped.size === 0 &&
+      this.supersededRuns.size === 0
     );
   }
 
@@ -38,6 +40,7 @@ export class UnitOfWork {
       timersSet: [...this.timersSet.values()],
       timersCleared: [...this.timersCleared],
       resultsDropped: [...this.resultsDropped],
+      supersededRuns: [...this.supersededRuns],
     };
   }
 }

@@ -321,6 +321,7 @@ export class WorkflowFlow {
     rc.wait_after_done = false;
     t.rec.processed = false;
     t.phase = 'new';
+    this.rt.kernel.uow.supersededRuns.add(t.rec.id);
     this.rt.transitions.task(t, 'RUN', null);
     this.rt.tasks.runAction(t);
   }

@@ -149,6 +149,10 @@ export class SqliteStore implements Store {
         `UPDATE action_executions SET record = json_set(record, '$.output', json('{}'))
          WHERE task_execution_id = ? AND json_extract(record, '$.kind') = 'action'`,
       ),
+      supersedeActions: db.prepare(
+        `UPDATE action_executions SET record = json_set(record, '$.accepted', json('false'))
+         WHERE task_execution_id = ? AND json_extract(record, '$.kind') = 'action'`,
+      ),
       dropChildOutputs: db.prepare(
         `UPDATE workflow_executions SET record = json_set(record, '$.output', json('{}')) WHERE parent_task_id = ?`,
       ),
@@ -168,6 +172,8 @@ export class SqliteStore implements Store {
 
   private apply(c: ChangeSet): void {
     const s = this.stmts;
+    // Before the action rows: a re-run's new action executions are in this change set and stay accepted.
+    for (const id of c.supersededRuns ?? []) s.supersedeActions.run(id);
     for (const e of c.executions) {
       const r = e.record;
       s.upsertExec.run(
