@@ -210,6 +210,9 @@ export interface RecoverySet {
   timers: TimerRow[];
   /** The last event sequence number of each execution. */
   sequences: Record<string, number>;
+  /** Finished sub-workflow executions started by the unfinished tasks loaded: with-items items already done,
+   * which recovery must count rather than start again. */
+  finishedChildren?: ExecutionRecord[];
 }
 
 export interface Store {

@@ -11,7 +11,7 @@
 import { truthy } from '../../dsl/index.js';
 import type { RecoverySet } from '../../store/index.js';
 import { isCompletedTask, isTerminalWorkflow } from '../states.js';
-import type { ActionExecutionRecord } from '../types.js';
+import type { ActionExecutionRecord, ExecutionRecord } from '../types.js';
 import { evalFor } from './dataflow.js';
 import { graphOf } from './graph.js';
 import { newExecRun, type ActionRun, type ExecRun, type TaskRun } from './model.js';
@@ -54,15 +54,35 @@ export class Recovery {
       const e = byExec.get(row.record.workflowExecutionId);
       if (e) this.hydrateTask(e, row.record, actionsByTask.get(row.record.id) ?? []);
     }
-    // Link running sub-workflows to the task item that waits for them.
+    // Link running sub-workflows to the task item that waits for them; count the items already done.
     for (const e of execs) {
       const parent = e.rec.taskExecutionId ? this.rt.liveTasks.get(e.rec.taskExecutionId) : undefined;
       if (parent && !isTerminalWorkflow(e.rec.state)) {
-        parent.running.set(e.rec.id, { kind: 'workflow', index: Number(e.rec.params.index ?? 0) });
+        const index = Number(e.rec.params.index ?? 0);
+        parent.running.set(e.rec.id, { kind: 'workflow', index });
+        if (parent.items) parent.items.started[index] = true;
       }
     }
+    for (const child of set.finishedChildren ?? []) this.countFinishedChild(child);
     for (const timer of set.timers) if (byExec.has(timer.executionId)) this.rt.timers.schedule(timer);
     for (const e of execs) this.restart(e, actionsByTask, execHooks, keepFinished);
+  }
+
+  /** A with-items item that is a sub-workflow and finished before the restart, in the task's current run. */
+  private countFinishedChild(child: ExecutionRecord): void {
+    const t = child.taskExecutionId ? this.rt.liveTasks.get(child.taskExecutionId) : undefined;
+    const it = t?.items;
+    if (!t || !it || t.phase !== 'action') return;
+    // Children of an earlier run (a retry, a re-run) do not count.
+    if (child.createdAt < Number(t.rec.runtimeContext.run_started_at ?? 0)) return;
+    const index = Number(child.params.index ?? 0);
+    if (it.finished[index]) return;
+    const ok = child.state === 'SUCCESS';
+    it.started[index] = true;
+    it.finished[index] = true;
+    it.results[index] = ok ? child.output : (child.output ?? child.stateInfo);
+    if (ok) it.completed++;
+    else it.failed++;
   }
 
   private hydrateExec(row: RecoverySet['executions'][number], seq: number): ExecRun {

@@ -126,6 +126,8 @@ export class TaskFlow {
 
   runAction(t: TaskRun): void {
     t.phase = 'action';
+    // What recovery tells this run's sub-workflows by (those of an earlier retry or re-run stay behind).
+    (t.rec.runtimeContext as Rc).run_started_at = this.rt.clock.now();
     this.rt.markTask(t);
     try {
       this.rt.items.begin(t);

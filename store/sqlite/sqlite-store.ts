@@ -413,7 +413,14 @@ export class SqliteStore implements Store {
 
   async loadExecutions(ids: string[]): Promise<RecoverySet> {
     const db = this.db;
-    const set: RecoverySet = { executions: [], tasks: [], actions: [], timers: [], sequences: {} };
+    const set: RecoverySet = {
+      executions: [],
+      tasks: [],
+      actions: [],
+      timers: [],
+      sequences: {},
+      finishedChildren: [],
+    };
     const execStmt = db.prepare('SELECT record, runtime FROM workflow_executions WHERE id = ?');
     const taskStmt = db.prepare(
       'SELECT record, machine FROM task_executions WHERE workflow_execution_id = ? ORDER BY created_at, id',
@@ -423,6 +430,12 @@ export class SqliteStore implements Store {
     );
     const seqStmt = db.prepare('SELECT MAX(sequence) AS seq FROM outbox WHERE execution_id = ?');
     const timerStmt = db.prepare('SELECT * FROM timers WHERE execution_id = ?');
+    const childStmt = db.prepare(
+      `SELECT record FROM workflow_executions WHERE state NOT IN ${UNFINISHED_WF} AND parent_task_id IN
+         (SELECT id FROM task_executions WHERE workflow_execution_id = ?
+            AND state NOT IN ('SUCCESS','ERROR','CANCELLED','SKIPPED'))
+       ORDER BY created_at, id`,
+    );
     for (const id of ids) {
       const r = execStmt.get(id) as Row | undefined;
       if (!r) continue;
@@ -431,6 +444,7 @@ export class SqliteStore implements Store {
       for (const a of actStmt.all(id) as Row[]) set.actions.push(JSON.parse(a.record as string));
       set.sequences[id] = ((seqStmt.get(id) as Row).seq as number | null) ?? 0;
       for (const t of timerStmt.all(id) as Row[]) set.timers.push(timerFromRow(t));
+      for (const c of childStmt.all(id) as Row[]) set.finishedChildren?.push(JSON.parse(c.record as string));
     }
     return set;
   }
