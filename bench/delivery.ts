@@ -398,25 +398,33 @@ async function pool(n: number, concurrency: number, work: (i: number) => Promise
   );
 }
 
+/** Sends every event with `send`, EXECUTIONS at a time, and times it until the receiver has them all. */
+async function bareLoop(
+  env: Env,
+  events: OutboxEvent[],
+  send: (ev: OutboxEvent) => Promise<unknown>,
+): Promise<Throughput> {
+  await env.receiver.reset();
+  const reached = env.receiver.waitFor(events.length);
+  const cpu = process.cpuUsage();
+  const t0 = Date.now();
+  await pool(events.length, EXECUTIONS, (i) => send(events[i] as OutboxEvent).then(() => undefined));
+  const r = await reached;
+  const cpuUs = cpuSince(cpu, events.length);
+  const ms = r.last - t0;
+  return { events: events.length, ms, perSec: (events.length / ms) * 1000, cpuUs };
+}
+
 async function bareHttp(env: Env, events: OutboxEvent[]): Promise<Throughput> {
   const agent = new http.Agent({ keepAlive: true });
   const client = axios.create({ httpAgent: agent, proxy: false, timeout: 10_000 });
   try {
     await client.post(env.receiverUrl, '{}', { headers: { 'content-type': 'application/json' } });
-    await env.receiver.reset();
-    const reached = env.receiver.waitFor(events.length);
-    const cpu = process.cpuUsage();
-    const t0 = Date.now();
-    await pool(events.length, EXECUTIONS, async (i) => {
-      const ev = events[i] as OutboxEvent;
-      await client.post(env.receiverUrl, body(ev), {
+    return await bareLoop(env, events, (ev) =>
+      client.post(env.receiverUrl, body(ev), {
         headers: { 'content-type': 'application/json', 'x-tram-event-id': String(ev.id) },
-      });
-    });
-    const r = await reached;
-    const cpuUs = cpuSince(cpu, events.length);
-    const ms = r.last - t0;
-    return { events: events.length, ms, perSec: (events.length / ms) * 1000, cpuUs };
+      }),
+    );
   } finally {
     agent.destroy();
   }
@@ -427,34 +435,29 @@ async function bareAmqp(env: Env, events: OutboxEvent[]): Promise<Throughput> {
   try {
     const ch = await conn.createConfirmChannel();
     await ch.assertExchange(env.exchange, 'topic', { durable: true });
-    await env.receiver.reset();
-    const reached = env.receiver.waitFor(events.length);
-    const cpu = process.cpuUsage();
-    const t0 = Date.now();
-    await pool(events.length, EXECUTIONS, async (i) => {
-      const ev = events[i] as OutboxEvent;
-      await new Promise<void>((resolve, reject) => {
-        ch.publish(
-          env.exchange,
-          routingKeyFor(ev.entity, ev.eventType),
-          Buffer.from(body(ev)),
-          {
-            persistent: true,
-            mandatory: true,
-            messageId: `bare-${ev.id}`,
-            type: ev.eventType,
-            contentType: 'application/json',
-            headers: { 'x-tram-event-id': String(ev.id) },
-          },
-          (err: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()),
-        );
-      });
-    });
-    const r = await reached;
-    const cpuUs = cpuSince(cpu, events.length);
-    const ms = r.last - t0;
+    const result = await bareLoop(
+      env,
+      events,
+      (ev) =>
+        new Promise<void>((resolve, reject) => {
+          ch.publish(
+            env.exchange,
+            routingKeyFor(ev.entity, ev.eventType),
+            Buffer.from(body(ev)),
+            {
+              persistent: true,
+              mandatory: true,
+              messageId: `bare-${ev.id}`,
+              type: ev.eventType,
+              contentType: 'application/json',
+              headers: { 'x-tram-event-id': String(ev.id) },
+            },
+            (err: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()),
+          );
+        }),
+    );
     await ch.close();
-    return { events: events.length, ms, perSec: (events.length / ms) * 1000, cpuUs };
+    return result;
   } finally {
     await conn.close().catch(() => undefined);
   }

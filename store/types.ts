@@ -212,7 +212,7 @@ export interface RecoverySet {
   sequences: Record<string, number>;
   /** Finished sub-workflow executions started by the unfinished tasks loaded: with-items items already done,
    * which recovery must count rather than start again. */
-  finishedChildren?: ExecutionRecord[];
+  finishedChildren: ExecutionRecord[];
 }
 
 export interface Store {

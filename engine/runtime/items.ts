@@ -9,7 +9,7 @@
  */
 import { TramError, toError } from '../../common/index.js';
 import type { ActionContext, ActionOutcome } from '../../actions/index.js';
-import type { ActionExecutionRecord, CompleteActionRequest } from '../types.js';
+import type { ActionExecutionRecord, CompleteActionRequest, ExecutionRecord } from '../types.js';
 import { evalFor } from './dataflow.js';
 import { describeError } from './errors.js';
 import { isPlainObject } from './inputs.js';
@@ -23,6 +23,21 @@ export type PreparedItem =
 
 function isPromise(v: unknown): v is Promise<ActionOutcome> {
   return typeof (v as { then?: unknown } | null)?.then === 'function';
+}
+
+/** A finished item's outcome in the task's with-items state (live, or rebuilt by recovery). */
+export function recordItem(it: ItemsState, index: number, ok: boolean, value: unknown): void {
+  it.started[index] = true;
+  it.finished[index] = true;
+  it.results[index] = value;
+  if (ok) it.completed++;
+  else it.failed++;
+}
+
+/** What a finished sub-workflow gives the task item that ran it: its output, or why it failed. */
+export function childOutcome(child: ExecutionRecord): { ok: boolean; value: unknown } {
+  const ok = child.state === 'SUCCESS';
+  return { ok, value: ok ? child.output : (child.output ?? child.stateInfo) };
 }
 
 export class Items {
@@ -269,8 +284,8 @@ export class Items {
     const work = t.running.get(child.rec.id);
     if (!work) return;
     t.running.delete(child.rec.id);
-    const ok = child.rec.state === 'SUCCESS';
-    this.itemFinished(t, work.index, ok, ok ? child.rec.output : (child.rec.output ?? child.rec.stateInfo));
+    const { ok, value } = childOutcome(child.rec);
+    this.itemFinished(t, work.index, ok, value);
   }
 
   itemFinished(t: TaskRun, index: number, ok: boolean, value: unknown): void {
@@ -281,11 +296,8 @@ export class Items {
       return;
     }
     if (it.finished[index]) return; // a duplicate outcome (at-least-once): counted once
-    it.results[index] = value;
-    it.finished[index] = true;
+    recordItem(it, index, ok, value);
     it.running--;
-    if (ok) it.completed++;
-    else it.failed++;
     if (it.failed === 0) this.startMore(t, it);
     const allDone = it.completed + it.failed === it.bindings.length;
     if (it.running === 0 && (allDone || it.failed > 0)) {

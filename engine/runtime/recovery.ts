@@ -14,6 +14,7 @@ import { isCompletedTask, isTerminalWorkflow } from '../states.js';
 import type { ActionExecutionRecord, ExecutionRecord } from '../types.js';
 import { evalFor } from './dataflow.js';
 import { graphOf } from './graph.js';
+import { childOutcome, recordItem } from './items.js';
 import { newExecRun, type ActionRun, type ExecRun, type TaskRun } from './model.js';
 import type { Runtime } from './runtime.js';
 
@@ -63,7 +64,7 @@ export class Recovery {
         if (parent.items) parent.items.started[index] = true;
       }
     }
-    for (const child of set.finishedChildren ?? []) this.countFinishedChild(child);
+    for (const child of set.finishedChildren) this.countFinishedChild(child);
     for (const timer of set.timers) if (byExec.has(timer.executionId)) this.rt.timers.schedule(timer);
     for (const e of execs) this.restart(e, actionsByTask, execHooks, keepFinished);
   }
@@ -77,12 +78,8 @@ export class Recovery {
     if (child.createdAt < Number(t.rec.runtimeContext.run_started_at ?? 0)) return;
     const index = Number(child.params.index ?? 0);
     if (it.finished[index]) return;
-    const ok = child.state === 'SUCCESS';
-    it.started[index] = true;
-    it.finished[index] = true;
-    it.results[index] = ok ? child.output : (child.output ?? child.stateInfo);
-    if (ok) it.completed++;
-    else it.failed++;
+    const { ok, value } = childOutcome(child);
+    recordItem(it, index, ok, value);
   }
 
   private hydrateExec(row: RecoverySet['executions'][number], seq: number): ExecRun {
@@ -121,10 +118,8 @@ export class Recovery {
       for (const a of own) {
         it.started[a.index] = true;
         if (a.state === 'RUNNING' || it.finished[a.index]) continue;
-        it.finished[a.index] = true;
-        it.results[a.index] = (a.output as { result?: unknown } | null)?.result ?? null;
-        if (a.state === 'SUCCESS') it.completed++;
-        else it.failed++;
+        const value = (a.output as { result?: unknown } | null)?.result ?? null;
+        recordItem(it, a.index, a.state === 'SUCCESS', value);
       }
     } else if (rc.with_items && done) {
       const results = (rec.result as unknown[]) ?? [];

@@ -444,7 +444,7 @@ export class SqliteStore implements Store {
       for (const a of actStmt.all(id) as Row[]) set.actions.push(JSON.parse(a.record as string));
       set.sequences[id] = ((seqStmt.get(id) as Row).seq as number | null) ?? 0;
       for (const t of timerStmt.all(id) as Row[]) set.timers.push(timerFromRow(t));
-      for (const c of childStmt.all(id) as Row[]) set.finishedChildren?.push(JSON.parse(c.record as string));
+      for (const c of childStmt.all(id) as Row[]) set.finishedChildren.push(JSON.parse(c.record as string));
     }
     return set;
   }
