@@ -22,6 +22,7 @@ export interface CaseConfig {
   ignore?: string[];
   match?: Record<string, string>;
   timeout_s?: number;
+  quiet_ms?: number;
 }
 
 export function canon(v: unknown): string {

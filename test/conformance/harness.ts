@@ -11,7 +11,10 @@ import type { Engine, ExecutionRecord, WorkflowState } from '../../engine/index.
 import { sortCanon, type CaseConfig, type Observation } from './compare.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-export const CASES_DIR =
+/** Our own corpus, in the repository: always run. */
+export const OWN_CASES_DIR = path.join(HERE, 'cases');
+/** The given corpus beside the project (../shared): an extra run whenever it is present. */
+export const SHARED_CASES_DIR =
   process.env.TRAM_CONFORMANCE_DIR ?? path.resolve(HERE, '../../../shared/conformance/cases');
 const TERMINAL: WorkflowState[] = ['SUCCESS', 'ERROR', 'CANCELLED'];
 
@@ -23,14 +26,18 @@ export interface ConformanceCase {
   definition: string;
 }
 
-export function listCases(): ConformanceCase[] {
-  if (!fs.existsSync(CASES_DIR)) throw new Error(`conformance cases not found at ${CASES_DIR}`);
+/** The cases of a corpus directory (every sub-directory holding a case.json), sorted by name. */
+export function listCases(casesDir: string, only?: string[]): ConformanceCase[] {
+  if (!fs.existsSync(casesDir)) throw new Error(`conformance cases not found at ${casesDir}`);
   return fs
-    .readdirSync(CASES_DIR)
+    .readdirSync(casesDir)
     .sort()
-    .filter((n) => fs.existsSync(path.join(CASES_DIR, n, 'case.json')))
+    .filter((n) => fs.existsSync(path.join(casesDir, n, 'case.json')))
+    .filter(
+      (n) => !only?.length || only.some((o) => n === o || n.replace(/^\d+-/, '') === o || n.includes(o)),
+    )
     .map((name) => {
-      const dir = path.join(CASES_DIR, name);
+      const dir = path.join(casesDir, name);
       const defFile = ['workbook.yaml', 'workflow.yaml']
         .map((f) => path.join(dir, f))
         .find((f) => fs.existsSync(f));
@@ -39,10 +46,17 @@ export function listCases(): ConformanceCase[] {
         name,
         dir,
         cfg: JSON.parse(fs.readFileSync(path.join(dir, 'case.json'), 'utf8')) as CaseConfig,
-        expect: JSON.parse(fs.readFileSync(path.join(dir, 'expect.json'), 'utf8')) as Observation,
+        expect: readExpect(path.join(dir, 'expect.json')),
         definition: fs.readFileSync(defFile, 'utf8'),
       };
     });
+}
+
+function readExpect(file: string): Observation {
+  // A case not recorded yet compares against nothing (and fails, naming the file).
+  if (!fs.existsSync(file))
+    return { state: `(no ${file})`, state_info: null, output: {}, tasks: {}, events: [] };
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Observation;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

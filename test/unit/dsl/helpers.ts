@@ -10,8 +10,12 @@ import type { DocumentSpec, DslOptions } from '../../../dsl/index.js';
 import { parseDocument, validateDocument } from '../../../dsl/index.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-export const CASES_DIR =
+/** Our own conformance corpus, in the repository. */
+export const OWN_CASES_DIR = path.resolve(HERE, '../../conformance/cases');
+/** The given corpus beside the project (../shared): read as well whenever it is present. */
+export const SHARED_CASES_DIR =
   process.env.TRAM_CONFORMANCE_DIR ?? path.resolve(HERE, '../../../../shared/conformance/cases');
+export const HAS_SHARED = fs.existsSync(SHARED_CASES_DIR);
 
 /** Mistral's std actions (mistral.md §1.7). */
 const STD_ACTIONS = new Set(
@@ -56,21 +60,29 @@ export interface CorpusFile {
   text: string;
 }
 
-/** Every definition of the conformance corpus (`workflow.yaml` or `workbook.yaml` of each case). */
+/**
+ * Every definition of the conformance corpora (`workflow.yaml` or `workbook.yaml` of each case): ours, then the
+ * shared one when present (its names are prefixed `shared/`).
+ */
 export function corpus(): CorpusFile[] {
+  return [...corpusOf(OWN_CASES_DIR, ''), ...(HAS_SHARED ? corpusOf(SHARED_CASES_DIR, 'shared/') : [])];
+}
+
+function corpusOf(dir: string, prefix: string): CorpusFile[] {
   return fs
-    .readdirSync(CASES_DIR)
+    .readdirSync(dir)
     .sort()
     .flatMap((name) =>
       ['workflow.yaml', 'workbook.yaml']
-        .map((f) => path.join(CASES_DIR, name, f))
+        .map((f) => path.join(dir, name, f))
         .filter((file) => fs.existsSync(file))
-        .map((file) => ({ name, file, text: fs.readFileSync(file, 'utf8') })),
+        .map((file) => ({ name: prefix + name, file, text: fs.readFileSync(file, 'utf8') })),
     );
 }
 
+/** A case of the shared corpus by its number. */
 export function corpusDoc(name: string): DocumentSpec {
-  const hit = corpus().find((c) => c.name.startsWith(name));
+  const hit = corpus().find((c) => c.name.startsWith(`shared/${name}`));
   if (!hit) throw new Error(`no conformance case ${name}`);
   return parseDocument(hit.text, hit.file, STD_ONLY);
 }
