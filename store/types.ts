@@ -16,8 +16,12 @@ import type {
   TaskRecord,
   WorkflowState,
   TaskState,
-} from '../engine/types.js';
-import type { Attempt, Delivery, Listener, ListenerOrigin, StatusRecord } from '../delivery/types.js';
+  Attempt,
+  Delivery,
+  Listener,
+  ListenerOrigin,
+  StatusRecord,
+} from '../model/index.js';
 
 /** Engine bookkeeping persisted with an execution, beside Mistral's fields. */
 export interface ExecutionRuntime {

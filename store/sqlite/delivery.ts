@@ -27,7 +27,7 @@ import type {
   Listener,
   StatusRecord,
   StatusState,
-} from '../../delivery/types.js';
+} from '../../model/index.js';
 import type {
   AttemptFilter,
   DeliveryFilter,

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { TramError } from '../../common/index.js';
-import type { ActionExecutionRecord, ExecutionRecord, OutboxEvent, TaskRecord } from '../../engine/types.js';
+import type { ActionExecutionRecord, ExecutionRecord, OutboxEvent, TaskRecord } from '../../model/index.js';
 import type {
   ActionDefinitionRow,
   ActionFilter,
