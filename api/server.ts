@@ -5,6 +5,7 @@
  */
 import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
+import { createDefaultRegistry } from '../actions/index.js';
 import type { Config } from '../config/index.js';
 import { DeliveryService } from '../delivery/index.js';
 import { Engine } from '../engine/index.js';
@@ -28,8 +29,12 @@ export async function startServer(
 ): Promise<RunningServer> {
   const store = openStore(config.db);
   const callbackBaseUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  const actions = createDefaultRegistry({
+    javascript: { maxTimeoutSeconds: config.scriptTimeoutMaxS, memoryMb: config.scriptMemoryMb },
+  });
   const engine = await Engine.start({
     store,
+    actions,
     callbackBaseUrl,
     logger: { error: (o, m) => logger.error(o, m), warn: (o, m) => logger.warn(o, m) },
   });
@@ -73,6 +78,7 @@ export async function startServer(
         // Delivery first: its last outcomes need the store, which the engine closes.
         await delivery.stop();
         await engine.close();
+        await actions.close();
         http.close();
         await amqp.close();
         logger.info('tramontane stopped');

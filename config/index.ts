@@ -38,6 +38,13 @@ export interface Config {
    * Env: `TRAM_LISTENER_DISABLE_AFTER` (seconds). @default 432000 (5 days)
    */
   listenerDisableAfterS: number;
+  /**
+   * Longest `timeout` a `std.javascript` task may ask for; a larger one fails the task.
+   * Env: `TRAM_SCRIPT_TIMEOUT_MAX` (seconds). @default 60
+   */
+  scriptTimeoutMaxS: number;
+  /** Heap cap of the thread running a `std.javascript` script. Env: `TRAM_SCRIPT_MEMORY_MB`. @default 64 */
+  scriptMemoryMb: number;
 }
 
 export const DEFAULTS: Config = {
@@ -51,6 +58,8 @@ export const DEFAULTS: Config = {
   amqpUrl: 'amqp://guest:guest@127.0.0.1:5672',
   egressAllowPrivate: true,
   listenerDisableAfterS: 432000,
+  scriptTimeoutMaxS: 60,
+  scriptMemoryMb: 64,
 };
 
 function parseBool(name: string, v: string): boolean {
@@ -77,6 +86,8 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     fromEnv.egressAllowPrivate = parseBool('TRAM_EGRESS_ALLOW_PRIVATE', env.TRAM_EGRESS_ALLOW_PRIVATE);
   if (env.TRAM_LISTENER_DISABLE_AFTER)
     fromEnv.listenerDisableAfterS = Number(env.TRAM_LISTENER_DISABLE_AFTER);
+  if (env.TRAM_SCRIPT_TIMEOUT_MAX) fromEnv.scriptTimeoutMaxS = Number(env.TRAM_SCRIPT_TIMEOUT_MAX);
+  if (env.TRAM_SCRIPT_MEMORY_MB) fromEnv.scriptMemoryMb = Number(env.TRAM_SCRIPT_MEMORY_MB);
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   const cfg: Config = { ...DEFAULTS, ...fromEnv, ...defined };
   // Private addresses are reachable by default only when the server itself is local.
@@ -88,6 +99,8 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
       `invalid TRAM_LISTENER_DISABLE_AFTER: ${String(cfg.listenerDisableAfterS)} (seconds, > 0)`,
     );
   }
+  positive('TRAM_SCRIPT_TIMEOUT_MAX', cfg.scriptTimeoutMaxS, 'seconds', 3600);
+  positive('TRAM_SCRIPT_MEMORY_MB', cfg.scriptMemoryMb, 'MiB', 4096);
   if (!Number.isInteger(cfg.port) || cfg.port < 0 || cfg.port > 65535) {
     throw new TramError('CONFIG', `invalid port (TRAM_PORT / --port): ${String(cfg.port)}`);
   }
@@ -101,6 +114,12 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     );
   }
   return cfg;
+}
+
+/** A number in (0, max], or a start-up error naming the setting. */
+function positive(name: string, value: number, unit: string, max: number): void {
+  if (!Number.isFinite(value) || value <= 0 || value > max)
+    throw new TramError('CONFIG', `invalid ${name}: ${String(value)} (${unit}, > 0 and <= ${max})`);
 }
 
 export function isLoopback(host: string): boolean {
