@@ -1,6 +1,6 @@
 /**
- * The Express application: body parsing (size-limited; YAML uploads as text), request ids and structured logs,
- * authentication, the /v2 resources, GraphQL (statuses) at /graphql, and one error handler. Routes live in
+ * The Express application: metrics and probes (`ops/`), body parsing (size-limited; YAML uploads as text),
+ * request ids and structured logs, authentication, the /v2 resources, GraphQL (statuses) at /graphql, and one error handler. Routes live in
  * `routes/`, one module per resource.
  */
 import { randomUUID } from 'node:crypto';
@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { authMiddleware } from './auth.js';
 import type { ApiContext } from './context.js';
 import { errorHandler, notFoundHandler } from './errors.js';
+import { opsRoutes, type OpsOptions } from './ops/index.js';
 import { graphqlHandler } from './graphql/handler.js';
 import { openApiDocument } from './openapi/index.js';
 import { actionExecutionsRoutes } from './routes/action-executions.js';
@@ -25,10 +26,13 @@ import { tasksRoutes } from './routes/tasks.js';
 import { workbooksRoutes } from './routes/workbooks.js';
 import { workflowsRoutes } from './routes/workflows.js';
 
-export function createApp(ctx: ApiContext, logger: Logger): Express {
+export function createApp(ctx: ApiContext, logger: Logger, ops: OpsOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'extended');
+  if (ops.metrics) app.use(ops.metrics.httpMiddleware());
+  // Probes and scrapers carry no token, and are not worth a log line each.
+  app.use(opsRoutes(ops));
   app.use(
     pinoHttp({
       logger,

@@ -13,6 +13,7 @@ import { AmqpTransport, HttpTransport } from '../transports/index.js';
 import { openStore } from '../store/index.js';
 import { createApp } from './app.js';
 import { CronService } from './cron/service.js';
+import { Readiness, ServerMetrics } from './ops/index.js';
 import type { ApiContext } from './context.js';
 import { attachStateStream } from './ws/index.js';
 
@@ -40,7 +41,10 @@ export async function startServer(
   });
   const http = new HttpTransport({ allowPrivate: config.egressAllowPrivate });
   const amqp = new AmqpTransport();
+  const metrics = new ServerMetrics();
+  const stopCounting = engine.onEvent((ev) => metrics.observeEvent(ev));
   const delivery = new DeliveryService(engine, http, amqp, {
+    onAttempt: (a, d, l, ev) => metrics.observeAttempt(a, d, l, ev),
     allowPrivate: config.egressAllowPrivate,
     defaultAmqpUrl: config.amqpUrl,
     disableAfterMs: config.listenerDisableAfterS * 1000,
@@ -51,7 +55,16 @@ export async function startServer(
     logger: { error: (o, m) => logger.error(o, m), warn: (o, m) => logger.warn(o, m) },
   });
   const context: ApiContext = { engine, config, cron, delivery };
-  const app = createApp(context, logger);
+  metrics.watch({
+    fanOutCursor: () => store.delivery.fanOutCursor(),
+    eventsAfter: (id, limit) => store.readEvents({ afterId: id, limit }),
+    queueDepth: () => delivery.dispatcher.backlog,
+  });
+  const readiness = new Readiness({
+    pingStore: () => store.delivery.fanOutCursor(),
+    amqpUrl: config.amqpUrl,
+  });
+  const app = createApp(context, logger, { metrics, readiness });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
@@ -77,6 +90,7 @@ export async function startServer(
         await cron.stop();
         // Delivery first: its last outcomes need the store, which the engine closes.
         await delivery.stop();
+        stopCounting();
         await engine.close();
         await actions.close();
         http.close();

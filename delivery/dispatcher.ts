@@ -29,6 +29,13 @@ export interface DispatcherOptions {
   now?: () => number;
   random?: () => number;
   logger?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  /** Told of every attempt, with the delivery as the attempt left it (metrics). */
+  onAttempt?: (
+    attempt: Omit<Attempt, 'seq'>,
+    delivery: Delivery,
+    listener: Listener,
+    event: OutboxEvent,
+  ) => void;
 }
 
 interface Entry {
@@ -328,6 +335,7 @@ export class Dispatcher {
       }
     }
     this.progress.record(d, attempt, live ?? null);
+    this.opts.onAttempt?.(attempt, d, target, e.event);
     return attempt;
   }
 
