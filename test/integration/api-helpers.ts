@@ -72,3 +72,18 @@ export async function call<T = Record<string, unknown>>(
   }
   return { status: res.status, body: parsed as T, headers: res.headers };
 }
+
+/** Polls `probe` every 50 ms until it returns a truthy value (resolved with it), or fails after `ms`. */
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  ms = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { expect } from 'chai';
-import { call, startTestServer, type TestServer } from './api-helpers.js';
+import { call, startTestServer, until, type TestServer } from './api-helpers.js';
 
 const WORKFLOWS = `
 version: '2.0'
@@ -33,16 +33,6 @@ function parse(text: string): Map<string, number> {
     out.set(line.slice(0, at), Number(line.slice(at + 1)));
   }
   return out;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('operability: /metrics, /health, /ready', function () {
