@@ -18,6 +18,7 @@ import { actionsRoutes } from './routes/actions.js';
 import { cronTriggersRoutes } from './routes/cron-triggers.js';
 import { environmentsRoutes } from './routes/environments.js';
 import { eventAttemptsRoutes } from './routes/event-attempts.js';
+import { eventTriggersRoutes } from './routes/event-triggers.js';
 import { eventsRoutes } from './routes/events.js';
 import { executionsRoutes } from './routes/executions.js';
 import { listenersRoutes } from './routes/listeners.js';
@@ -68,6 +69,7 @@ export function createApp(ctx: ApiContext, logger: Logger, ops: OpsOptions = {})
   v2.use('/tasks', tasksRoutes(ctx));
   v2.use('/action_executions', actionExecutionsRoutes(ctx));
   v2.use('/cron_triggers', cronTriggersRoutes(ctx));
+  v2.use('/event_triggers', eventTriggersRoutes(ctx));
   v2.use('/listeners', listenersRoutes(ctx));
   v2.use('/events', eventsRoutes(ctx));
   v2.use('/event_attempts', eventAttemptsRoutes(ctx));

@@ -3,11 +3,14 @@ import type { Config } from '../config/index.js';
 import type { DeliveryApi } from '../delivery/types.js';
 import type { Engine } from '../engine/index.js';
 import type { CronService } from './cron/service.js';
+import type { EventTriggerService } from './event-triggers/service.js';
 
 export interface ApiContext {
   engine: Engine;
   config: Config;
   cron: CronService;
+  /** Event triggers: the resource, and the AMQP consumers that start their workflows. */
+  eventTriggers: EventTriggerService;
   /** Listeners, redelivery and statuses (reads of events, deliveries and attempts go to `engine.store`). */
   delivery: DeliveryApi;
 }

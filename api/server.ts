@@ -1,5 +1,6 @@
 /**
- * The server's lifecycle: open the store, start the engine (recovering unfinished work) and the cron service,
+ * The server's lifecycle: open the store, start the engine (recovering unfinished work), the cron service and
+ * the event-trigger consumers,
  * listen; on SIGTERM / SIGINT stop accepting connections, let in-flight requests and engine transactions
  * finish, stop cron, close the engine and the store.
  */
@@ -14,6 +15,7 @@ import { openStore } from '../store/index.js';
 import { createApp } from './app.js';
 import { CronService } from './cron/service.js';
 import { Readiness, ServerMetrics } from './ops/index.js';
+import { EventTriggerService } from './event-triggers/service.js';
 import type { ApiContext } from './context.js';
 import { attachStateStream } from './ws/index.js';
 
@@ -54,7 +56,14 @@ export async function startServer(
   const cron = new CronService(engine, {
     logger: { error: (o, m) => logger.error(o, m), warn: (o, m) => logger.warn(o, m) },
   });
-  const context: ApiContext = { engine, config, cron, delivery };
+  const eventTriggers = new EventTriggerService(engine, {
+    amqpUrl: config.amqpUrl,
+    queuePrefix: config.eventTriggerQueuePrefix,
+    prefetch: config.eventTriggerPrefetch,
+    logger: { error: (o, m) => logger.error(o, m), warn: (o, m) => logger.warn(o, m) },
+  });
+  await eventTriggers.start();
+  const context: ApiContext = { engine, config, cron, delivery, eventTriggers };
   metrics.watch({
     fanOutCursor: () => store.delivery.fanOutCursor(),
     eventsAfter: (id, limit) => store.readEvents({ afterId: id, limit }),
@@ -88,6 +97,8 @@ export async function startServer(
         await stream.close();
         await closed;
         await cron.stop();
+        // Before the engine: the messages in hand finish their commits, then are acked.
+        await eventTriggers.stop();
         // Delivery first: its last outcomes need the store, which the engine closes.
         await delivery.stop();
         stopCounting();

@@ -45,6 +45,16 @@ export interface Config {
   scriptTimeoutMaxS: number;
   /** Heap cap of the thread running a `std.javascript` script. Env: `TRAM_SCRIPT_MEMORY_MB`. @default 64 */
   scriptMemoryMb: number;
+  /**
+   * Event-trigger queues are named `<prefix>.<exchange>.<topic>` (and `....dead` for dead letters); servers
+   * sharing a prefix share the work. Env: `TRAM_EVENT_TRIGGER_QUEUE_PREFIX`. @default 'tram.event_triggers'
+   */
+  eventTriggerQueuePrefix: string;
+  /**
+   * Notifications each event-trigger consumer holds unacked at once.
+   * Env: `TRAM_EVENT_TRIGGER_PREFETCH`. @default 64
+   */
+  eventTriggerPrefetch: number;
 }
 
 export const DEFAULTS: Config = {
@@ -60,6 +70,8 @@ export const DEFAULTS: Config = {
   listenerDisableAfterS: 432000,
   scriptTimeoutMaxS: 60,
   scriptMemoryMb: 64,
+  eventTriggerQueuePrefix: 'tram.event_triggers',
+  eventTriggerPrefetch: 64,
 };
 
 function parseBool(name: string, v: string): boolean {
@@ -88,6 +100,9 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     fromEnv.listenerDisableAfterS = Number(env.TRAM_LISTENER_DISABLE_AFTER);
   if (env.TRAM_SCRIPT_TIMEOUT_MAX) fromEnv.scriptTimeoutMaxS = Number(env.TRAM_SCRIPT_TIMEOUT_MAX);
   if (env.TRAM_SCRIPT_MEMORY_MB) fromEnv.scriptMemoryMb = Number(env.TRAM_SCRIPT_MEMORY_MB);
+  if (env.TRAM_EVENT_TRIGGER_QUEUE_PREFIX)
+    fromEnv.eventTriggerQueuePrefix = env.TRAM_EVENT_TRIGGER_QUEUE_PREFIX;
+  if (env.TRAM_EVENT_TRIGGER_PREFETCH) fromEnv.eventTriggerPrefetch = Number(env.TRAM_EVENT_TRIGGER_PREFETCH);
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   const cfg: Config = { ...DEFAULTS, ...fromEnv, ...defined };
   // Private addresses are reachable by default only when the server itself is local.
@@ -101,6 +116,12 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
   }
   positive('TRAM_SCRIPT_TIMEOUT_MAX', cfg.scriptTimeoutMaxS, 'seconds', 3600);
   positive('TRAM_SCRIPT_MEMORY_MB', cfg.scriptMemoryMb, 'MiB', 4096);
+  if (!Number.isInteger(cfg.eventTriggerPrefetch) || cfg.eventTriggerPrefetch < 1) {
+    throw new TramError(
+      'CONFIG',
+      `invalid TRAM_EVENT_TRIGGER_PREFETCH: ${String(cfg.eventTriggerPrefetch)} (an integer, >= 1)`,
+    );
+  }
   if (!Number.isInteger(cfg.port) || cfg.port < 0 || cfg.port > 65535) {
     throw new TramError('CONFIG', `invalid port (TRAM_PORT / --port): ${String(cfg.port)}`);
   }

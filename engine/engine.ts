@@ -136,6 +136,15 @@ export class Engine {
         description: req.description,
         id: req.id,
       });
+      if (req.receipt) {
+        this.rt.kernel.uow.receipts.push({
+          ...req.receipt,
+          outcome: 'started',
+          executionId: e.rec.id,
+          reason: null,
+          createdAt: e.rec.createdAt,
+        });
+      }
       return structuredClone(e.rec);
     });
   }

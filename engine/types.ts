@@ -16,6 +16,9 @@ export interface StartExecutionRequest {
   description?: string;
   /** Client-chosen id: starting twice with the same id returns the first execution (idempotent create). */
   id?: string;
+  /** The message (of an event trigger) that asks for this execution: its receipt is committed in the same
+   * transaction as the execution, so that the message starts it exactly once. */
+  receipt?: { triggerId: string; messageId: string };
 }
 
 export interface CompleteActionRequest {

@@ -78,6 +78,9 @@ export interface ChangeSet {
   /** Task executions re-run from the start: their earlier action executions stop counting (`accepted: false`,
    * as Mistral marks them), so that recovery sees only the re-run's. Applied before the rows above. */
   supersededRuns?: string[];
+  /** Messages consumed by event triggers, recorded with the executions they started (exactly once per
+   * message and trigger). A receipt that already exists is kept. */
+  receipts?: MessageReceipt[];
 }
 
 export interface WorkbookRow {
@@ -161,6 +164,71 @@ export interface CronTriggerFilter extends ListOptions {
 
 /** What a cron trigger becomes once a run is claimed: rescheduled, or removed after its last run. */
 export type CronTriggerAdvance = { nextExecutionTime: number; remainingExecutions: number | null } | 'delete';
+
+/**
+ * A Mistral event trigger: each OpenStack notification of type `event` arriving on (`exchange`, `topic`)
+ * starts `workflowId` with `workflowInput` and `workflowParams` (plus the event, as `params.event_params`).
+ * `filter` and `inputMap` are Tramontane's extensions: a YAQL condition over the notification, and input
+ * values computed from it.
+ */
+export interface EventTriggerRow {
+  id: string;
+  name: string;
+  workflowId: string;
+  workflowInput: Record<string, unknown>;
+  workflowParams: Record<string, unknown>;
+  exchange: string;
+  topic: string;
+  event: string;
+  scope: string;
+  /** YAQL over the notification view; falsy: the message starts nothing. Null: every message. */
+  filter: string | null;
+  /** Input values evaluated over the notification view, merged over `workflowInput`. */
+  inputMap: Record<string, unknown> | null;
+  createdAt: number;
+  /** Null until the first update (as Mistral shows it). */
+  updatedAt: number | null;
+}
+
+export interface EventTriggerFilter extends ListOptions {
+  name?: string;
+  workflowId?: string;
+  exchange?: string;
+  topic?: string;
+  event?: string;
+  scope?: string;
+}
+
+/**
+ * What became of one message for one trigger. `started` receipts are written by the engine's commit, in the
+ * transaction that creates the execution (`ChangeSet.receipts`); `dead` ones when the message was
+ * dead-lettered. Either way a redelivery of the message starts nothing new.
+ */
+export interface MessageReceipt {
+  triggerId: string;
+  messageId: string;
+  outcome: 'started' | 'dead';
+  executionId: string | null;
+  reason: string | null;
+  createdAt: number;
+}
+
+/** Event triggers and the receipts of the messages they consumed (their own interface, per store). */
+export interface EventTriggerStore {
+  /** Refuses a second trigger of the same (exchange, topic, event, workflow) with a `ConflictError`. */
+  create(row: EventTriggerRow): Promise<void>;
+  get(id: string): Promise<EventTriggerRow | null>;
+  list(filter?: EventTriggerFilter): Promise<EventTriggerRow[]>;
+  /** Replaces the mutable fields; resolves false when there is no such trigger. */
+  update(row: EventTriggerRow): Promise<boolean>;
+  /** Deletes the trigger and its receipts. */
+  delete(id: string): Promise<boolean>;
+  getReceipt(triggerId: string, messageId: string): Promise<MessageReceipt | null>;
+  /** Records a receipt outside an engine commit (a dead-lettered message); an existing one is kept. */
+  recordReceipt(r: MessageReceipt): Promise<void>;
+  /** Forgets receipts created before `before` (epoch ms); resolves how many. */
+  pruneReceipts(before: number): Promise<number>;
+}
 
 export interface ListOptions {
   limit?: number;
@@ -281,6 +349,9 @@ export interface Store {
 
   /** Listeners, deliveries, attempts and statuses. */
   readonly delivery: DeliveryStore;
+
+  /** Event triggers and their message receipts. */
+  readonly eventTriggers: EventTriggerStore;
 
   close(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import { paths as actions } from './actions.js';
 import { paths as cronTriggers } from './cron-triggers.js';
 import { paths as environments } from './environments.js';
 import { paths as events } from './events.js';
+import { paths as eventTriggers } from './event-triggers.js';
 import { paths as executions } from './executions.js';
 import { paths as listeners } from './listeners.js';
 import { paths as statuses } from './statuses.js';
@@ -50,6 +51,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...tasks,
       ...actionExecutions,
       ...cronTriggers,
+      ...eventTriggers,
       ...listeners,
       ...events,
       ...statuses,

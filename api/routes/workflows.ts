@@ -151,6 +151,13 @@ export function workflowsRoutes(ctx: ApiContext): Router {
           `[cron_trigger_id(s)=${triggers.map((tr) => tr.id).join(', ')}]`,
       );
     }
+    const eventTriggers = await ctx.eventTriggers.usedBy(row.id);
+    if (eventTriggers.length > 0) {
+      throw new InvalidStateError(
+        `Can't delete workflow that has event triggers associated. [workflow_identifier=${pathParam(req, 'identifier')}], ` +
+          `[event_trigger_id(s)=${eventTriggers.map((tr) => tr.id).join(', ')}]`,
+      );
+    }
     await engine.definitions.deleteWorkflow(row.id);
     res.status(204).end();
   });

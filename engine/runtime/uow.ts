@@ -3,7 +3,7 @@
  * produced, and which side effects to run once the batch is committed. Side effects never run before the
  * commit, so an action only starts after the state that says it is running is durable.
  */
-import type { ChangeSet, TimerRow } from '../../store/index.js';
+import type { ChangeSet, MessageReceipt, TimerRow } from '../../store/index.js';
 import type { ActionExecutionRecord, OutboxEvent } from '../types.js';
 import type { ExecRun, TaskRun } from './model.js';
 
@@ -16,6 +16,7 @@ export class UnitOfWork {
   readonly timersCleared = new Set<string>();
   readonly resultsDropped = new Set<string>();
   readonly supersededRuns = new Set<string>();
+  readonly receipts: MessageReceipt[] = [];
   readonly effects: (() => void)[] = [];
 
   get empty(): boolean {
@@ -27,7 +28,8 @@ export class UnitOfWork {
       this.timersSet.size === 0 &&
       this.timersCleared.size === 0 &&
       this.resultsDropped.size === 0 &&
-      this.supersededRuns.size === 0
+      this.supersededRuns.size === 0 &&
+      this.receipts.length === 0
     );
   }
 
@@ -41,6 +43,7 @@ export class UnitOfWork {
       timersCleared: [...this.timersCleared],
       resultsDropped: [...this.resultsDropped],
       supersededRuns: [...this.supersededRuns],
+      receipts: this.receipts,
     };
   }
 }

@@ -131,6 +131,23 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX statuses_deadline ON statuses (status, deadline_at);
     `,
   },
+  {
+    version: 4,
+    name: 'event triggers',
+    sql: `
+      CREATE TABLE event_triggers (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, workflow_id TEXT NOT NULL, exchange TEXT NOT NULL,
+        topic TEXT NOT NULL, event TEXT NOT NULL, scope TEXT NOT NULL, created_at INTEGER NOT NULL,
+        updated_at INTEGER, record TEXT NOT NULL, UNIQUE (exchange, topic, event, workflow_id)
+      );
+      CREATE INDEX event_triggers_created ON event_triggers (created_at, id);
+      CREATE TABLE trigger_messages (
+        trigger_id TEXT NOT NULL, message_id TEXT NOT NULL, outcome TEXT NOT NULL, execution_id TEXT,
+        reason TEXT, created_at INTEGER NOT NULL, PRIMARY KEY (trigger_id, message_id)
+      );
+      CREATE INDEX trigger_messages_created ON trigger_messages (created_at);
+    `,
+  },
 ];
 
 export function applyMigrations(db: Database.Database): number[] {

@@ -36,6 +36,7 @@ import type {
 import { SqliteCronTriggers } from './cron-triggers.js';
 import { SqliteDefinitions } from './definitions.js';
 import { SqliteDeliveryStore } from './delivery.js';
+import { SqliteEventTriggers } from './event-triggers.js';
 import { applyMigrations } from './migrations.js';
 import { pageSql, whereClause } from './paging.js';
 
@@ -100,6 +101,7 @@ function timerFromRow(r: Row): TimerRow {
 export class SqliteStore implements Store {
   readonly description: string;
   readonly delivery: DeliveryStore;
+  readonly eventTriggers: SqliteEventTriggers;
   private readonly db: Database.Database;
   private readonly defs: SqliteDefinitions;
   private readonly crons: SqliteCronTriggers;
@@ -124,6 +126,7 @@ export class SqliteStore implements Store {
     this.defs = new SqliteDefinitions(this.db);
     this.crons = new SqliteCronTriggers(this.db);
     this.delivery = new SqliteDeliveryStore(this.db);
+    this.eventTriggers = new SqliteEventTriggers(this.db);
     const db = this.db;
     this.stmts = {
       upsertExec: db.prepare(
@@ -235,6 +238,7 @@ export class SqliteStore implements Store {
       s.dropActionOutputs.run(id);
       s.dropChildOutputs.run(id);
     }
+    for (const r of c.receipts ?? []) this.eventTriggers.insertReceipt(r);
   }
 
   async commit(changes: ChangeSet): Promise<void> {

@@ -10,6 +10,7 @@ import type { ApiContext } from '../../api/index.js';
 import { pino } from 'pino';
 import { loadConfig } from '../../config/index.js';
 import { CronService } from '../../api/cron/service.js';
+import { EventTriggerService } from '../../api/event-triggers/service.js';
 import { Engine } from '../../engine/index.js';
 import { SqliteStore } from '../../store/index.js';
 
@@ -57,6 +58,8 @@ function documented(): string[] {
 }
 
 /** Parameter names do not matter for matching: `{id}` and `{name}` are the same segment. */
+const silentLogger = { error: () => undefined, warn: () => undefined };
+
 const shape = (r: string) => r.replace(/\{[^}]+\}/g, '{}');
 
 describe('OpenAPI document', () => {
@@ -69,6 +72,8 @@ describe('OpenAPI document', () => {
       engine,
       config: loadConfig({ logLevel: 'silent' }),
       cron: new CronService(engine),
+      // Route listing only: the service is never started (no broker connection).
+      eventTriggers: new EventTriggerService(engine, { amqpUrl: 'amqp://127.0.0.1:1', logger: silentLogger }),
       // Route listing only: no handler runs, so the delivery service is never called.
       delivery: {} as DeliveryApi,
     };
