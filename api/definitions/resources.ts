@@ -15,9 +15,9 @@ import type {
   WorkbookRow,
   WorkflowDefinitionRow,
 } from '../../store/index.js';
+import { jsonDumps, pyStr } from '../../dsl/index.js';
 import { jsonString, time } from '../wire.js';
 import { workflowDefinitionText } from './definition-text.js';
-import { pyJson, pyStr } from './python-format.js';
 
 /** Mistral's project id when authentication is off. */
 import { PROJECT_ID } from '../../engine/index.js';
@@ -78,7 +78,7 @@ export function workflowInput(params: InputParam[]): string {
 
 /** `a, b="Hello"`: Mistral's `get_input_list` for actions (`json.dumps` of each default). */
 export function actionInput(params: InputParam[]): string {
-  return params.map((p) => (p.hasDefault ? `${p.name}=${pyJson(p.default)}` : p.name)).join(', ');
+  return params.map((p) => (p.hasDefault ? `${p.name}=${jsonDumps(p.default)}` : p.name)).join(', ');
 }
 
 export function workflowResource(row: WorkflowDefinitionRow): Resource {

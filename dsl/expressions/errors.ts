@@ -19,7 +19,7 @@ function clip(s: string, max: number): string {
 
 export class ExpressionError extends TramError {
   readonly language: ExpressionLanguage;
-  /** The expression text, without its delimiters. */
+  /** The expression text: without its delimiters for YAQL, the whole string for Jinja (as Mistral quotes them). */
   readonly expression: string;
   /** Why it failed, without the Mistral-style framing. */
   readonly reason: string;

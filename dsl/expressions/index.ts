@@ -32,6 +32,8 @@ export { ExpressionError, ExpressionSyntaxError } from './errors.js';
 export type { ExpressionLanguage } from './errors.js';
 export { DEFAULT_LIMITS } from './budget.js';
 export { truthy } from './values.js';
+/** Python's `str()`, `repr()` and `json.dumps`: the one place values are printed the way Mistral's Python does. */
+export { jsonDumps, pyRepr, pyStr } from './pystr.js';
 
 function causes(err: unknown): unknown[] {
   const out: unknown[] = [];
@@ -70,11 +72,12 @@ function runYaql(expr: CompiledYaql, ctx: EvalContext, budget: Budget, as: 'valu
   }
 }
 
-function runJinja(compiled: CompiledJinja, ctx: EvalContext, budget: Budget): unknown {
+/** `source` is the whole string (`{{ ... }}` included): what Mistral's Jinja errors quote as the expression. */
+function runJinja(compiled: CompiledJinja, ctx: EvalContext, budget: Budget, source: string): unknown {
   try {
     return evaluateJinja(compiled, ctx.data, budget, ctx.host);
   } catch (err) {
-    throw asExpressionError('jinja', compiled.expression, err, ctx.data);
+    throw asExpressionError('jinja', source, err, ctx.data);
   }
 }
 
@@ -106,7 +109,7 @@ export function evaluateString(s: string, ctx: EvalContext): unknown {
     case 'invalid':
       throw new ExpressionSyntaxError(s, plan.issues);
     case 'jinja':
-      return runJinja(plan.compiled, ctx, new Budget(ctx.limits, ctx.now));
+      return runJinja(plan.compiled, ctx, new Budget(ctx.limits, ctx.now), s);
     case 'yaql': {
       const budget = new Budget(ctx.limits, ctx.now);
       const [first] = plan.parts.filter((p) => typeof p !== 'string');

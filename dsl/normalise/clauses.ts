@@ -11,8 +11,8 @@
  *       publish: {branch: {x: 1}, global: {y: 2}}
  *       next: [a, b]
  *
- * A name is an engine command (`fail`, `succeed`, `pause`, `noop`) unless the workflow has a task of that name,
- * which then takes precedence (Mistral's documented rule). Unknown task names are left to the semantic checks.
+ * A name is an engine command (`fail`, `succeed`, `pause`, `noop`) even when the workflow has a task of that
+ * name: as in Mistral 15, the command wins (the task is only reached from elsewhere). Unknown task names are left to the semantic checks.
  */
 import type { EngineCommand, OnClauseSpec, TaskDefaultsSpec, TransitionSpec } from '../spec.js';
 import type { Path } from '../source/paths.js';
@@ -102,7 +102,7 @@ function readTransition(
   const params = call.syntax.params;
   let t: TransitionSpec;
   const command = ENGINE_COMMANDS.find((c) => c === call.name);
-  if (command && !tasks.has(command)) {
+  if (command) {
     for (const p of params.filter((p) => p.name !== 'msg')) {
       ctx.problem(path, p.nameOffset, `engine command '${command}' takes only 'msg'`, anchor);
     }

@@ -7,7 +7,7 @@
  * branches, and a variable published on one branch is not visible on a parallel one.
  */
 import { mistralTime } from '../../common/index.js';
-import { evaluate, type ExpressionHost } from '../../dsl/index.js';
+import { evaluate, type ExpressionHost, type WorkflowSpec } from '../../dsl/index.js';
 import type { ExecRun, TaskRun } from './model.js';
 
 /** `task().result`: the with-items list, the single result, or every result of a re-armed join. */
@@ -38,19 +38,53 @@ export function taskView(t: TaskRun): Record<string, unknown> {
   };
 }
 
+/**
+ * `execution().params` as Mistral keeps them: `namespace` always there (`''` by default) and `env` the resolved
+ * environment (`{}` when none was given).
+ */
 export function executionView(e: ExecRun): Record<string, unknown> {
   const r = e.rec;
   return {
     id: r.id,
     name: r.workflowName,
-    spec: {},
+    spec: specView(e.graph.spec),
     input: r.input,
-    params: r.params,
+    params: { namespace: '', ...r.params, env: e.rt.env ?? {} },
     state: r.state,
     created_at: mistralTime(r.createdAt),
     updated_at: mistralTime(r.updatedAt),
     root_execution_id: r.rootExecutionId,
   };
+}
+
+const specViews = new WeakMap<WorkflowSpec, Record<string, unknown>>();
+
+/**
+ * `execution().spec`: the workflow's definition as a dictionary, the way Mistral's spec `to_dict()` gives it
+ * (its short `name`, `version`, `type`, input, output, and each task with its name and what it runs).
+ */
+function specView(spec: WorkflowSpec): Record<string, unknown> {
+  let view = specViews.get(spec);
+  if (view) return view;
+  const tasks: Record<string, unknown> = {};
+  for (const [name, t] of Object.entries(spec.tasks)) {
+    const task: Record<string, unknown> = { name, version: '2.0', type: spec.type, [t.kind]: t.target };
+    const input = t.input ?? (Object.keys(t.inlineInput).length ? t.inlineInput : undefined);
+    if (input !== undefined) task.input = input;
+    if (t.publish) task.publish = t.publish;
+    if (t.requires.length) task.requires = t.requires;
+    tasks[name] = task;
+  }
+  view = { name: spec.shortName, version: '2.0', type: spec.type, tasks };
+  if (spec.description !== undefined) view.description = spec.description;
+  if (spec.input.length) {
+    view.input = spec.input.map((p) => (p.hasDefault ? { [p.name]: p.default ?? null } : p.name));
+  }
+  if (spec.output !== undefined) view.output = spec.output;
+  if (spec.outputOnError !== undefined) view['output-on-error'] = spec.outputOnError;
+  if (Object.keys(spec.vars).length) view.vars = spec.vars;
+  specViews.set(spec, view);
+  return view;
 }
 
 export function hostFor(e: ExecRun, current: TaskRun | null): ExpressionHost {

@@ -69,7 +69,11 @@ function compileGraph(spec: WorkflowSpec): WorkflowGraph {
     const seen = new Set<string>();
     for (const c of CLAUSES) {
       for (const tr of task[c]?.next ?? []) {
-        if (tr.kind !== 'task') continue;
+        // Mistral finds start tasks by the names in on-* clauses: a command (`noop`) still names a task `noop`.
+        if (tr.kind !== 'task') {
+          targeted.add(tr.command);
+          continue;
+        }
         targeted.add(tr.task);
         if (seen.has(tr.task)) continue;
         seen.add(tr.task);

@@ -134,6 +134,8 @@ export class Items {
 
   /** Starts one item: a child execution, or an action execution run after commit. */
   launch(t: TaskRun, p: PreparedItem): void {
+    // What Mistral's completion errors name as the task's `action` (a sub-workflow's name for a workflow task).
+    t.rec.runtimeContext.action_name = p.kind === 'workflow' ? p.target : p.action.name;
     if (p.kind === 'workflow') {
       const child = this.rt.workflows.startChild(t, p.index, p.target, p.input);
       t.running.set(child.rec.id, { kind: 'workflow', index: p.index });

@@ -12,7 +12,7 @@ import { evalFor, taskResult } from './dataflow.js';
 import type { ExecRun, TaskRun } from './model.js';
 import type { Runtime } from './runtime.js';
 import type { TimerKind } from './timers.js';
-import { describeError } from './errors.js';
+import { completionError, describeError, policyTypeError, runTaskError } from './errors.js';
 
 type Rc = Record<string, unknown>;
 
@@ -74,6 +74,29 @@ export class TaskFlow {
     return Number.isFinite(v) && v > 0 ? v : 0;
   }
 
+  /**
+   * Evaluates the task's numeric policies before it starts and refuses values of the wrong type or range, as
+   * Mistral's policy schemas do (`Invalid data type in RetryPolicy: ...`): the task then fails to run.
+   */
+  private checkPolicies(t: TaskRun): void {
+    const s = t.spec;
+    const checks: [string, string, unknown][] = [
+      ['WaitBeforePolicy', 'delay', s.waitBefore],
+      ['WaitAfterPolicy', 'delay', s.waitAfter],
+      ['TimeoutPolicy', 'delay', s.timeout],
+      ['RetryPolicy', 'count', s.retry?.count],
+      ['RetryPolicy', 'delay', s.retry?.delay],
+      ['ConcurrencyPolicy', 'concurrency', s.concurrency],
+    ];
+    for (const [policy, property, expr] of checks) {
+      if (expr === undefined || expr === null || expr === false) continue;
+      const v = evalFor(t.exec, t, expr, t.rec.inContext);
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+        throw new Error(policyTypeError(policy, property, v));
+      }
+    }
+  }
+
   flag(t: TaskRun, expr: unknown): boolean {
     if (expr === undefined || expr === null) return false;
     return truthy(evalFor(t.exec, t, expr, t.rec.inContext));
@@ -89,6 +112,7 @@ export class TaskFlow {
   proceed(t: TaskRun): void {
     const rc = t.rec.runtimeContext as Rc;
     try {
+      if (!rc.pause_before_done) this.checkPolicies(t);
       if (!rc.pause_before_done) {
         rc.pause_before_done = true;
         if (this.flag(t, t.spec.pauseBefore)) {
@@ -144,13 +168,26 @@ export class TaskFlow {
    * on-error and publish-on-error do not apply.
    */
   failToStart(t: TaskRun, err: unknown): void {
-    const msg = `Failed to run task [name=${t.rec.name}, id=${t.rec.id}]: ${toError(err).message}`;
+    this.failHard(t, runTaskError(t, toError(err).message));
+  }
+
+  /**
+   * The task's action finished but handling its completion failed (publish, a transition guard): as in Mistral,
+   * the task and the workflow fail at once, and no transition (on-error included) is taken.
+   */
+  failCompletion(t: TaskRun, err: unknown): void {
+    this.failHard(t, completionError(t, toError(err).message));
+  }
+
+  private failHard(t: TaskRun, msg: string): void {
     this.rt.items.abortAll(t, msg);
     this.rt.timers.clearAll(t);
     t.phase = 'done';
     t.rec.processed = true;
     (t.rec.runtimeContext as Rc).error_handled = false;
-    this.rt.transitions.task(t, 'FAIL', msg);
+    if (t.rec.state === 'ERROR') t.rec.stateInfo = msg;
+    else this.rt.transitions.task(t, 'FAIL', msg);
+    this.rt.markTask(t);
     this.rt.workflows.fail(t.exec, msg);
   }
 
@@ -215,10 +252,9 @@ export class TaskFlow {
       // task is done; remembered across a restart.
       if (t.spec.keepResult !== true && !this.flag(t, t.spec.keepResult)) rc.drop_result = true;
     } catch (err) {
-      const msg = toError(err).message;
-      if (t.rec.state === 'SUCCESS') this.rt.transitions.task(t, 'FAIL', msg);
-      else t.rec.stateInfo = msg;
-      t.exec.rt.lastError = msg;
+      t.rec.result = taskResult(t);
+      this.failCompletion(t, err);
+      return;
     }
     t.rec.result = taskResult(t);
     if (!rc.wait_after_done) {

@@ -14,6 +14,7 @@ import { applyInputParams, isPlainObject } from './inputs.js';
 import { newExecRun, type ExecRun, type TaskRun } from './model.js';
 import type { Command } from './navigator.js';
 import type { Runtime } from './runtime.js';
+import { failureMessage, outputError, outputOnErrorError } from './errors.js';
 
 export interface CreateExecution {
   spec: WorkflowSpec;
@@ -33,7 +34,8 @@ export class WorkflowFlow {
 
   /** Creates and launches an execution. Throws (before changing anything) when the input is invalid. */
   start(req: CreateExecution): ExecRun {
-    const input = applyInputParams(req.spec.input, req.input, req.spec.name);
+    const cls = req.spec.type === 'reverse' ? 'ReverseWorkflowSpec' : 'DirectWorkflowSpec';
+    const input = applyInputParams(req.spec.input, req.input, req.spec.shortName, cls);
     const now = this.rt.clock.now();
     const parentTask = req.parent?.task ?? null;
     const parentExec = parentTask?.exec ?? null;
@@ -85,10 +87,18 @@ export class WorkflowFlow {
     if (p.env !== undefined) params.env = p.env;
     if (p.notify !== undefined) params.notify = p.notify;
     if (p.namespace !== undefined) params.namespace = p.namespace;
+    // Parameters that are not inputs of the sub-workflow are its params, as in Mistral (`task_name` runs a
+    // reverse sub-workflow up to that task).
+    const declared = new Set(row.spec.input.map((i) => i.name));
+    const own: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(input)) {
+      if (declared.has(k)) own[k] = v;
+      else params[k] = v;
+    }
     return this.start({
       spec: row.spec,
       workflowId: row.id,
-      input,
+      input: own,
       params,
       env: t.exec.rt.env,
       parent: { task: t },
@@ -138,7 +148,8 @@ export class WorkflowFlow {
     try {
       this.rt.navigator.onTaskComplete(t);
     } catch (err) {
-      this.fail(e, toError(err).message);
+      // A transition guard (or the next task's creation) failed: Mistral fails the task and the workflow.
+      this.rt.tasks.failCompletion(t, err);
       return;
     }
     this.checkCompletion(e);
@@ -203,7 +214,7 @@ export class WorkflowFlow {
       output =
         spec.output !== undefined ? evalFor(e, null, spec.output, finalContext(e)) : { ...e.published };
     } catch (err) {
-      this.fail(e, toError(err).message);
+      this.fail(e, outputError(e, toError(err).message));
       return;
     }
     e.rec.output = output;
@@ -211,16 +222,18 @@ export class WorkflowFlow {
     this.finalize(e);
   }
 
-  fail(e: ExecRun, msg: string): void {
+  fail(e: ExecRun, failure: string): void {
     if (isTerminalWorkflow(e.rec.state)) return;
+    let msg = failure;
     let extra: unknown = {};
+    const spec = e.graph.spec;
     try {
-      const spec = e.graph.spec;
       extra =
         spec.outputOnError !== undefined
           ? evalFor(e, null, spec.outputOnError, finalContext(e))
           : { ...e.published };
-    } catch {
+    } catch (err) {
+      msg = outputOnErrorError(spec.outputOnError, toError(err).message, failure);
       extra = {};
     }
     e.rec.output = { result: msg, ...(isPlainObject(extra) ? extra : {}) };
@@ -347,11 +360,4 @@ export class WorkflowFlow {
     this.rt.liveExecs.set(e.rec.id, e);
     for (const id of e.tasks.keys()) this.rt.liveTasks.set(id, e.tasks.get(id) as TaskRun);
   }
-}
-
-/** Mistral's message: the failed tasks' names, then one line per task with its error. */
-function failureMessage(errors: TaskRun[]): string {
-  const names = [...new Set(errors.map((t) => t.rec.name))].join(', ');
-  const lines = errors.map((t) => `  ${t.rec.name} [task_ex_id=${t.rec.id}] -> ${t.rec.stateInfo ?? ''}`);
-  return `Failure caused by error in tasks: ${names}\n\n${lines.join('\n')}\n`;
 }

@@ -48,7 +48,8 @@ for (const corpus of corpora) {
     for (const c of cases) {
       it(`${c.name}: matches what Mistral 15 recorded`, async () => {
         const obs = await results.get(c.name)!;
-        expect(compare(c.expect, obs, c.cfg)).to.deep.equal([]);
+        const diffs = compare(c.expect, obs, c.cfg);
+        expect(diffs, diffs.join('\n')).to.deep.equal([]);
       });
     }
   });

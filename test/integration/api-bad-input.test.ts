@@ -119,7 +119,9 @@ describe('API: bad input to the execution resources', function () {
     it('refuses input that does not match the workflow, naming the parameter', async () => {
       const res = await call('POST', url('/executions'), { workflow_name: 'greet', input: { nam: 'x' } });
       const body = expectFault(res, 400, 'name');
-      expect(body.faultstring).to.equal('Invalid input [name=greet, missing=[name], unexpected=[nam]]');
+      expect(body.faultstring).to.equal(
+        "Invalid input [name=greet, class=DirectWorkflowSpec, missing=['name'], unexpected=['nam']]",
+      );
     });
 
     it('refuses a body over the size limit with 413', async () => {

@@ -6,7 +6,7 @@ import { issuesOf, parse, yaml } from './helpers.js';
 const bare = (ts: readonly TransitionSpec[]) => ts.map(({ pos: _pos, ...t }) => t);
 
 describe('DSL normalisation', () => {
-  it('reads every form of engine command, and a task named like a command as a task', () => {
+  it('reads every form of engine command, and a command even where a task has its name (as Mistral 15 does)', () => {
     const doc = parse(yaml`
       version: '2.0'
       main:
@@ -30,11 +30,11 @@ describe('DSL normalisation', () => {
       { kind: 'command', command: 'fail', msg: 'function form' },
       { kind: 'command', command: 'fail', msg: 'single quotes', guard: '<% $.x > 1 %>' },
       { kind: 'command', command: 'succeed', msg: '<% $.why %>' },
-      { kind: 'task', task: 'pause' },
+      { kind: 'command', command: 'pause' },
       { kind: 'command', command: 'noop' },
       { kind: 'command', command: 'noop', msg: 'ignored?' },
     ]);
-    expect(bare(t1.onError!.next)).to.deep.equal([{ kind: 'task', task: 'pause' }]);
+    expect(bare(t1.onError!.next)).to.deep.equal([{ kind: 'command', command: 'pause' }]);
   });
 
   it('rejects parameters other than msg on a command, and any on a task transition', () => {

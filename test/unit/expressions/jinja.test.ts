@@ -66,7 +66,7 @@ describe('Jinja expressions', () => {
     it('fails on a missing key with Jinja2-like wording', () => {
       const e = evalError(() => jinja('_.nope', data));
       expect(e.reason).to.equal("'dict object' has no attribute 'nope'");
-      expect(e.message).to.match(/^Can not evaluate Jinja expression \[expression=_\.nope, error=/);
+      expect(e.message).to.match(/^Can not evaluate Jinja expression \[expression=\{\{ _\.nope \}\}, error=/);
     });
 
     it('fails on an undefined variable in mixed text', () => {
