@@ -26,6 +26,15 @@ export default tseslint.config(
     },
   },
   {
+    // Plain-JavaScript examples (action packs) are outside the TypeScript project: lint them untyped.
+    files: ['examples/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      parserOptions: { projectService: false },
+      globals: { process: 'readonly', fetch: 'readonly', console: 'readonly', URL: 'readonly' },
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unused-expressions': 'off',

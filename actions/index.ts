@@ -7,7 +7,9 @@ export { ActionRegistry } from './registry.js';
 export type { RegisterOptions } from './registry.js';
 export { defineAction } from './define.js';
 export type { ActionSpec, ParamDecl } from './define.js';
-export { createDefaultRegistry } from './default-registry.js';
+export { createDefaultRegistry, createActionRegistry } from './default-registry.js';
+export { registerActionPacks, ActionPackError } from './packs.js';
+export type { PackApi } from './packs.js';
 export { runAction, failureOf } from './run.js';
 export { ActionNotFoundError, DuplicateActionError } from './errors.js';
 export {
@@ -15,6 +17,15 @@ export {
   DEFAULT_HTTP_OPTIONS,
   DEFAULT_SCRIPT_TIMEOUT_SECONDS,
   FAIL_ACTION_MESSAGE,
+  DEFAULT_SSH_OPTIONS,
+  DEFAULT_EMAIL_OPTIONS,
 } from './std/index.js';
-export type { StdActionOptions, HttpClientOptions, HttpResult } from './std/index.js';
+export type {
+  StdActionOptions,
+  HttpClientOptions,
+  HttpResult,
+  SshOptions,
+  EmailOptions,
+  EgressPolicy,
+} from './std/index.js';
 export type * from './types.js';

@@ -55,6 +55,30 @@ export interface Config {
    * Env: `TRAM_EVENT_TRIGGER_PREFETCH`. @default 64
    */
   eventTriggerPrefetch: number;
+  /**
+   * Action packs: JavaScript modules of custom actions loaded at start-up (see `docs/actions.md`). A pack that
+   * does not load stops start-up. Flag `--actions FILE` (repeatable). Env: `TRAM_ACTIONS` (comma-separated
+   * paths). @default []
+   */
+  actionPacks: string[];
+  /**
+   * The `known_hosts` file of `std.ssh` / `std.ssh_proxied` (OpenSSH's format: seed it with `ssh-keyscan`).
+   * Env: `TRAM_SSH_KNOWN_HOSTS`. @default '.tram/known_hosts'
+   */
+  sshKnownHosts: string;
+  /**
+   * `accept-new`: a host not in `sshKnownHosts` is trusted on first use and its key recorded; `strict`: only
+   * hosts listed there are. A changed key is refused either way. Env: `TRAM_SSH_HOST_KEY_POLICY`.
+   * @default 'accept-new'
+   */
+  sshHostKeyPolicy: 'accept-new' | 'strict';
+  /** Where a relative `private_key_filename` is looked up. Env: `TRAM_SSH_KEY_DIR`. @default '~/.ssh' */
+  sshKeyDir: string;
+  /**
+   * Let `std.ssh_proxied` run its `proxy_command` on this server (a shell command a workflow chooses).
+   * Env: `TRAM_SSH_ALLOW_PROXY_COMMAND` (1/0, true/false). @default false
+   */
+  sshAllowProxyCommand: boolean;
 }
 
 export const DEFAULTS: Config = {
@@ -72,12 +96,25 @@ export const DEFAULTS: Config = {
   scriptMemoryMb: 64,
   eventTriggerQueuePrefix: 'tram.event_triggers',
   eventTriggerPrefetch: 64,
+  actionPacks: [],
+  sshKnownHosts: '.tram/known_hosts',
+  sshHostKeyPolicy: 'accept-new',
+  sshKeyDir: '~/.ssh',
+  sshAllowProxyCommand: false,
 };
 
 function parseBool(name: string, v: string): boolean {
   if (/^(1|true|yes|on)$/i.test(v)) return true;
   if (/^(0|false|no|off)$/i.test(v)) return false;
   throw new TramError('CONFIG', `invalid ${name}: ${v} (expected 1/0, true/false)`);
+}
+
+/** A comma-separated list, blanks dropped. */
+function list(v: string): string[] {
+  return v
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -88,10 +125,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
   if (env.TRAM_HOST) fromEnv.host = env.TRAM_HOST;
   if (env.TRAM_PORT) fromEnv.port = Number(env.TRAM_PORT);
   if (env.TRAM_LOG_LEVEL) fromEnv.logLevel = env.TRAM_LOG_LEVEL;
-  if (env.TRAM_AUTH_TOKENS)
-    fromEnv.authTokens = env.TRAM_AUTH_TOKENS.split(',')
-      .map((t) => t.trim())
-      .filter(Boolean);
+  if (env.TRAM_AUTH_TOKENS) fromEnv.authTokens = list(env.TRAM_AUTH_TOKENS);
   if (env.TRAM_MAX_BODY) fromEnv.maxBody = env.TRAM_MAX_BODY;
   if (env.TRAM_AMQP_URL) fromEnv.amqpUrl = env.TRAM_AMQP_URL;
   if (env.TRAM_EGRESS_ALLOW_PRIVATE)
@@ -103,6 +137,16 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
   if (env.TRAM_EVENT_TRIGGER_QUEUE_PREFIX)
     fromEnv.eventTriggerQueuePrefix = env.TRAM_EVENT_TRIGGER_QUEUE_PREFIX;
   if (env.TRAM_EVENT_TRIGGER_PREFETCH) fromEnv.eventTriggerPrefetch = Number(env.TRAM_EVENT_TRIGGER_PREFETCH);
+  if (env.TRAM_ACTIONS) fromEnv.actionPacks = list(env.TRAM_ACTIONS);
+  if (env.TRAM_SSH_KNOWN_HOSTS) fromEnv.sshKnownHosts = env.TRAM_SSH_KNOWN_HOSTS;
+  if (env.TRAM_SSH_HOST_KEY_POLICY)
+    fromEnv.sshHostKeyPolicy = env.TRAM_SSH_HOST_KEY_POLICY as Config['sshHostKeyPolicy'];
+  if (env.TRAM_SSH_KEY_DIR) fromEnv.sshKeyDir = env.TRAM_SSH_KEY_DIR;
+  if (env.TRAM_SSH_ALLOW_PROXY_COMMAND)
+    fromEnv.sshAllowProxyCommand = parseBool(
+      'TRAM_SSH_ALLOW_PROXY_COMMAND',
+      env.TRAM_SSH_ALLOW_PROXY_COMMAND,
+    );
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   const cfg: Config = { ...DEFAULTS, ...fromEnv, ...defined };
   // Private addresses are reachable by default only when the server itself is local.
@@ -120,6 +164,12 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     throw new TramError(
       'CONFIG',
       `invalid TRAM_EVENT_TRIGGER_PREFETCH: ${String(cfg.eventTriggerPrefetch)} (an integer, >= 1)`,
+    );
+  }
+  if (cfg.sshHostKeyPolicy !== 'accept-new' && cfg.sshHostKeyPolicy !== 'strict') {
+    throw new TramError(
+      'CONFIG',
+      `invalid TRAM_SSH_HOST_KEY_POLICY: ${String(cfg.sshHostKeyPolicy)} (expected accept-new or strict)`,
     );
   }
   if (!Number.isInteger(cfg.port) || cfg.port < 0 || cfg.port > 65535) {

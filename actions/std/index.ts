@@ -1,11 +1,14 @@
 /**
- * The standard library (`std.*`), Mistral's set minus what needs outside services (`std.email`, `std.ssh`). The
- * two HTTP actions share one `HttpClient`, so they share its keep-alive connections.
+ * The standard library (`std.*`): Mistral's set (see `docs/actions.md`). The two HTTP actions share one
+ * `HttpClient`, so they share its keep-alive connections; the SSH actions share one host-key policy.
  */
 
 import type { ActionDefinition } from '../types.js';
 import { asyncNoopAction } from './async-noop.js';
 import { echoAction } from './echo.js';
+import { DEFAULT_EMAIL_OPTIONS, createEmailAction } from './email.js';
+import type { EmailOptions } from './email.js';
+import type { EgressPolicy } from './egress-socket.js';
 import { failAction } from './fail.js';
 import { HttpClient } from './http-client.js';
 import type { HttpClientOptions } from './http-client.js';
@@ -15,6 +18,8 @@ import type { ScriptOptions } from './javascript.js';
 import { createMistralHttpAction } from './mistral-http.js';
 import { noopAction } from './noop.js';
 import { sleepAction } from './sleep.js';
+import { DEFAULT_SSH_OPTIONS, createSshActions } from './ssh.js';
+import type { SshOptions } from './ssh.js';
 import { testDictAction } from './test-dict.js';
 
 export interface StdActionOptions {
@@ -22,10 +27,17 @@ export interface StdActionOptions {
   http?: Partial<HttpClientOptions>;
   /** Limits of `std.javascript`: timeout cap, memory cap, pool size; see `ScriptOptions`. */
   javascript?: Partial<ScriptOptions>;
+  /** Where `std.ssh` and `std.email` may connect. @default {allowPrivate: false} (public addresses only) */
+  egress?: EgressPolicy;
+  /** Host keys, key directory and limits of the SSH actions; see `DEFAULT_SSH_OPTIONS`. */
+  ssh?: Partial<SshOptions>;
+  /** Limits of `std.email`; see `DEFAULT_EMAIL_OPTIONS`. */
+  email?: Partial<EmailOptions>;
 }
 
 export function createStdActions(options: StdActionOptions = {}): ActionDefinition[] {
   const client = new HttpClient(options.http);
+  const egress = options.egress ?? { allowPrivate: false };
   return [
     noopAction,
     asyncNoopAction,
@@ -36,6 +48,8 @@ export function createStdActions(options: StdActionOptions = {}): ActionDefiniti
     createHttpAction(client),
     createMistralHttpAction(client),
     ...createJavascriptActions(options.javascript),
+    ...createSshActions({ ...DEFAULT_SSH_OPTIONS, ...options.ssh }, egress),
+    createEmailAction({ ...DEFAULT_EMAIL_OPTIONS, ...options.email }, egress),
   ];
 }
 
@@ -44,3 +58,8 @@ export type { HttpClientOptions, HttpResult } from './http-client.js';
 export { DEFAULT_SCRIPT_TIMEOUT_SECONDS } from './javascript.js';
 export type { ScriptOptions } from './javascript.js';
 export { FAIL_ACTION_MESSAGE } from './fail.js';
+export { DEFAULT_SSH_OPTIONS } from './ssh.js';
+export type { SshOptions } from './ssh.js';
+export { DEFAULT_EMAIL_OPTIONS } from './email.js';
+export type { EmailOptions } from './email.js';
+export type { EgressPolicy } from './egress-socket.js';

@@ -12,6 +12,7 @@ interface ServeOptions {
   amqpUrl?: string;
   egressAllowPrivate?: boolean;
   listenerDisableAfter?: string;
+  actions?: string[];
 }
 
 export function registerServe(program: Command): void {
@@ -36,6 +37,11 @@ export function registerServe(program: Command): void {
       '--listener-disable-after <seconds>',
       'disable a listener failing for this long (env TRAM_LISTENER_DISABLE_AFTER, default 432000 = 5 days)',
     )
+    .option(
+      '--actions <file>',
+      'load an action pack, a module of defineAction actions (repeatable; env TRAM_ACTIONS, comma-separated)',
+      (file: string, files: string[] | undefined) => [...(files ?? []), file],
+    )
     .action(async (opts: ServeOptions) => {
       const config = loadConfig({
         host: opts.host,
@@ -51,6 +57,7 @@ export function registerServe(program: Command): void {
         egressAllowPrivate: opts.egressAllowPrivate,
         listenerDisableAfterS:
           opts.listenerDisableAfter === undefined ? undefined : Number(opts.listenerDisableAfter),
+        actionPacks: opts.actions,
       });
       // Loaded on use: the client commands need neither the server nor the engine, and start faster without.
       const { startServer } = await import('../../api/index.js');

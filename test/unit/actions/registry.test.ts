@@ -218,6 +218,7 @@ describe('createDefaultRegistry', () => {
     expect(registry.list().map((d) => d.name)).to.deep.equal([
       'std.async_noop',
       'std.echo',
+      'std.email',
       'std.fail',
       'std.http',
       'std.javascript',
@@ -225,7 +226,10 @@ describe('createDefaultRegistry', () => {
       'std.mistral_http',
       'std.noop',
       'std.sleep',
+      'std.ssh',
+      'std.ssh_proxied',
       'std.test_dict',
+      'std.wait_ssh',
     ]);
     await registry.close();
   });
