@@ -34,6 +34,11 @@ export interface DslIssue {
   message: string;
   /** JSON-pointer-like path inside the document, e.g. `/workflows/main/tasks/t1/action`. */
   path?: string;
+  /**
+   * `warning`: something that may fail at run time (an unknown action, a misspelt parameter, an unreachable
+   * task) but that Mistral accepts at upload, so it never refuses a document. Absent: an error.
+   */
+  severity?: 'warning';
 }
 
 /** A workbook that did not parse, validate or pass the semantic checks: every issue found, not only the first. */
@@ -45,9 +50,15 @@ export class DslError extends TramError {
   }
 }
 
-/** `file:line:col: message`, the format compilers use and editors understand. */
+/** `file:line:col: message` (`file:line:col: warning: message`), the format compilers use and editors understand. */
 export function formatIssue(i: DslIssue): string {
-  return `${i.file}:${i.line}:${i.col}: ${i.message}`;
+  const warning = i.severity === 'warning' ? 'warning: ' : '';
+  return `${i.file}:${i.line}:${i.col}: ${warning}${i.message}`;
+}
+
+/** Whether an issue refuses the document (a warning does not). */
+export function isError(i: DslIssue): boolean {
+  return i.severity !== 'warning';
 }
 
 export class NotFoundError extends TramError {

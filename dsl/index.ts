@@ -2,7 +2,7 @@
  * The DSL area's public entry point: Mistral Workflow Language v2 YAML in, the normalised model of `spec.ts` out,
  * or every problem with its file, line and column. Other areas import only this file.
  */
-import { DslError } from '../common/index.js';
+import { DslError, isError } from '../common/index.js';
 import type { DslIssue } from '../common/index.js';
 import type { DslOptions } from './checks/index.js';
 import { analyseDocument } from './pipeline.js';
@@ -18,14 +18,18 @@ export { resolveAction, resolveWorkflow } from './resolve.js';
 export { ENGINE_COMMANDS } from './normalise/clauses.js';
 export { WORKFLOW_LANGUAGE_SCHEMA_URL } from './schema/validator.js';
 
-/** Parses, checks and normalises a workbook or workflows document; throws a DslError listing every issue. */
+/**
+ * Parses, checks and normalises a workbook or workflows document; throws a DslError listing every error.
+ * Warnings do not refuse a document; `analyseDocument` returns them.
+ */
 export function parseDocument(text: string, file: string, opts?: DslOptions): DocumentSpec {
   const { document, issues } = analyseDocument(text, file, opts);
-  if (issues.length > 0 || !document) throw new DslError(issues);
+  const errors = issues.filter(isError);
+  if (errors.length > 0 || !document) throw new DslError(errors);
   return document;
 }
 
-/** The same checks as parseDocument, returned instead of thrown: empty when the document is valid. */
+/** The same checks as parseDocument, returned instead of thrown, warnings included: empty when all is well. */
 export function validateDocument(text: string, file: string, opts?: DslOptions): DslIssue[] {
   return analyseDocument(text, file, opts).issues;
 }

@@ -2,6 +2,9 @@
  * Collects the problems of one document as they are found by every step (YAML, schema, normalisation, semantic
  * checks), each located by a path into the document. Nothing stops at the first problem: the caller gets all of
  * them, sorted by position, with exact duplicates (the same message at the same place) removed.
+ *
+ * Warnings (`warn*`) are problems Mistral only meets at run time (an unknown action, a misspelt parameter): they
+ * are reported like errors but never refuse a document.
  */
 import type { DslIssue } from '../common/index.js';
 import type { Anchor, Position, YamlSource } from './source/yaml-source.js';
@@ -21,14 +24,26 @@ export class IssueSink {
     this.atPosition(this.src.locate(path, anchor), message, path);
   }
 
-  /** A problem at character `offset` inside the string at `path` (an expression, an inline parameter). */
-  inScalar(path: Path, offset: number, message: string, anchor: Anchor = 'value'): void {
-    this.atPosition(this.src.locateInScalar(path, offset, anchor), message, path);
+  /** A warning about the construct at `path`. */
+  warnAt(path: Path, message: string, anchor: Anchor = 'key'): void {
+    this.atPosition(this.src.locate(path, anchor), message, path, 'warning');
   }
 
-  atPosition(pos: Position, message: string, path?: Path): void {
+  /** A problem at character `offset` inside the string at `path` (an expression, an inline parameter). */
+  inScalar(
+    path: Path,
+    offset: number,
+    message: string,
+    anchor: Anchor = 'value',
+    severity?: DslIssue['severity'],
+  ): void {
+    this.atPosition(this.src.locateInScalar(path, offset, anchor), message, path, severity);
+  }
+
+  atPosition(pos: Position, message: string, path?: Path, severity?: DslIssue['severity']): void {
     const issue: DslIssue = { file: this.src.file, line: pos.line, col: pos.col, message };
     if (path) issue.path = toPointer(path);
+    if (severity) issue.severity = severity;
     this.found.push(issue);
   }
 
@@ -37,8 +52,9 @@ export class IssueSink {
     return describePath(path, this.kind);
   }
 
+  /** How many errors (not warnings) were found so far. */
   get count(): number {
-    return this.found.length;
+    return this.found.filter((i) => i.severity !== 'warning').length;
   }
 
   issues(): DslIssue[] {

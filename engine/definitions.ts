@@ -4,7 +4,15 @@
  * workbook a short name (`helper`) finds `wb.helper` first, then the global name.
  */
 import { ConflictError, NotFoundError, newId } from '../common/index.js';
-import { parseDocument, type AdHocActionSpec, type DocumentSpec, type WorkflowSpec } from '../dsl/index.js';
+import {
+  analyseDocument,
+  parseDocument,
+  type AdHocActionSpec,
+  type Analysis,
+  type DocumentSpec,
+  type DslOptions,
+  type WorkflowSpec,
+} from '../dsl/index.js';
 import type { ActionRegistry } from '../actions/index.js';
 import type { ActionDefinitionRow, Store, WorkbookRow, WorkflowDefinitionRow } from '../store/index.js';
 
@@ -37,11 +45,23 @@ export class Definitions {
     for (const a of await this.store.listActionDefinitions()) this.actions.set(a.name, a);
   }
 
-  parse(text: string, file = '<input>'): DocumentSpec {
-    return parseDocument(text, file, {
+  /** What the documents of this engine may use without defining them: its actions and stored workflows. */
+  get dslOptions(): DslOptions {
+    return {
       isKnownAction: (n) => this.registry.has(n) || this.actions.has(n),
       isKnownWorkflow: (n) => this.workflows.has(n),
-    });
+      actionParams: (n) => this.registry.get(n)?.input ?? this.actions.get(n)?.spec.input,
+    };
+  }
+
+  /** Parses and checks a document; throws a DslError for its errors (warnings do not refuse it). */
+  parse(text: string, file = '<input>'): DocumentSpec {
+    return parseDocument(text, file, this.dslOptions);
+  }
+
+  /** Every issue of a document, warnings included (what `validate` reports). */
+  analyse(text: string, file = '<input>'): Analysis {
+    return analyseDocument(text, file, this.dslOptions);
   }
 
   async save(text: string, kind: 'workbook' | 'workflows', opts: SaveOptions = {}): Promise<SavedDocument> {

@@ -7,7 +7,7 @@
  * JSON body (JSON is YAML too) arrives parsed and is turned back into text.
  */
 import express, { type Request, type RequestHandler } from 'express';
-import { DslError, InvalidInputError } from '../../common/index.js';
+import { DslError, InvalidInputError, formatIssue, isError } from '../../common/index.js';
 import type { DslIssue } from '../../common/index.js';
 
 export type Scope = 'private' | 'public';
@@ -74,7 +74,21 @@ export interface ValidationResult {
   valid: boolean;
   /** Every problem, one `file:line:col: message` per line (what `mistral *-validate` prints). */
   error?: string;
+  /**
+   * Every warning, one `file:line:col: warning: message` per line: what Mistral accepts but what fails or never
+   * runs at run time (an unknown action, a misspelt parameter, an unreachable task). Absent when there is none.
+   */
+  warnings?: string;
+  /** The errors and warnings, each with its position (`severity: 'warning'` on warnings). */
   issues?: DslIssue[];
+}
+
+/** The answer for a document's issues: invalid with its errors, or valid with its warnings. */
+export function verdict(issues: DslIssue[]): ValidationResult {
+  const errors = issues.filter(isError);
+  if (errors.length > 0) return { valid: false, error: new DslError(errors).message, issues };
+  if (issues.length === 0) return { valid: true };
+  return { valid: true, warnings: issues.map(formatIssue).join('\n'), issues };
 }
 
 /** Mistral's validate answer: `{"valid": true}`, or `{"valid": false, "error": ...}` for a definition error. */

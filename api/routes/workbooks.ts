@@ -15,7 +15,7 @@ import {
   parseAs,
   uploadBody,
   uploadOptions,
-  validation,
+  validateAs,
   workbookId,
   workbookResource,
   type ListSpec,
@@ -57,7 +57,7 @@ export function workbooksRoutes(ctx: ApiContext): Router {
   });
 
   r.post('/validate', upload, (req, res) => {
-    res.json(validation(() => parseAs(engine, bodyText(req), 'workbook')));
+    res.json(validateAs(engine, bodyText(req), 'workbook'));
   });
 
   r.post('/', upload, async (req, res) => {

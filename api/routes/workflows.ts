@@ -17,7 +17,7 @@ import {
   parseAs,
   uploadBody,
   uploadOptions,
-  validation,
+  validateAs,
   workflowInput,
   workflowResource,
   type ListSpec,
@@ -96,7 +96,7 @@ export function workflowsRoutes(ctx: ApiContext): Router {
   });
 
   r.post('/validate', upload, (req, res) => {
-    res.json(validation(() => parseAs(engine, bodyText(req), 'workflows')));
+    res.json(validateAs(engine, bodyText(req), 'workflows'));
   });
 
   r.post('/', upload, async (req, res) => {

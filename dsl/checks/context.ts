@@ -4,7 +4,7 @@
  * actions in the YAML, which depend on the document's kind.
  */
 import type { IssueSink } from '../issues.js';
-import type { DocumentSpec, WorkflowSpec } from '../spec.js';
+import type { DocumentSpec, InputParam, WorkflowSpec } from '../spec.js';
 import type { Path } from '../source/paths.js';
 
 /** Names the document may use without defining them. A check whose callback is absent is skipped. */
@@ -13,6 +13,8 @@ export interface DslOptions {
   isKnownAction?: (name: string) => boolean;
   /** Workflows already stored: true when a workflow of that full name exists. */
   isKnownWorkflow?: (name: string) => boolean;
+  /** The parameters an action defined outside the document takes; undefined when unknown (not checked). */
+  actionParams?: (name: string) => readonly InputParam[] | undefined;
 }
 
 export interface CheckContext {
@@ -35,8 +37,9 @@ export function reportAt(
   c: CheckContext,
   item: { pos?: { line: number; col: number } },
   message: string,
+  severity?: 'warning',
 ): void {
   const path = c.origins.get(item);
-  if (item.pos) c.sink.atPosition(item.pos, message, path);
-  else if (path) c.sink.at(path, message);
+  if (item.pos) c.sink.atPosition(item.pos, message, path, severity);
+  else if (path) c.sink.atPosition(c.sink.src.locate(path), message, path, severity);
 }

@@ -1,7 +1,8 @@
 /**
  * Checks of a workflow's control flow:
- * - direct workflows: transitions to unknown tasks (in tasks and task-defaults), join tasks nobody transitions
- *   to (or fewer than `join: N`), no start task;
+ * - direct workflows: transitions to unknown tasks (in tasks and task-defaults), no start task; and, as warnings
+ *   (Mistral accepts them; the task just never runs), join tasks nobody transitions to (or fewer than `join: N`)
+ *   and tasks no path leads to from a start task;
  * - reverse workflows: `requires` of unknown tasks and `requires` cycles;
  * - keys of the other workflow type (`join`/`on-*` in a reverse workflow, `requires` in a direct one), which
  *   Mistral rejects in tasks. Task-defaults may hold both kinds (Mistral shares one schema), so they are not checked.
@@ -14,13 +15,14 @@ import type { ClauseSpecs } from '../normalise/clauses.js';
 import { ENGINE_COMMANDS } from '../normalise/clauses.js';
 import type { CheckContext } from './context.js';
 import { reportAt, taskPath, workflowPath } from './context.js';
-import { CLAUSE_FIELDS, CLAUSE_KEYS, findCycles, inboundTasks } from './graph.js';
+import { CLAUSE_FIELDS, CLAUSE_KEYS, effectiveNext, findCycles, inboundTasks } from './graph.js';
 
 export function checkFlow(c: CheckContext, wf: WorkflowSpec): void {
   checkTypeKeys(c, wf);
   if (wf.type === 'direct') {
     checkTransitions(c, wf);
     checkJoins(c, wf);
+    checkReachable(c, wf);
   } else {
     checkRequires(c, wf);
   }
@@ -54,15 +56,43 @@ function checkJoins(c: CheckContext, wf: WorkflowSpec): void {
     const count = inbound.get(task.name)?.size ?? 0;
     const path = taskPath(c.doc, wf, task.name);
     if (count === 0) {
-      c.sink.at(path, `join task '${task.name}' is never reached: no task transitions to it`);
+      c.sink.warnAt(path, `join task '${task.name}' is never reached: no task transitions to it`);
     } else if (task.join !== 'all' && task.join > count) {
       const only = count === 1 ? 'only 1 transitions' : `only ${count} transition`;
-      c.sink.at(path, `join task '${task.name}' waits for ${task.join} tasks but ${only} to it`);
+      c.sink.warnAt(path, `join task '${task.name}' waits for ${task.join} tasks but ${only} to it`);
     }
   }
   if (tasks.length > 0 && tasks.every((t) => (inbound.get(t.name)?.size ?? 0) > 0)) {
     const message = `workflow '${wf.shortName}' has no start task: every task is the target of a transition`;
     c.sink.at(workflowPath(c.doc, wf), message);
+  }
+}
+
+/**
+ * Tasks that only other unreachable tasks transition to (a loop no start task leads into). A task nobody
+ * transitions to is a start task, and a join task nobody transitions to is reported by checkJoins.
+ */
+function checkReachable(c: CheckContext, wf: WorkflowSpec): void {
+  const inbound = inboundTasks(wf);
+  const starts = Object.keys(wf.tasks).filter((n) => (inbound.get(n)?.size ?? 0) === 0);
+  if (starts.length === 0) return;
+  const reached = new Set<string>(starts);
+  const queue = [...starts];
+  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+    const task = wf.tasks[name]!;
+    for (const field of CLAUSE_FIELDS) {
+      for (const t of effectiveNext(wf, task, field)) {
+        if (t.kind !== 'task' || reached.has(t.task) || !Object.hasOwn(wf.tasks, t.task)) continue;
+        reached.add(t.task);
+        queue.push(t.task);
+      }
+    }
+  }
+  for (const task of Object.values(wf.tasks)) {
+    if (reached.has(task.name)) continue;
+    const from = [...(inbound.get(task.name) ?? [])].map((n) => `'${n}'`).join(', ');
+    const message = `task '${task.name}' is unreachable: only ${from} transition to it, and no start task leads there`;
+    c.sink.warnAt(taskPath(c.doc, wf, task.name), message);
   }
 }
 

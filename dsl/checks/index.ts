@@ -8,6 +8,7 @@ import { checkExpressions } from './expressions.js';
 import { checkFlow } from './flow.js';
 import { checkListeners } from './listeners.js';
 import { checkDocumentNames } from './names.js';
+import { checkActionParams } from './params.js';
 import { checkReferences } from './references.js';
 
 export type { CheckContext, DslOptions } from './context.js';
@@ -16,6 +17,7 @@ export function runChecks(c: CheckContext, sites: readonly ExprSite[]): void {
   checkDocumentNames(c);
   for (const wf of Object.values(c.doc.workflows)) checkFlow(c, wf);
   checkReferences(c);
+  checkActionParams(c);
   checkListeners(c);
   checkExpressions(c, sites);
 }

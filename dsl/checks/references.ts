@@ -3,6 +3,9 @@
  * ad-hoc actions' `base:` (which must not form a cycle). Names defined in the document resolve as in
  * `dsl/resolve.ts`; other names are asked of the caller (`DslOptions`), and not checked when it cannot tell.
  * Names computed by an expression are only known at run time and are not checked.
+ *
+ * An unknown name is a warning, not an error: Mistral accepts it at upload (the action may be installed later,
+ * the workflow uploaded later) and fails the task when it runs ("Failed to find action [...]").
  */
 import type { HookSpec } from '../spec.js';
 import { resolveAction, resolveWorkflow } from '../resolve.js';
@@ -37,7 +40,7 @@ export function checkReferences(c: CheckContext): void {
   const checkHooks = (subject: string, hooks: readonly HookSpec[], workbook?: string): void => {
     for (const hook of hooks) {
       if (actionVerdict(c, hook.action, workbook) !== 'unknown') continue;
-      reportAt(c, hook, `${subject}: unknown action '${hook.action}'${actionHint(hook.action)}`);
+      reportAt(c, hook, `${subject}: unknown action '${hook.action}'${actionHint(hook.action)}`, 'warning');
     }
   };
   for (const wf of Object.values(doc.workflows)) {
@@ -48,7 +51,7 @@ export function checkReferences(c: CheckContext): void {
       const subject = c.sink.describe(path);
       checkHooks(subject, [...task.onEnter, ...task.onExit], wf.workbook);
       if (task.kind === 'action' && actionVerdict(c, task.target, wf.workbook) === 'unknown') {
-        c.sink.at(
+        c.sink.warnAt(
           [...path, 'action'],
           `${subject}: unknown action '${task.target}'${actionHint(task.target)}`,
           'value',
@@ -56,7 +59,7 @@ export function checkReferences(c: CheckContext): void {
       }
       if (task.kind === 'workflow' && workflowVerdict(c, task.target, wf.workbook) === 'unknown') {
         const hint = didYouMean(task.target, localNames(doc.workflows));
-        c.sink.at([...path, 'workflow'], `${subject}: unknown workflow '${task.target}'${hint}`, 'value');
+        c.sink.warnAt([...path, 'workflow'], `${subject}: unknown workflow '${task.target}'${hint}`, 'value');
       }
     }
   }
@@ -68,7 +71,7 @@ function checkAdHocBases(c: CheckContext, actionHint: (name: string) => string):
   for (const a of actions) {
     if (a.base === '' || actionVerdict(c, a.base, a.workbook) !== 'unknown') continue;
     const message = `${c.sink.describe(['actions', a.shortName])}: unknown base action '${a.base}'${actionHint(a.base)}`;
-    c.sink.at(['actions', a.shortName, 'base'], message, 'value');
+    c.sink.warnAt(['actions', a.shortName, 'base'], message, 'value');
   }
   const baseOf = (name: string): string[] => {
     const a = c.doc.actions[name];

@@ -35,6 +35,11 @@ export interface EvalContext {
 export interface ExpressionIssue {
   message: string;
   offset: number;
+  /**
+   * `warning`: a name the language does not know (a Jinja filter or test). Mistral accepts it at upload and fails
+   * only when the expression is evaluated; such a string is still never run here (it stays `invalid`).
+   */
+  severity?: 'warning';
 }
 
 /** Limits that keep a hostile or buggy expression from taking the engine down. */

@@ -65,6 +65,9 @@ export class NormaliseContext {
 
   /** Reports problems found inside the string at `path` (the string starting at `offset` of the scalar). */
   scanIssues(path: Path, issues: readonly ScanIssue[], offset = 0, anchor: Anchor = 'value'): void {
-    for (const i of issues) this.problem(path, offset + i.offset, i.message, anchor);
+    for (const i of issues) {
+      const message = `${this.subject(path, anchor)}: ${i.message}`;
+      this.sink.inScalar(path, offset + i.offset, message, anchor, i.severity);
+    }
   }
 }

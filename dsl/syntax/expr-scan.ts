@@ -5,7 +5,8 @@
  * (`dsl/expressions`) check what is inside.
  *
  * Like Mistral's regular expressions (`<%.*?%>`, `{{.*?}}`), a closing delimiter ends the expression at its first
- * occurrence; delimiters do not nest.
+ * occurrence; delimiters do not nest, and an opening delimiter that is never closed is plain text (`50% <% done`
+ * is a literal string in Mistral, as it is here).
  */
 
 export type ExprLang = 'yaql' | 'jinja';
@@ -22,6 +23,8 @@ export interface ExprSegment {
 export interface ScanIssue {
   message: string;
   offset: number;
+  /** `warning`: Mistral accepts the text (and ignores the part in question); it does not refuse the document. */
+  severity?: 'warning';
 }
 
 const OPENERS: readonly { open: string; close: string; lang: ExprLang }[] = [
@@ -59,18 +62,16 @@ export function expressionAt(
   return { segment: { lang: o.lang, start: offset, end: close + o.close.length } };
 }
 
-/** Every expression in `s`, with the delimiter problems found (unterminated, YAQL and Jinja mixed). */
+/** Every expression in `s`, with the delimiter problems found (YAQL and Jinja mixed). */
 export function scanExpressions(s: string): { segments: ExprSegment[]; issues: ScanIssue[] } {
   const segments: ExprSegment[] = [];
   const issues: ScanIssue[] = [];
   let i = 0;
   while (i < s.length) {
     const at = expressionAt(s, i);
-    if (!at) {
+    if (!at || at.issue) {
+      // Not an opener, or one never closed: plain text either way.
       i++;
-    } else if (at.issue) {
-      issues.push(at.issue);
-      break;
     } else if (at.segment) {
       segments.push(at.segment);
       i = at.segment.end;

@@ -5,7 +5,9 @@
  *
  * Values may be "double" or 'single' quoted strings (no escapes, as in Mistral), expressions (`<% ... %>`,
  * `{{ ... }}`, which may contain spaces), JSON arrays and objects, true/false/null and numbers. Mistral silently
- * drops an unquoted word (`tag=short`) and reads `0.2` as `0`; we report the first and read numbers as JSON does.
+ * drops a parameter it cannot read (an unquoted word `tag=short`, a space after the `=` in `output= "x"`, an
+ * unterminated quote or expression) and reads `0.2` as `0`. We drop the same parameters, so the call runs as on
+ * Mistral, but report each as a warning; and we read numbers as JSON does.
  * Every parameter keeps the offset of its value so that errors inside it can be located in the YAML text.
  */
 import { DslError } from '../../common/index.js';
@@ -74,6 +76,7 @@ export function scanParams(
   commas: boolean,
   issues: ScanIssue[],
 ): InlineParam[] {
+  const firstIssue = issues.length;
   const params: InlineParam[] = [];
   const separator = commas ? /[\s,]/ : /\s/;
   const skip = (j: number): number => {
@@ -96,9 +99,13 @@ export function scanParams(
     }
     const valueOffset = i + name.length + 1;
     const read = readValue(s, valueOffset, to, name, separator, issues);
-    if (read.ok && params.some((p) => p.name === name)) {
-      issues.push({ offset: i, message: `parameter '${name}' is given twice` });
-    } else if (read.ok) {
+    if (read.ok) {
+      const earlier = params.findIndex((p) => p.name === name);
+      // As in Mistral (a dict), the last value given wins.
+      if (earlier >= 0) {
+        issues.push({ offset: i, message: `parameter '${name}' is given twice (the last value is used)` });
+        params.splice(earlier, 1);
+      }
       params.push({ name, nameOffset: i, value: read.value, raw: read.raw, offset: valueOffset });
     }
     let next = valueOffset + read.raw.length;
@@ -112,6 +119,8 @@ export function scanParams(
     }
     i = skip(next);
   }
+  // Mistral skips what its parameter pattern does not match: these never refuse a document.
+  for (let k = firstIssue; k < issues.length; k++) issues[k] = { ...issues[k]!, severity: 'warning' };
   return params;
 }
 
@@ -134,7 +143,9 @@ function readValue(
     issues.push({ offset: i, message });
     return { raw, value: undefined, ok: false };
   };
-  if (i >= to || sep.test(c!)) return fail('', `parameter '${name}' has no value`);
+  if (i >= to || sep.test(c!)) {
+    return fail('', `parameter '${name}' has no value (a blank after '=' ends it), so it is not passed`);
+  }
   if (c === '"' || c === "'") {
     const close = s.indexOf(c, i + 1);
     if (close < 0 || close >= to) return fail(s.slice(i, to), `unterminated ${c} string in '${name}'`);

@@ -128,6 +128,7 @@ export class Items {
       input,
       e.graph.spec.workbook,
       (x, d) => evalFor(e, t, x, d),
+      e.rec.params.namespace,
     );
     return { kind: 'action', action, index };
   }

@@ -26,6 +26,7 @@ export function prepareAction(
   input: Record<string, unknown>,
   workbook: string | undefined,
   evalBaseInput: (expr: Expr, data: Record<string, unknown>) => unknown,
+  namespace = '',
 ): PreparedAction {
   const outputs: Expr[] = [];
   let current = name;
@@ -42,7 +43,11 @@ export function prepareAction(
     }
     const def = registry.get(current);
     if (!def) {
-      throw new TramError('ACTION_NOT_FOUND', `Failed to find action [action_name=${current}]`);
+      // Mistral's words: uploads accept unknown actions, so this is where a misspelt name shows up.
+      throw new TramError(
+        'ACTION_NOT_FOUND',
+        `Failed to find action [action_name=${current}, namespace=${namespace}]`,
+      );
     }
     return { def, input: registry.prepareInput(current, currentInput), outputs, name };
   }

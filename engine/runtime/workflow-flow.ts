@@ -81,8 +81,14 @@ export class WorkflowFlow {
   /** Starts a sub-workflow for one item of a task. */
   startChild(t: TaskRun, index: number, name: string, input: Record<string, unknown>): ExecRun {
     const row = this.rt.defs.workflow(name, t.exec.graph.spec.workbook);
-    if (!row) throw new TramError('NOT_FOUND', `Workflow not found [name=${name}]`);
     const p = t.exec.rec.params;
+    // Mistral's words: uploads accept unknown sub-workflows, so this is where a missing one shows up.
+    if (!row) {
+      throw new TramError(
+        'NOT_FOUND',
+        `Failed to find workflow [name=${name}] [namespace=${p.namespace ?? ''}]`,
+      );
+    }
     const params: ExecutionParams = { task_execution_id: t.rec.id, index };
     if (p.env !== undefined) params.env = p.env;
     if (p.notify !== undefined) params.notify = p.notify;

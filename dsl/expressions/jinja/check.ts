@@ -119,6 +119,12 @@ function problem(node: NjNode): string | undefined {
   }
 }
 
+/** A filter or test name that is only unknown (not unsafe): Mistral refuses it when it runs, not at upload. */
+function unknownName(node: NjNode): boolean {
+  if (node.typename === 'Filter' || node.typename === 'FilterAsync') return true;
+  return node.typename === 'Is' && testName(node.right) !== undefined;
+}
+
 /** Problems of an already parsed template. */
 function checkAst(ast: NjNode, source: string): ExpressionIssue[] {
   const issues: ExpressionIssue[] = [];
@@ -129,7 +135,8 @@ function checkAst(ast: NjNode, source: string): ExpressionIssue[] {
       return;
     }
     const message = problem(node);
-    if (message) issues.push({ message, offset: at });
+    if (message)
+      issues.push(unknownName(node) ? { message, offset: at, severity: 'warning' } : { message, offset: at });
     for (const field of node.fields) {
       const value = node[field];
       if (isNode(value)) walk(value, depth + 1);

@@ -62,10 +62,51 @@ describe('tram validate', () => {
     expect(result.exitCode).to.equal(1);
     expect(result.out).to.equal(`${good}: ok\n`);
     expect(result.err.split('\n')).to.deep.equal([
-      `${bad}:5:15: task 't1': unknown action 'acme.x'`,
+      `${bad}:5:15: warning: task 't1': unknown action 'acme.x'`,
       `${bad}:6:19: task 't1': transition to unknown task 't9' (did you mean 't1'?)`,
       `${missing}: cannot read: ENOENT: no such file or directory, open '${missing}'`,
       '',
     ]);
+  });
+
+  describe('warnings: what Mistral accepts at upload but fails (or never runs) at run time', () => {
+    const text = [
+      "version: '2.0'",
+      'main:',
+      '  tasks:',
+      '    fetch:',
+      '      action: acme.fetch_order',
+      '      on-success: [notify]',
+      '    notify:',
+      '      action: std.echo outptu="done"',
+      '      on-success: [archive]',
+      '    archive:',
+      '      workflow: archive_orders',
+      '    cleanup:',
+      '      action: std.noop',
+      '      on-complete: [cleanup]',
+      '',
+    ].join('\n');
+
+    it('prints four positioned warnings for an unknown action, a misspelt parameter, a missing sub-workflow and an unreachable task, and exits 0', async () => {
+      const f = file('warnings.yaml', text);
+      const result = await runValidate([f]);
+      expect(result.err.split('\n')).to.deep.equal([
+        `${f}:5:15: warning: task 'fetch': unknown action 'acme.fetch_order'`,
+        `${f}:8:24: warning: task 'notify': action 'std.echo' has no parameter 'outptu' (did you mean 'output'?)`,
+        `${f}:11:17: warning: task 'archive': unknown workflow 'archive_orders'`,
+        `${f}:12:5: warning: task 'cleanup' is unreachable: only 'cleanup' transition to it, and no start task leads there`,
+        '',
+      ]);
+      expect(result.out).to.equal(`${f}: ok (4 warnings)\n`);
+      expect(result.exitCode).to.equal(undefined);
+    });
+
+    it('exits 1 on the same warnings with --strict', async () => {
+      const f = file('warnings.yaml', text);
+      const result = await runValidate(['--strict', f]);
+      expect(result.err.split('\n').filter((l) => l.includes(': warning: '))).to.have.length(4);
+      expect(result.exitCode).to.equal(1);
+    });
   });
 });

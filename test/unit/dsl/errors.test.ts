@@ -3,7 +3,7 @@
  * first line of each template (see `yaml` in helpers.ts).
  */
 import { expect } from 'chai';
-import { DslError } from '../../../common/index.js';
+import { DslError, formatIssue } from '../../../common/index.js';
 import { checkSyntax, parseDocument, validateDocument } from '../../../dsl/index.js';
 import { STD_ONLY, issuesOf, yaml } from './helpers.js';
 
@@ -103,8 +103,8 @@ describe('DSL: errors, located exactly', () => {
               action: greeet name="x"
     `;
     expect(issuesOf(text)).to.deep.equal([
-      "10:17 task 't1': unknown action 'std.ecoh'",
-      "13:17 task 't2': unknown action 'greeet' (did you mean 'greet'?)",
+      "10:17 warning: task 't1': unknown action 'std.ecoh'",
+      "13:17 warning: task 't2': unknown action 'greeet' (did you mean 'greet'?)",
     ]);
   });
 
@@ -137,7 +137,7 @@ describe('DSL: errors, located exactly', () => {
             join: all
     `;
     expect(issuesOf(text)).to.deep.equal([
-      "8:5 join task 'merge' is never reached: no task transitions to it",
+      "8:5 warning: join task 'merge' is never reached: no task transitions to it",
     ]);
   });
 
@@ -166,11 +166,11 @@ describe('DSL: errors, located exactly', () => {
             action: std.echo output=short delay=1
     `;
     expect(issuesOf(text)).to.deep.equal([
-      `5:31 task 't1': 'action': unquoted value 'short' for 'output': quote it (output="short")`,
+      `5:31 warning: task 't1': 'action': unquoted value 'short' for 'output': quote it (output="short")`,
     ]);
   });
 
-  it('reports an unterminated expression at its opening delimiter', () => {
+  it('reads an unterminated expression as text, and warns when it cuts an inline parameter', () => {
     const text = yaml`
       version: '2.0'
       main:
@@ -180,10 +180,14 @@ describe('DSL: errors, located exactly', () => {
             publish:
               y: "{{ _.y "
     `;
+    // As in Mistral: the inline parameter is dropped, the publish value is the literal text "{{ _.y ".
     expect(issuesOf(text)).to.deep.equal([
-      "5:31 task 't1': 'action': unterminated YAQL expression: '<%' has no closing '%>'",
-      "7:13 task 't1': 'publish.y': unterminated Jinja expression: '{{' has no closing '}}'",
+      "5:31 warning: task 't1': 'action': unterminated YAQL expression: '<%' has no closing '%>'",
     ]);
+    expect(parseDocument(text, 'wb.yaml', STD_ONLY).workflows['main']!.tasks['t1']!).to.deep.include({
+      inlineInput: {},
+      publish: { y: '{{ _.y ' },
+    });
   });
 
   it('locates what the expression language reports inside an expression', () => {
@@ -232,17 +236,23 @@ describe('DSL: errors, located exactly', () => {
     expect(error).to.be.instanceOf(DslError);
     const dslError = error as DslError;
     expect(dslError.code).to.equal('DSL_INVALID');
+    // Errors only: the unknown action and the join nobody reaches are warnings.
     expect(dslError.issues.map((i) => `${i.line}:${i.col} ${i.message}`)).to.deep.equal([
-      "7:17 task 't1': unknown action 'std.nope'",
       "8:22 task 't1': transition to unknown task 't9' (did you mean 't1'?)",
       "9:18 task 't1': 'timeout' must be an integer ≥ 0 or an expression",
       "10:9 unknown key 'colour' in task 't1'",
-      "11:7 join task 'merge' is never reached: no task transitions to it",
       '17:20 requires cycle: a -> a',
       "18:9 task 'a': 'join' is only allowed in direct workflows (this one is reverse)",
     ]);
-    expect(dslError.message.split('\n')[0]).to.equal("wb.yaml:7:17: task 't1': unknown action 'std.nope'");
-    expect(dslError.issues[0]!.path).to.equal('/workflows/main/tasks/t1/action');
-    expect(validateDocument(text, 'wb.yaml', STD_ONLY)).to.deep.equal(dslError.issues);
+    expect(dslError.message.split('\n')[0]).to.equal(
+      "wb.yaml:8:22: task 't1': transition to unknown task 't9' (did you mean 't1'?)",
+    );
+    expect(dslError.issues[0]!.path).to.equal('/workflows/main/tasks/t1/on-success/0');
+    const all = validateDocument(text, 'wb.yaml', STD_ONLY);
+    expect(all.filter((i) => i.severity === 'warning').map(formatIssue)).to.deep.equal([
+      "wb.yaml:7:17: warning: task 't1': unknown action 'std.nope'",
+      "wb.yaml:11:7: warning: join task 'merge' is never reached: no task transitions to it",
+    ]);
+    expect(all.filter((i) => i.severity !== 'warning')).to.deep.equal(dslError.issues);
   });
 });

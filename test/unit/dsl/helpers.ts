@@ -41,13 +41,13 @@ export function yaml(strings: TemplateStringsArray, ...values: unknown[]): strin
   return lines.map((l) => l.slice(indent)).join('\n');
 }
 
-/** `line:col message` of every issue, the shape most assertions compare. */
+/** `line:col message` of every issue (`line:col warning: message` of a warning), the shape most assertions compare. */
 export function issuesOf(text: string, opts: DslOptions = STD_ONLY): string[] {
   return validateDocument(text, 'wb.yaml', opts).map(short);
 }
 
 export function short(i: DslIssue): string {
-  return `${i.line}:${i.col} ${i.message}`;
+  return `${i.line}:${i.col} ${i.severity === 'warning' ? 'warning: ' : ''}${i.message}`;
 }
 
 export function parse(text: string, opts: DslOptions = STD_ONLY): DocumentSpec {

@@ -18,7 +18,7 @@ describe('DSL semantic checks', () => {
     `;
     // start and a reach merge through the default clause; merge's own default is dropped.
     expect(issuesOf(text)).to.deep.equal([
-      "10:5 join task 'merge' waits for 3 tasks but only 2 transition to it",
+      "10:5 warning: join task 'merge' waits for 3 tasks but only 2 transition to it",
     ]);
   });
 
@@ -158,7 +158,7 @@ describe('DSL semantic checks', () => {
     `;
     const opts = { isKnownAction: () => false, isKnownWorkflow: (n: string) => n === 'shared.stored' };
     expect(issuesOf(text, opts)).to.deep.equal([
-      "14:19 task 'missing': unknown workflow 'helpr' (did you mean 'helper'?)",
+      "14:19 warning: task 'missing': unknown workflow 'helpr' (did you mean 'helper'?)",
     ]);
   });
 
@@ -176,8 +176,8 @@ describe('DSL semantic checks', () => {
     `;
     expect(issuesOf(text, {})).to.deep.equal([]);
     expect(issuesOf(text, { isKnownAction: () => false })).to.deep.equal([
-      "3:13 workflow 'main': unknown action 'acme.start'",
-      "6:15 task 't1': unknown action 'acme.anything'",
+      "3:13 warning: workflow 'main': unknown action 'acme.start'",
+      "6:15 warning: task 't1': unknown action 'acme.anything'",
     ]);
   });
 
@@ -202,8 +202,8 @@ describe('DSL semantic checks', () => {
     `;
     expect(issuesOf(text)).to.deep.equal([
       '5:11 ad-hoc action cycle: wb.a -> wb.b -> wb.a',
-      "9:11 action 'c': unknown base action 'std.ecoh'",
-      "16:13 task 't1': unknown action 'std.nope'",
+      "9:11 warning: action 'c': unknown base action 'std.ecoh'",
+      "16:13 warning: task 't1': unknown action 'std.nope'",
     ]);
   });
 

@@ -61,14 +61,19 @@ describe('DSL syntax: inline calls', () => {
 
   it('reports malformed parameters with their offsets', () => {
     expect(issues('std.echo hello')).to.deep.equal(["9 'hello' is not a name=value parameter"]);
-    expect(issues('std.echo a=')).to.deep.equal(["11 parameter 'a' has no value"]);
+    expect(issues('std.echo a=')).to.deep.equal([
+      "11 parameter 'a' has no value (a blank after '=' ends it), so it is not passed",
+    ]);
     expect(issues('std.echo a="x')).to.deep.equal(["11 unterminated \" string in 'a'"]);
     expect(issues('std.echo a=[a, b]')).to.deep.equal([
       "11 the value of 'a' is not valid JSON: [a, b] (quote strings with \")",
     ]);
     expect(issues('std.echo a=[1, 2')).to.deep.equal(["11 '[' in 'a' is never closed"]);
     expect(issues('std.echo a="x"y')).to.deep.equal(["14 unexpected 'y' after the value of 'a'"]);
-    expect(issues('std.echo a=1 a=2')).to.deep.equal(["13 parameter 'a' is given twice"]);
+    expect(issues('std.echo a=1 a=2')).to.deep.equal([
+      "13 parameter 'a' is given twice (the last value is used)",
+    ]);
+    expect(scanInlineCall('std.echo a=1 a=2').params.map((p) => p.value)).to.deep.equal([2]);
     expect(issues('output="x"')).to.deep.equal(['0 expected a name before the parameters']);
     expect(issues('fail(msg="x"')).to.deep.equal(["4 '(' after 'fail' has no closing ')' at the end"]);
     expect(issues('std.echo a=<% 1')).to.deep.equal([
@@ -119,14 +124,15 @@ describe('DSL syntax: with-items entries', () => {
 });
 
 describe('DSL syntax: expression delimiters', () => {
-  it('finds expressions, unterminated ones and mixed languages', () => {
+  it('finds expressions and mixed languages; an unterminated one is text', () => {
     expect(scanExpressions('a <% 1 %> b <% 2 %>').segments.map((s) => [s.start, s.end])).to.deep.equal([
       [2, 9],
       [12, 19],
     ]);
     expect(scanExpressions('a {% if %} {{ x }}').issues).to.deep.equal([]);
-    expect(scanExpressions('x <% 1').issues).to.deep.equal([
-      { offset: 2, message: "unterminated YAQL expression: '<%' has no closing '%>'" },
+    expect(scanExpressions('x <% 1')).to.deep.equal({ segments: [], issues: [] });
+    expect(scanExpressions('50% <% done {{ x }}').segments).to.deep.equal([
+      { lang: 'jinja', start: 12, end: 19 },
     ]);
     expect(scanExpressions('<% 1 %>{{ 2 }}').issues[0]!.offset).to.equal(7);
   });
