@@ -4,6 +4,7 @@
  * and `std.echo` then cost the engine no microtask hop.
  */
 
+import { valueProblem } from '../common/bounds.js';
 import { toError } from '../common/errors.js';
 import type { ActionContext, ActionDefinition, ActionOutcome } from './types.js';
 
@@ -14,10 +15,19 @@ export function runAction(
 ): ActionOutcome | Promise<ActionOutcome> {
   try {
     const result = def.run(input, ctx);
-    return isPromiseLike(result) ? Promise.resolve(result).then(undefined, failureOf) : result;
+    return isPromiseLike(result) ? Promise.resolve(result).then(bounded, failureOf) : bounded(result);
   } catch (err) {
     return failureOf(err);
   }
+}
+
+/** A result the store could not hold (too deep, too large) fails the action instead. */
+function bounded(outcome: ActionOutcome): ActionOutcome {
+  if ('async' in outcome) return outcome;
+  const value = outcome.ok ? outcome.data : outcome.error;
+  const problem = typeof value === 'object' && value !== null ? valueProblem(value) : undefined;
+  if (problem === undefined) return outcome;
+  return { ok: false, error: `the action's ${outcome.ok ? 'result' : 'error'} ${problem}` };
 }
 
 /** The failure outcome for a thrown value: Mistral reports an action's exception as its message string. */

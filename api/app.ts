@@ -8,6 +8,7 @@ import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import { authMiddleware } from './auth.js';
+import { boundedBody } from './body-bounds.js';
 import type { ApiContext } from './context.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { opsRoutes, type OpsOptions } from './ops/index.js';
@@ -53,6 +54,7 @@ export function createApp(ctx: ApiContext, logger: Logger, ops: OpsOptions = {})
   app.use(
     express.text({ limit: ctx.config.maxBody, type: ['text/*', 'application/x-yaml', 'application/yaml'] }),
   );
+  app.use(boundedBody);
 
   const v2 = express.Router();
   v2.get('/', (_req, res) => {

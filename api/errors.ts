@@ -51,11 +51,18 @@ export function errorBody(err: unknown): { status: number; body: ErrorBody } {
   if (e?.type === 'entity.parse.failed') {
     return {
       status: 400,
-      body: { faultstring: `invalid JSON in request body: ${e.message}`, code: 'INVALID_INPUT' },
+      body: {
+        faultstring: `invalid JSON in request body: ${e.message}`,
+        code: 'INVALID_INPUT',
+        field: 'body',
+      },
     };
   }
   if (e?.type === 'entity.too.large') {
-    return { status: 413, body: { faultstring: 'request body too large', code: 'INVALID_INPUT' } };
+    return {
+      status: 413,
+      body: { faultstring: 'request body too large', code: 'INVALID_INPUT', field: 'body' },
+    };
   }
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     return { status: e.status, body: { faultstring: e.message ?? 'bad request', code: 'INVALID_INPUT' } };

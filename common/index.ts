@@ -2,3 +2,4 @@
 export * from './errors.js';
 export * from './time.js';
 export * from './ids.js';
+export * from './bounds.js';

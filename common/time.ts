@@ -13,15 +13,32 @@ export interface TimerHandle {
   readonly id: unknown;
 }
 
+/** The longest delay Node's `setTimeout` honours (2^31 - 1 ms, about 24.8 days); longer ones fire at once. */
+export const MAX_NODE_TIMER_MS = 2_147_483_647;
+
+/**
+ * The longest delay any timer of the engine waits (wait-before, wait-after, retry delays, timeouts, `std.sleep`):
+ * a longer one is clamped to it. One year, in seconds.
+ */
+export const MAX_DELAY_SECONDS = 365 * 24 * 3600;
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout(fn, ms) {
-    const t = setTimeout(fn, Math.max(0, ms));
-    t.unref?.();
-    return { id: t };
+    // A delay beyond what Node's timer holds is waited in steps, re-armed until it is due, instead of
+    // overflowing into a timer that fires every millisecond.
+    const due = Date.now() + Math.min(Math.max(0, ms), MAX_DELAY_SECONDS * 1000);
+    const handle: { id: NodeJS.Timeout | undefined } = { id: undefined };
+    const arm = () => {
+      const left = Math.max(0, due - Date.now());
+      handle.id = left > MAX_NODE_TIMER_MS ? setTimeout(arm, MAX_NODE_TIMER_MS) : setTimeout(fn, left);
+      handle.id.unref?.();
+    };
+    arm();
+    return handle;
   },
   clearTimeout(handle) {
-    clearTimeout(handle.id as NodeJS.Timeout);
+    clearTimeout(handle.id as NodeJS.Timeout | undefined);
   },
 };
 

@@ -44,6 +44,8 @@ export const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
 export const DEFAULT_STATUS_TIMEOUT_S = 3600;
 export const MAX_NAME_LENGTH = 200;
 export const MAX_RETRIES = 20;
+/** The longest delay between two attempts, in seconds (one day); see `MAX_RETRY_DELAY_MS` in `retry.ts`. */
+export const MAX_RETRY_DELAY_S = 86_400;
 
 /** Listener resource fields that are shown, not set: a body that echoes a resource back may carry them. */
 const READ_ONLY = ['id', 'origin', 'owner', 'disabled_reason', 'health', 'created_at', 'updated_at'];
@@ -285,8 +287,8 @@ class Reader {
     if (!Array.isArray(v)) this.fail('retry', 'must be a list of delays in seconds');
     if (v.length > MAX_RETRIES) this.fail('retry', `must have at most ${MAX_RETRIES} delays`);
     return v.map((x, i) => {
-      if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) {
-        this.fail(`retry[${i}]`, 'must be a non-negative number of seconds');
+      if (typeof x !== 'number' || !Number.isFinite(x) || x < 0 || x > MAX_RETRY_DELAY_S) {
+        this.fail(`retry[${i}]`, `must be a number of seconds from 0 to ${MAX_RETRY_DELAY_S}`);
       }
       return x;
     });

@@ -8,8 +8,12 @@
 /** Svix's default schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
 export const DEFAULT_RETRY_SCHEDULE: readonly number[] = [5, 300, 1800, 7200, 18000, 36000, 36000];
 
-/** A Retry-After larger than this is treated as this: a receiver cannot park a queue for days. */
-const MAX_RETRY_AFTER_MS = 24 * 3600 * 1000;
+/**
+ * The longest wait before an attempt (one day): a larger scheduled delay (a listener stored before the input
+ * check refused them) or `Retry-After` is treated as this, so a receiver cannot park a queue for days and no
+ * delay overflows Node's timer (2^31 ms, which would fire it every millisecond).
+ */
+export const MAX_RETRY_DELAY_MS = 24 * 3600 * 1000;
 
 export const JITTER = 0.2;
 
@@ -25,7 +29,7 @@ export function nextRetryDelayMs(
 ): number | null {
   const base = schedule[attemptsMade - 1];
   if (base === undefined) return null;
-  const jittered = base * 1000 * (1 - JITTER + 2 * JITTER * random());
+  const jittered = Math.min(base * 1000 * (1 - JITTER + 2 * JITTER * random()), MAX_RETRY_DELAY_MS);
   if (retryAfterMs === undefined) return Math.round(jittered);
-  return Math.round(Math.max(jittered, Math.min(retryAfterMs, MAX_RETRY_AFTER_MS)));
+  return Math.round(Math.max(jittered, Math.min(retryAfterMs, MAX_RETRY_DELAY_MS)));
 }

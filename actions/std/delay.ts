@@ -4,12 +4,18 @@
  */
 
 import { setTimeout as sleep } from 'node:timers/promises';
+import { MAX_DELAY_SECONDS, MAX_NODE_TIMER_MS } from '../../common/time.js';
 
-/** Resolves `true` after `seconds`, or `false` as soon as `signal` aborts (already aborted: at once). */
+/**
+ * Resolves `true` after `seconds` (at most `MAX_DELAY_SECONDS`), or `false` as soon as `signal` aborts (already
+ * aborted: at once). A delay longer than Node's timer holds is slept in steps rather than overflowing.
+ */
 export async function interruptibleDelay(seconds: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return false;
+  const due = Date.now() + Math.min(seconds, MAX_DELAY_SECONDS) * 1000;
   try {
-    await sleep(seconds * 1000, undefined, { signal });
+    for (let left = due - Date.now(); left > 0; left = due - Date.now())
+      await sleep(Math.min(left, MAX_NODE_TIMER_MS), undefined, { signal });
     return true;
   } catch {
     // The only rejection of timers/promises' sleep is the abort.

@@ -13,7 +13,7 @@
  * (EXPRESSION_SYNTAX). Errors the host raises (a store failure behind `task()`) pass through unchanged.
  * Each evaluation runs under the limits of `EvalLimits` (time, collection and string sizes).
  */
-import { TramError } from '../../common/index.js';
+import { TramError, valueProblem } from '../../common/index.js';
 import { Budget } from './budget.js';
 import { ExpressionError, ExpressionSyntaxError } from './errors.js';
 import type { ExpressionLanguage } from './errors.js';
@@ -65,20 +65,32 @@ function asExpressionError(
 }
 
 function runYaql(expr: CompiledYaql, ctx: EvalContext, budget: Budget, as: 'value' | 'text'): unknown {
+  let result: unknown;
   try {
-    return evaluateYaql(expr.ast, ctx.data, budget, ctx.host, as);
+    result = evaluateYaql(expr.ast, ctx.data, budget, ctx.host, as);
   } catch (err) {
     throw asExpressionError('yaql', expr.source, err, ctx.data);
   }
+  return bounded('yaql', expr.source, result, ctx.data);
 }
 
 /** `source` is the whole string (`{{ ... }}` included): what Mistral's Jinja errors quote as the expression. */
 function runJinja(compiled: CompiledJinja, ctx: EvalContext, budget: Budget, source: string): unknown {
+  let result: unknown;
   try {
-    return evaluateJinja(compiled, ctx.data, budget, ctx.host);
+    result = evaluateJinja(compiled, ctx.data, budget, ctx.host);
   } catch (err) {
     throw asExpressionError('jinja', source, err, ctx.data);
   }
+  return bounded('jinja', source, result, ctx.data);
+}
+
+/** The result, if the store can hold it (see `common/bounds.ts`): a value nested 100,000 deep fails here. */
+function bounded(language: ExpressionLanguage, expression: string, result: unknown, data: unknown): unknown {
+  if (typeof result !== 'object' || result === null) return result;
+  const problem = valueProblem(result);
+  if (problem) throw new ExpressionError(language, expression, `the result ${problem}`, data);
+  return result;
 }
 
 /** Whether `s` contains at least one YAQL or Jinja expression. */

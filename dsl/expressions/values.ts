@@ -7,10 +7,10 @@
  * converted back to JSON (`toPlain`) before a result leaves `dsl/expressions`. `exoticCount()` lets the
  * evaluator skip that conversion walk when none was created, which is the common case.
  *
- * Member access goes through `ownGet`, which reads only own properties and refuses the names that lead to
- * JavaScript prototypes, so no expression can reach `constructor` or `__proto__`.
+ * Member access goes through `ownGet`, which reads only own properties, so no expression can reach a
+ * JavaScript prototype: `constructor` and `__proto__` are ordinary keys of the data.
  */
-import { EvalFailure, fail } from './failure.js';
+import { fail } from './failure.js';
 
 let exoticCreated = 0;
 
@@ -205,9 +205,12 @@ export function hashKey(v: unknown): string {
   return fail(`unhashable value: ${typeName(v)}`);
 }
 
-/** Reads an own property; refuses prototype-related names. */
+/**
+ * Reads an own property only, so a name such as `constructor` or `__proto__` is an ordinary key of the data
+ * (Mistral's dicts have no prototype): `$.__proto__` reads a published `__proto__`, and `$.constructor` of a
+ * dict without that key is a missing key, never `Object`.
+ */
 export function ownGet(obj: object, key: string): unknown {
-  if (FORBIDDEN_KEYS.has(key)) throw new EvalFailure(`access to '${key}' is not allowed`);
   return Object.hasOwn(obj, key) ? (obj as Dict)[key] : MISSING;
 }
 

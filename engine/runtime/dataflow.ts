@@ -17,6 +17,21 @@ export function taskResult(t: TaskRun): unknown {
   return t.results[0] ?? null;
 }
 
+/**
+ * `Object.assign` for published data: every key, `__proto__` included, becomes an own property of `target`
+ * (`Object.assign` would call the `__proto__` setter, silently dropping a variable Mistral keeps).
+ */
+export function assignData(target: Record<string, unknown>, source: Record<string, unknown>): void {
+  for (const key of Object.keys(source)) {
+    Object.defineProperty(target, key, {
+      value: source[key],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+}
+
 export function outboundContext(t: TaskRun): Record<string, unknown> {
   return { ...t.rec.inContext, ...t.rec.published };
 }

@@ -8,7 +8,7 @@
  * outcome comes back as new work. Cheap synchronous actions skip the promise machinery entirely.
  */
 import { TramError, toError } from '../../common/index.js';
-import type { ActionContext, ActionOutcome } from '../../actions/index.js';
+import { runAction, type ActionContext, type ActionOutcome } from '../../actions/index.js';
 import type { ActionExecutionRecord, CompleteActionRequest, ExecutionRecord } from '../types.js';
 import { evalFor } from './dataflow.js';
 import { describeError } from './errors.js';
@@ -206,12 +206,8 @@ export class Items {
       signal: ar.abort.signal,
       env: ar.exec.rt.env,
     };
-    let out: ActionOutcome | Promise<ActionOutcome>;
-    try {
-      out = ar.def.run(ar.input, ctx);
-    } catch (err) {
-      out = { ok: false, error: toError(err).message };
-    }
+    // runAction turns a throw into a failure, and a result the store could not hold (too deep) into one too.
+    const out = runAction(ar.def, ar.input, ctx);
     if (isPromise(out)) {
       out.then(
         (o) => this.rt.kernel.enqueue(() => this.onOutcome(ar, o)),

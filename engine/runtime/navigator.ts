@@ -6,7 +6,7 @@
 import { truthy } from '../../dsl/index.js';
 import type { OnClauseSpec, EngineCommand } from '../../dsl/index.js';
 import { isCompletedTask } from '../states.js';
-import { evalFor, outboundContext } from './dataflow.js';
+import { assignData, evalFor, outboundContext } from './dataflow.js';
 import type { ExecRun, TaskRun } from './model.js';
 import type { Runtime } from './runtime.js';
 
@@ -67,10 +67,13 @@ export class Navigator {
       if (c?.publish) {
         const p = evalFor(e, t, c.publish, outboundContext(t)) as Record<string, unknown>;
         t.rec.published = { ...t.rec.published, ...p };
-        Object.assign(e.published, p);
+        assignData(e.published, p);
       }
       if (c?.publishGlobal)
-        Object.assign(e.rec.publishedGlobal, evalFor(e, t, c.publishGlobal, outboundContext(t)));
+        assignData(
+          e.rec.publishedGlobal,
+          evalFor(e, t, c.publishGlobal, outboundContext(t)) as Record<string, unknown>,
+        );
     }
   }
 

@@ -8,7 +8,7 @@
 import { toError } from '../../common/index.js';
 import { truthy, type TaskSpec } from '../../dsl/index.js';
 import type { TaskRecord } from '../types.js';
-import { evalFor, taskResult } from './dataflow.js';
+import { assignData, evalFor, taskResult } from './dataflow.js';
 import type { ExecRun, TaskRun } from './model.js';
 import type { Runtime } from './runtime.js';
 import type { TimerKind } from './timers.js';
@@ -282,7 +282,7 @@ export class TaskFlow {
     if (branch) t.rec.published = evalFor(t.exec, t, branch, t.rec.inContext) as Record<string, unknown>;
     if (global) {
       const g = evalFor(t.exec, t, global, t.rec.inContext) as Record<string, unknown>;
-      Object.assign(t.exec.rec.publishedGlobal, g);
+      assignData(t.exec.rec.publishedGlobal, g);
       this.rt.markExec(t.exec);
     }
   }
@@ -302,7 +302,7 @@ export class TaskFlow {
 
   private done(t: TaskRun): void {
     t.phase = 'done';
-    Object.assign(t.exec.published, t.rec.published);
+    assignData(t.exec.published, t.rec.published);
     this.rt.markTask(t);
     this.rt.workflows.onTaskComplete(t);
     if ((t.rec.runtimeContext as Rc).drop_result === true) this.dropResult(t);

@@ -3,7 +3,7 @@
  * from a persisted snapshot, so each timer is a row with an absolute due time, written in the same unit of work
  * as the state that needs it, armed in memory after commit, and re-armed from the store on restart.
  */
-import type { TimerHandle } from '../../common/index.js';
+import { MAX_DELAY_SECONDS, type TimerHandle } from '../../common/index.js';
 import type { TimerRow } from '../../store/index.js';
 import type { TaskRun } from './model.js';
 import type { Runtime } from './runtime.js';
@@ -21,7 +21,8 @@ export class Timers {
       executionId: t.exec.rec.id,
       taskExecutionId: t.rec.id,
       kind,
-      dueAt: this.rt.clock.now() + Math.max(0, seconds) * 1000,
+      // Clamped (a year): a policy value from an expression can be anything, and the due time must stay a date.
+      dueAt: this.rt.clock.now() + Math.min(Math.max(0, seconds), MAX_DELAY_SECONDS) * 1000,
       payload,
     };
     const uow = this.rt.kernel.uow;

@@ -85,9 +85,10 @@ describe('nextRetryDelayMs', () => {
       expect(nextRetryDelayMs([5], 1, DAY_MS - 1, HALF)).to.equal(DAY_MS - 1);
     });
 
-    it('the cap applies to Retry-After only: a longer schedule delay is kept', () => {
-      // 30 h in the schedule (listener input may allow it): the schedule is the listener's own choice.
-      expect(nextRetryDelayMs([30 * 3600], 1, 3 * DAY_MS, HALF)).to.equal(30 * 3600 * 1000);
+    it('caps a schedule delay at one day too (a listener stored before input refused longer ones)', () => {
+      expect(nextRetryDelayMs([30 * 3600], 1, 3 * DAY_MS, HALF)).to.equal(DAY_MS);
+      // 3,000,000 s would overflow Node's timer into one firing every millisecond.
+      expect(nextRetryDelayMs([3_000_000], 1, undefined, HALF)).to.equal(DAY_MS);
     });
   });
 });
