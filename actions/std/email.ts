@@ -13,6 +13,9 @@
  * The connection is opened under the egress policy.
  */
 
+import fs from 'node:fs';
+import net from 'node:net';
+import tls from 'node:tls';
 import nodemailer from 'nodemailer';
 import { toError } from '../../common/errors.js';
 import { defineAction } from '../define.js';
@@ -23,6 +26,8 @@ import type { EgressPolicy } from './egress-socket.js';
 export interface EmailOptions {
   /** Deadline for connecting and for each SMTP reply. @default 30 (seconds) */
   timeoutSeconds: number;
+  /** A PEM file of CAs trusted for STARTTLS, in addition to the system's. @default undefined */
+  caFile?: string;
 }
 
 export const DEFAULT_EMAIL_OPTIONS: Readonly<EmailOptions> = Object.freeze({ timeoutSeconds: 30 });
@@ -83,7 +88,7 @@ async function send(
     secure: false,
     requireTLS: password !== undefined,
     auth: password === undefined ? undefined : { user: from, pass: password },
-    tls: password === undefined ? { rejectUnauthorized: false } : { servername: dest.host },
+    tls: password === undefined ? { rejectUnauthorized: false } : verifiedTls(dest.host, options.caFile),
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,
@@ -113,6 +118,13 @@ async function send(
     signal.removeEventListener('abort', onAbort);
     transport.close();
   }
+}
+
+/** TLS that checks the server's certificate: against the system CAs, plus `caFile` when given. */
+function verifiedTls(host: string, caFile: string | undefined): tls.ConnectionOptions {
+  const options: tls.ConnectionOptions = net.isIP(host) ? {} : { servername: host };
+  if (caFile !== undefined) options.ca = [...tls.rootCertificates, fs.readFileSync(caFile, 'utf8')];
+  return options;
 }
 
 /** A list of addresses, or one address as a string; Mistral's empty default (`null`) is no address. */
