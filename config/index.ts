@@ -7,7 +7,8 @@ import { TramError } from '../common/index.js';
 
 export interface Config {
   /**
-   * Where the store lives: a SQLite file path (or `:memory:`); later also a `postgres://` URL.
+   * Where the store lives: a `postgres://user@host:port/db` URL (PostgreSQL, for several nodes on one
+   * database), or else a SQLite file path (or `:memory:`).
    * Env: `TRAM_DB`. @default '.tram/tram.db'
    */
   db: string;

@@ -21,7 +21,10 @@ export function registerServe(program: Command): void {
     .description('serve the Mistral-compatible REST API v2')
     .option('--host <host>', 'address to bind (env TRAM_HOST, default 127.0.0.1)')
     .option('--port <port>', 'port (env TRAM_PORT, default 8989)')
-    .option('--db <location>', 'SQLite path (env TRAM_DB, default .tram/tram.db)')
+    .option(
+      '--db <location>',
+      'postgres://user@host:port/db, or a SQLite path (env TRAM_DB, default .tram/tram.db)',
+    )
     .option('--auth-tokens <tokens>', 'comma-separated API tokens (env TRAM_AUTH_TOKENS)')
     .option('--log-level <level>', 'log level (env TRAM_LOG_LEVEL, default info)')
     .option('--insecure', 'allow a non-loopback address without tokens')

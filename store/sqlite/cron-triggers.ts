@@ -9,7 +9,7 @@ import type { CronTriggerAdvance, CronTriggerFilter, CronTriggerRow } from '../t
 import { pageSql, whereClause } from './paging.js';
 
 type Row = Record<string, unknown>;
-const CRON_SORT = {
+export const CRON_SORT = {
   created_at: 'created_at',
   updated_at: 'updated_at',
   id: 'id',
@@ -18,7 +18,7 @@ const CRON_SORT = {
   next_execution_time: 'next_execution_time',
 };
 
-function cronFromRow(r: Row): CronTriggerRow {
+export function cronFromRow(r: Row): CronTriggerRow {
   return {
     id: r.id as string,
     name: r.name as string,

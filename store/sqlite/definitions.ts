@@ -13,9 +13,9 @@ import type {
 import { pageSql, whereClause } from './paging.js';
 
 type Row = Record<string, unknown>;
-const DEF_SORT = { created_at: 'created_at', updated_at: 'updated_at', name: 'name', id: 'id' };
+export const DEF_SORT = { created_at: 'created_at', updated_at: 'updated_at', name: 'name', id: 'id' };
 
-function workbookFromRow(r: Row): WorkbookRow {
+export function workbookFromRow(r: Row): WorkbookRow {
   return {
     name: r.name as string,
     namespace: r.namespace as string,
@@ -28,7 +28,7 @@ function workbookFromRow(r: Row): WorkbookRow {
   };
 }
 
-function defFromRow<T extends WorkflowDefinitionRow | ActionDefinitionRow>(r: Row): T {
+export function defFromRow<T extends WorkflowDefinitionRow | ActionDefinitionRow>(r: Row): T {
   return {
     id: r.id as string,
     name: r.name as string,
@@ -43,7 +43,7 @@ function defFromRow<T extends WorkflowDefinitionRow | ActionDefinitionRow>(r: Ro
   } as T;
 }
 
-function envFromRow(r: Row): EnvironmentRow {
+export function envFromRow(r: Row): EnvironmentRow {
   return {
     id: r.id as string,
     name: r.name as string,

@@ -40,15 +40,15 @@ import type {
 import { pageSql, whereClause } from './paging.js';
 
 type Row = Record<string, unknown>;
-const LISTENER_SORT = { created_at: 'created_at' };
-const DEFAULT_ATTEMPT_LIMIT = 100;
-const OPEN_STATUSES = `('queued','in_progress')`;
+export const LISTENER_SORT = { created_at: 'created_at' };
+export const DEFAULT_ATTEMPT_LIMIT = 100;
+export const OPEN_STATUSES = `('queued','in_progress')`;
 
-function listenerFromRow(r: Row): Listener {
+export function listenerFromRow(r: Row): Listener {
   return JSON.parse(r.record as string) as Listener;
 }
 
-function deliveryFromRow(r: Row): Delivery {
+export function deliveryFromRow(r: Row): Delivery {
   return {
     id: r.id as string,
     eventId: r.event_id as number,
@@ -64,7 +64,7 @@ function deliveryFromRow(r: Row): Delivery {
   };
 }
 
-function attemptFromRow(r: Row): Attempt {
+export function attemptFromRow(r: Row): Attempt {
   return {
     id: r.id as string,
     seq: r.seq as number,
@@ -81,7 +81,7 @@ function attemptFromRow(r: Row): Attempt {
   };
 }
 
-function statusFromRow(r: Row): StatusRecord {
+export function statusFromRow(r: Row): StatusRecord {
   return {
     id: r.id as string,
     deliveryId: r.delivery_id as string,

@@ -48,30 +48,30 @@ export interface SqliteStoreOptions {
 }
 
 type Row = Record<string, unknown>;
-const EXEC_SORT = {
+export const EXEC_SORT = {
   created_at: 'created_at',
   updated_at: 'updated_at',
   id: 'id',
   state: 'state',
   workflow_name: 'workflow_name',
 };
-const TASK_SORT = {
+export const TASK_SORT = {
   created_at: 'created_at',
   updated_at: 'updated_at',
   id: 'id',
   name: 'name',
   state: 'state',
 };
-const ACTION_SORT = { created_at: 'created_at', updated_at: 'updated_at', id: 'id', state: 'state' };
-const UNFINISHED_WF = `('IDLE','RUNNING','PAUSED')`;
+export const ACTION_SORT = { created_at: 'created_at', updated_at: 'updated_at', id: 'id', state: 'state' };
+export const UNFINISHED_WF = `('IDLE','RUNNING','PAUSED')`;
 
-function execFromRow(r: Row): ExecutionRow {
+export function execFromRow(r: Row): ExecutionRow {
   return { record: JSON.parse(r.record as string), runtime: JSON.parse(r.runtime as string) };
 }
-function taskFromRow(r: Row): TaskRow {
+export function taskFromRow(r: Row): TaskRow {
   return { record: JSON.parse(r.record as string), machine: JSON.parse(r.machine as string) };
 }
-function eventFromRow(r: Row): OutboxEvent {
+export function eventFromRow(r: Row): OutboxEvent {
   return {
     id: r.id as number,
     executionId: r.execution_id as string,
@@ -87,7 +87,7 @@ function eventFromRow(r: Row): OutboxEvent {
     createdAt: r.created_at as number,
   };
 }
-function timerFromRow(r: Row): TimerRow {
+export function timerFromRow(r: Row): TimerRow {
   return {
     id: r.id as string,
     executionId: r.execution_id as string,

@@ -1,12 +1,15 @@
 /**
  * A real API server for integration tests: listening on an ephemeral port of 127.0.0.1, over a SQLite file in a
- * fresh temporary directory. `close()` stops the server and removes the directory.
+ * fresh temporary directory. `close()` stops the server and removes the directory. With
+ * `TRAM_TEST_STORE=postgres` the server runs on a PostgreSQL database created for it (and dropped by `close()`),
+ * so that a suite can be run again on the other store (`.ci/run` does so for the delivery tests).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer, type RunningServer } from '../../api/index.js';
 import { loadConfig, type Config } from '../../config/index.js';
+import { createTestDatabase } from './store-contract/harness.js';
 
 export interface TestServer {
   /** `http://127.0.0.1:<port>` */
@@ -21,7 +24,9 @@ export interface TestServer {
 
 export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tram-api-'));
-  const config = loadConfig({ port: 0, db: path.join(dir, 'tram.db'), logLevel: 'silent', ...overrides }, {});
+  const pg = process.env.TRAM_TEST_STORE === 'postgres' ? await createTestDatabase() : null;
+  const db = pg?.url ?? path.join(dir, 'tram.db');
+  const config = loadConfig({ port: 0, db, logLevel: 'silent', ...overrides }, {});
   const server = await startServer(config);
   return {
     url: server.url,
@@ -31,6 +36,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     async close() {
       await server.close();
       fs.rmSync(dir, { recursive: true, force: true });
+      await pg?.drop();
     },
   };
 }

@@ -1,0 +1,161 @@
+/**
+ * Runtime reads on PostgreSQL: executions, tasks and action executions for the API, and the recovery set the
+ * engine loads at start-up (or when it re-opens a finished execution). Rows are mapped by the SQLite store's
+ * mappers: both stores keep the same columns.
+ */
+import type { ActionExecutionRecord, ExecutionRecord, TaskRecord } from '../../model/index.js';
+import {
+  ACTION_SORT,
+  EXEC_SORT,
+  TASK_SORT,
+  UNFINISHED_WF,
+  execFromRow,
+  taskFromRow,
+  timerFromRow,
+} from '../sqlite/sqlite-store.js';
+import type {
+  ActionFilter,
+  ExecutionFilter,
+  ExecutionRow,
+  ListOptions,
+  RecoverySet,
+  TaskFilter,
+  TaskRow,
+} from '../types.js';
+import { transaction, Where, type Queryable, type Row } from './db.js';
+import { page } from './paging.js';
+import type pg from 'pg';
+
+const COMPLETED_TASK = `('SUCCESS','ERROR','CANCELLED','SKIPPED')`;
+
+/** One page of a runtime table's records: equality filters on columns (undefined = no filter), keyset paging. */
+async function listRecords<T>(
+  db: Queryable,
+  table: string,
+  sort: Record<string, string>,
+  opts: ListOptions,
+  equals: Record<string, string | undefined>,
+  extra?: string,
+): Promise<T[]> {
+  const w = new Where();
+  const p = page(w, table, opts, sort);
+  for (const [column, value] of Object.entries(equals)) w.eq(column, value);
+  if (extra) w.add(extra);
+  const { rows } = await db.query(`SELECT record FROM ${table} ${w.sql} ${p.order} ${p.limit}`, w.params);
+  return rows.map((r) => JSON.parse(r.record as string) as T);
+}
+
+export async function getExecution(db: Queryable, id: string): Promise<ExecutionRow | null> {
+  const { rows } = await db.query('SELECT record, runtime FROM workflow_executions WHERE id = $1', [id]);
+  return rows[0] ? execFromRow(rows[0]) : null;
+}
+
+export function listExecutions(db: Queryable, f: ExecutionFilter = {}): Promise<ExecutionRecord[]> {
+  return listRecords(
+    db,
+    'workflow_executions',
+    EXEC_SORT,
+    f,
+    {
+      state: f.state,
+      workflow_name: f.workflowName,
+      parent_task_id: f.parentTaskId,
+      root_execution_id: f.rootExecutionId,
+    },
+    f.topLevel ? 'parent_task_id IS NULL' : undefined,
+  );
+}
+
+export function deleteExecution(pool: pg.Pool, id: string): Promise<boolean> {
+  return transaction(pool, async (db) => {
+    await db.query('DELETE FROM action_executions WHERE workflow_execution_id = $1', [id]);
+    await db.query('DELETE FROM task_executions WHERE workflow_execution_id = $1', [id]);
+    await db.query('DELETE FROM timers WHERE execution_id = $1', [id]);
+    const r = await db.query('DELETE FROM workflow_executions WHERE id = $1', [id]);
+    return (r.rowCount ?? 0) > 0;
+  });
+}
+
+export async function getTask(db: Queryable, id: string): Promise<TaskRow | null> {
+  const { rows } = await db.query('SELECT record, machine FROM task_executions WHERE id = $1', [id]);
+  return rows[0] ? taskFromRow(rows[0]) : null;
+}
+
+export function listTasks(db: Queryable, f: TaskFilter = {}): Promise<TaskRecord[]> {
+  return listRecords(db, 'task_executions', TASK_SORT, f, {
+    workflow_execution_id: f.workflowExecutionId,
+    state: f.state,
+    name: f.name,
+  });
+}
+
+export async function getActionExecution(db: Queryable, id: string): Promise<ActionExecutionRecord | null> {
+  const { rows } = await db.query('SELECT record FROM action_executions WHERE id = $1', [id]);
+  return rows[0] ? (JSON.parse(rows[0].record as string) as ActionExecutionRecord) : null;
+}
+
+export function listActionExecutions(db: Queryable, f: ActionFilter = {}): Promise<ActionExecutionRecord[]> {
+  return listRecords(db, 'action_executions', ACTION_SORT, f, {
+    task_execution_id: f.taskExecutionId,
+    workflow_execution_id: f.workflowExecutionId,
+    state: f.state,
+  });
+}
+
+// Each recovery query takes the execution ids as one array and keeps their order (then creation order).
+const LOAD_EXECUTIONS = `SELECT record, runtime FROM workflow_executions WHERE id = ANY($1::text[])
+  ORDER BY array_position($1::text[], id)`;
+const LOAD_TASKS = `SELECT record, machine FROM task_executions WHERE workflow_execution_id = ANY($1::text[])
+  ORDER BY array_position($1::text[], workflow_execution_id), created_at, id`;
+const LOAD_ACTIONS = `SELECT record FROM action_executions WHERE workflow_execution_id = ANY($1::text[])
+  ORDER BY array_position($1::text[], workflow_execution_id), created_at, id`;
+const LOAD_SEQUENCES = `SELECT execution_id, MAX(sequence) AS seq FROM outbox
+  WHERE execution_id = ANY($1::text[]) GROUP BY execution_id`;
+const LOAD_TIMERS = `SELECT * FROM timers WHERE execution_id = ANY($1::text[])
+  ORDER BY array_position($1::text[], execution_id), due_at, id`;
+/** Finished sub-workflows of the loaded executions' unfinished tasks (with-items items already done). */
+const LOAD_FINISHED_CHILDREN = `SELECT e.record FROM workflow_executions e
+  JOIN task_executions t ON e.parent_task_id = t.id
+  WHERE t.workflow_execution_id = ANY($1::text[]) AND t.state NOT IN ${COMPLETED_TASK}
+    AND e.state NOT IN ${UNFINISHED_WF}
+  ORDER BY array_position($1::text[], t.workflow_execution_id), e.created_at, e.id`;
+
+export async function loadExecutions(db: Queryable, ids: string[]): Promise<RecoverySet> {
+  const found = (await db.query(LOAD_EXECUTIONS, [ids])).rows.map(execFromRow);
+  const loaded = found.map((e) => e.record.id);
+  const set: RecoverySet = {
+    executions: found,
+    tasks: [],
+    actions: [],
+    timers: [],
+    sequences: {},
+    finishedChildren: [],
+  };
+  if (!loaded.length) return set;
+  set.tasks = (await db.query(LOAD_TASKS, [loaded])).rows.map(taskFromRow);
+  set.actions = (await db.query(LOAD_ACTIONS, [loaded])).rows.map(
+    (r) => JSON.parse(r.record as string) as ActionExecutionRecord,
+  );
+  for (const id of loaded) set.sequences[id] = 0;
+  for (const r of (await db.query(LOAD_SEQUENCES, [loaded])).rows) {
+    set.sequences[r.execution_id as string] = (r.seq as number | null) ?? 0;
+  }
+  set.timers = (await db.query(LOAD_TIMERS, [loaded])).rows.map(timerFromRow);
+  set.finishedChildren = (await db.query(LOAD_FINISHED_CHILDREN, [loaded])).rows.map(
+    (r: Row) => JSON.parse(r.record as string) as ExecutionRecord,
+  );
+  return set;
+}
+
+/** Terminal executions can still have tasks finishing (a cancelled execution lets running tasks complete), so
+ * recovery takes every execution that has unfinished tasks too. */
+const UNFINISHED_IDS = `SELECT id FROM workflow_executions WHERE state IN ${UNFINISHED_WF}
+  OR id IN (SELECT workflow_execution_id FROM task_executions WHERE state NOT IN ${COMPLETED_TASK})
+  ORDER BY created_at, id`;
+
+export async function loadUnfinished(db: Queryable): Promise<RecoverySet> {
+  const ids = (await db.query(UNFINISHED_IDS)).rows.map((r) => r.id as string);
+  const set = await loadExecutions(db, ids);
+  set.timers = (await db.query('SELECT * FROM timers ORDER BY due_at, id')).rows.map(timerFromRow);
+  return set;
+}

@@ -1,0 +1,77 @@
+/**
+ * The store contract, runtime part: atomic commits, migrations, recovery reads, paging. Run against every store
+ * by `store-contract.test.ts`.
+ */
+import { expect } from 'chai';
+import type { Store } from '../../../store/index.js';
+import { changes, execRow, launched } from './fixtures.js';
+import type { ContractContext } from './harness.js';
+
+export function runtimeContract(ctx: ContractContext): void {
+  let store: Store;
+  beforeEach(() => {
+    store = ctx.store;
+  });
+
+  it('migrates on open, and reopening migrates nothing twice and keeps the data', async () => {
+    await store.commit(changes({ executions: [execRow('e1', 'RUNNING', 1)] }));
+    store = await ctx.reopen();
+    expect((await store.getExecution('e1'))?.record.state).to.equal('RUNNING');
+  });
+
+  it('commits a change set atomically: a failing event insert rolls the execution back', async () => {
+    await store.commit(changes({ executions: [execRow('e1', 'RUNNING', 1)], events: [launched('e1', 1)] }));
+    let failed = false;
+    try {
+      // Sequence 1 of e1 exists: the whole commit, including the new execution e2, must be rolled back.
+      await store.commit(changes({ executions: [execRow('e2', 'RUNNING', 2)], events: [launched('e1', 1)] }));
+    } catch (err) {
+      failed = true;
+      expect((err as { code?: string }).code).to.equal('STORE');
+    }
+    expect(failed).to.equal(true);
+    expect(await store.getExecution('e2')).to.equal(null);
+    expect(await store.readEvents()).to.have.length(1);
+  });
+
+  it('loads unfinished executions with their last event sequence and timers', async () => {
+    await store.commit(
+      changes({
+        executions: [execRow('run', 'RUNNING', 1), execRow('done', 'SUCCESS', 2)],
+        events: [launched('run', 1), launched('run', 2), launched('done', 1)],
+        timersSet: [
+          { id: 't1', executionId: 'run', taskExecutionId: null, kind: 'retry', dueAt: 5, payload: {} },
+        ],
+      }),
+    );
+    const set = await store.loadUnfinished();
+    expect(set.executions.map((e) => e.record.id)).to.deep.equal(['run']);
+    expect(set.sequences).to.deep.equal({ run: 2 });
+    expect(set.timers.map((t) => t.id)).to.deep.equal(['t1']);
+    await store.commit(changes({ timersCleared: ['t1'] }));
+    expect((await store.loadUnfinished()).timers).to.have.length(0);
+  });
+
+  it('pages executions with a marker and no repeats', async () => {
+    const rows = Array.from({ length: 7 }, (_, i) => execRow(`e${i}`, 'SUCCESS', 100 + i));
+    await store.commit(changes({ executions: rows }));
+    const seen: string[] = [];
+    let marker: string | undefined;
+    for (;;) {
+      const page = await store.listExecutions({ limit: 3, marker });
+      if (!page.length) break;
+      seen.push(...page.map((e) => e.id));
+      marker = page[page.length - 1]?.id;
+    }
+    expect(seen).to.deep.equal(rows.map((r) => r.record.id));
+  });
+
+  it('refuses an unknown sort key with the field named', async () => {
+    try {
+      await store.listExecutions({ sortKey: 'password' });
+      expect.fail('should have thrown');
+    } catch (err) {
+      expect((err as { field?: string }).field).to.equal('sort_keys');
+    }
+  });
+}
