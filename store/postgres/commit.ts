@@ -11,6 +11,7 @@
 import type { ActionExecutionRecord, ExecutionRecord } from '../../model/index.js';
 import type { ChangeSet } from '../types.js';
 import type { Queryable } from './db.js';
+import { insertReceipts } from './event-triggers.js';
 
 /** Any constant: the key of the advisory lock that orders outbox inserts. */
 const OUTBOX_LOCK = 0x6f757462; // 'outb'
@@ -150,6 +151,7 @@ export async function applyChangeSet(db: Queryable, c: ChangeSet): Promise<void>
   const dropped = c.resultsDropped ?? [];
   await rewriteActions(db, dropped, (a) => ({ ...a, output: {} }));
   await dropChildOutputs(db, dropped);
+  await insertReceipts(db, c.receipts ?? []);
   if (c.events.length) {
     await db.query('SELECT pg_advisory_xact_lock($1)', [OUTBOX_LOCK]);
     const events = c.events.map((ev) => ({

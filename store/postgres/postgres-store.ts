@@ -19,6 +19,7 @@ import type {
   CronTriggerRow,
   DeliveryStore,
   EnvironmentRow,
+  EventTriggerStore,
   ListOptions,
   Store,
   WorkbookRow,
@@ -33,6 +34,7 @@ import * as cron from './cron-triggers.js';
 import { createPool, storeWrite, transaction } from './db.js';
 import * as defs from './definitions.js';
 import { postgresDeliveryStore } from './delivery.js';
+import { postgresEventTriggers } from './event-triggers.js';
 import { migrate } from './migrations.js';
 import * as outbox from './outbox.js';
 import * as runtime from './runtime.js';
@@ -58,6 +60,7 @@ export function redactUrl(url: string): string {
 export class PostgresStore implements Store {
   readonly description: string;
   readonly delivery: DeliveryStore;
+  readonly eventTriggers: EventTriggerStore;
   private readonly pool: pg.Pool;
   private readonly ready: Promise<void>;
 
@@ -75,18 +78,21 @@ export class PostgresStore implements Store {
       },
     );
     this.ready.catch(() => undefined); // reported by the first operation
-    const pool = this.pool;
-    const delivery = postgresDeliveryStore(pool);
-    // Every delivery operation waits for the schema too.
-    this.delivery = Object.fromEntries(
-      Object.entries(delivery).map(([name, fn]) => [
+    this.delivery = this.afterReady(postgresDeliveryStore(this.pool));
+    this.eventTriggers = this.afterReady(postgresEventTriggers(this.pool));
+  }
+
+  /** The same operations, each waiting for the schema first. */
+  private afterReady<T extends object>(ops: T): T {
+    return Object.fromEntries(
+      Object.entries(ops).map(([name, fn]) => [
         name,
         async (...args: unknown[]) => {
           await this.ready;
           return (fn as (...a: unknown[]) => unknown)(...args);
         },
       ]),
-    ) as unknown as DeliveryStore;
+    ) as T;
   }
 
   /** The pool, once the schema is migrated. */

@@ -12,7 +12,7 @@ import type { EventTriggerFilter, EventTriggerRow, EventTriggerStore, MessageRec
 import { pageSql, whereClause } from './paging.js';
 
 type Row = Record<string, unknown>;
-const SORT = {
+export const EVENT_TRIGGER_SORT = {
   created_at: 'created_at',
   updated_at: 'updated_at',
   id: 'id',
@@ -23,11 +23,11 @@ const SORT = {
   event: 'event',
 };
 
-function fromRow(r: Row): EventTriggerRow {
+export function eventTriggerFromRow(r: Row): EventTriggerRow {
   return JSON.parse(r.record as string) as EventTriggerRow;
 }
 
-function receiptFromRow(r: Row): MessageReceipt {
+export function receiptFromRow(r: Row): MessageReceipt {
   return {
     triggerId: r.trigger_id as string,
     messageId: r.message_id as string,
@@ -87,11 +87,11 @@ export class SqliteEventTriggers implements EventTriggerStore {
 
   async get(id: string): Promise<EventTriggerRow | null> {
     const r = this.db.prepare('SELECT record FROM event_triggers WHERE id = ?').get(id);
-    return r ? fromRow(r as Row) : null;
+    return r ? eventTriggerFromRow(r as Row) : null;
   }
 
   async list(f: EventTriggerFilter = {}): Promise<EventTriggerRow[]> {
-    const p = pageSql('event_triggers', f, SORT);
+    const p = pageSql('event_triggers', f, EVENT_TRIGGER_SORT);
     const conds = [p.where];
     const params = [...p.params];
     const equals: Record<string, string | undefined> = {
@@ -108,7 +108,7 @@ export class SqliteEventTriggers implements EventTriggerStore {
       params.push(value);
     }
     const sql = `SELECT record FROM event_triggers ${whereClause(conds)} ${p.order} ${p.limit}`;
-    return (this.db.prepare(sql).all(...params) as Row[]).map(fromRow);
+    return (this.db.prepare(sql).all(...params) as Row[]).map(eventTriggerFromRow);
   }
 
   async update(t: EventTriggerRow): Promise<boolean> {

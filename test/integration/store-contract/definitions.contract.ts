@@ -4,7 +4,8 @@
  */
 import { expect } from 'chai';
 import { ConflictError } from '../../../common/index.js';
-import type { CronTriggerRow, Store, WorkflowDefinitionRow } from '../../../store/index.js';
+import type { CronTriggerRow, EventTriggerRow, Store, WorkflowDefinitionRow } from '../../../store/index.js';
+import { changes } from './fixtures.js';
 import type { ContractContext } from './harness.js';
 
 function workflow(name: string, workbookName: string | null, at = 1): WorkflowDefinitionRow {
@@ -113,5 +114,47 @@ export function definitionsContract(ctx: ContractContext): void {
     } finally {
       await other.close();
     }
+  });
+
+  it('keeps one receipt per (trigger, message), written with the commit, and drops them with the trigger', async () => {
+    const t: EventTriggerRow = {
+      id: 'et-1',
+      name: 'on-create',
+      workflowId: 'id-wf',
+      workflowInput: {},
+      workflowParams: {},
+      exchange: 'nova',
+      topic: 'notifications',
+      event: 'compute.instance.create.end',
+      scope: 'private',
+      filter: null,
+      inputMap: null,
+      createdAt: 1,
+      updatedAt: null,
+    };
+    await store.eventTriggers.create(t);
+    let err: unknown;
+    try {
+      await store.eventTriggers.create({ ...t, id: 'et-2' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.be.instanceOf(ConflictError);
+    const receipt = {
+      triggerId: 'et-1',
+      messageId: 'm-1',
+      outcome: 'started' as const,
+      reason: null,
+      createdAt: 5,
+    };
+    await store.commit(changes({ receipts: [{ ...receipt, executionId: 'ex-1' }] }));
+    await store.commit(changes({ receipts: [{ ...receipt, executionId: 'ex-2' }] }));
+    expect(await store.eventTriggers.getReceipt('et-1', 'm-1')).to.deep.equal({
+      ...receipt,
+      executionId: 'ex-1',
+    });
+    expect(await store.eventTriggers.list({ exchange: 'nova' })).to.deep.equal([t]);
+    expect(await store.eventTriggers.delete('et-1')).to.equal(true);
+    expect(await store.eventTriggers.getReceipt('et-1', 'm-1')).to.equal(null);
   });
 }
