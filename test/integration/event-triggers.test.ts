@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { connect, type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
 import { expect } from 'chai';
 import type { ExecutionRecord } from '../../engine/index.js';
-import { call, startTestServer, type TestServer } from './api-helpers.js';
+import { call, startTestServer, until, type TestServer } from './api-helpers.js';
 import { osloNotification } from './notifications.js';
 
 const AMQP_URL = process.env.TRAM_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -33,16 +33,6 @@ on_instance:
 `;
 
 const rand = () => crypto.randomBytes(4).toString('hex');
-
-async function until<T>(what: string, probe: () => Promise<T | null | false>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('event triggers', function () {
   this.timeout(60_000);

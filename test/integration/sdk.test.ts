@@ -23,10 +23,19 @@ import {
   webhookMiddleware,
   type TramRequestInfo,
 } from '../../sdk/src/index.js';
-import { call, startTestServer, type TestServer } from './api-helpers.js';
+import { call, startTestServer, until, type TestServer } from './api-helpers.js';
 
 const AMQP_URL = process.env.TRAM_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const rand = () => crypto.randomBytes(4).toString('hex');
+
+/** Removes a test's queue, its dead-letter queue and its exchange. */
+async function dropQueues(exchange: string, queue: string): Promise<void> {
+  const conn = await connect(AMQP_URL);
+  const ch = await conn.createChannel();
+  for (const q of [queue, `${queue}.dead`]) await ch.deleteQueue(q);
+  await ch.deleteExchange(exchange);
+  await conn.close();
+}
 
 const WB = `
 version: '2.0'
@@ -60,20 +69,6 @@ workflows:
       d:
         action: std.noop
 `;
-
-async function until<T>(
-  what: string,
-  probe: () => T | null | false | Promise<T | null | false>,
-  ms = 30_000,
-) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function listener(
   srv: TestServer,
@@ -135,7 +130,7 @@ describe('sdk against a real server', function () {
       const exec = await srv.server.engine.startExecution({ workflow: 'sdk_wb.main' });
       await srv.server.engine.waitFor(exec.id);
       // main: launched, ok x2, child x2, boom x2, failed; sub: launched, s1 x2, succeeded.
-      await until('12 deliveries', () => received.filter((r) => r.info).length >= 12);
+      await until('12 deliveries', async () => received.filter((r) => r.info).length >= 12);
       const ajv = new Ajv({ allErrors: true, strict: true });
       const strict = { execution: ajv.compile(executionEventSchema), task: ajv.compile(taskEventSchema) };
       const types = new Set<string>();
@@ -232,7 +227,7 @@ describe('sdk against a real server', function () {
           Array.from({ length: 100 }, () => srv.server.engine.startExecution({ workflow: 'sdk_wb.chain' })),
         );
         for (const e of execs) await srv.server.engine.waitFor(e.id);
-        await until('1,000 handled', () => seen.size >= 1000, 60_000);
+        await until('1,000 handled', async () => seen.size >= 1000, 60_000);
         await new Promise((r) => setTimeout(r, 300));
         expect(seen.size).to.equal(1000);
         expect([...seen.values()].every((n) => n === 1)).to.equal(true);
@@ -242,11 +237,7 @@ describe('sdk against a real server', function () {
       } finally {
         await consumer.close();
         await call('DELETE', `${srv.v2}/listeners/${l.id}`);
-        const conn = await connect(AMQP_URL);
-        const ch = await conn.createChannel();
-        for (const q of [queue, `${queue}.dead`]) await ch.deleteQueue(q);
-        await ch.deleteExchange(exchange);
-        await conn.close();
+        await dropQueues(exchange, queue);
       }
     });
 
@@ -268,9 +259,9 @@ describe('sdk against a real server', function () {
         ch.publish(exchange, 'task.task_failed', Buffer.from('{}'), { messageId: 'd-1' });
         ch.publish(exchange, 'task.task_failed', Buffer.from('{}'), { messageId: 'd-1' });
         await ch.waitForConfirms();
-        const dead = await until('the dead letter', () => ch.get(`${queue}.dead`, { noAck: true }));
+        const dead = await until('the dead letter', async () => ch.get(`${queue}.dead`, { noAck: true }));
         expect(dead.properties.messageId).to.equal('p-1');
-        await until('the duplicate', () => consumer.stats.duplicates === 1);
+        await until('the duplicate', async () => consumer.stats.duplicates === 1);
         expect(handled).to.deep.equal(['d-1']);
         expect(consumer.stats).to.include({ deadLettered: 1, failed: 2 });
       } finally {
@@ -297,7 +288,7 @@ describe('sdk against a real server', function () {
       let err = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      return until(`${file} to start`, () => {
+      return until(`${file} to start`, async () => {
         if (child.exitCode !== null) throw new Error(`${file} exited: ${err}`);
         return ready.test(out) && { out: () => out };
       });
@@ -319,7 +310,7 @@ describe('sdk against a real server', function () {
         status: { enabled: true, timeout_s: 600 },
       });
       const exec = await srv.server.engine.startExecution({ workflow: 'sdk_wb.sub' });
-      await until('the example to print the run', () =>
+      await until('the example to print the run', async () =>
         child.out().includes('WORKFLOW_SUCCEEDED sdk_wb.sub SUCCESS'),
       );
       expect(child.out()).to.include('TASK_SUCCEEDED s1 SUCCESS');
@@ -351,16 +342,12 @@ describe('sdk against a real server', function () {
       });
       const exec = await srv.server.engine.startExecution({ workflow: 'sdk_wb.main' });
       await srv.server.engine.waitFor(exec.id);
-      await until('the example to print the failures', () =>
+      await until('the example to print the failures', async () =>
         /WORKFLOW_FAILED sdk_wb\.main/.test(child.out()),
       );
       expect(child.out()).to.match(/TASK_FAILED boom/);
       await call('DELETE', `${srv.v2}/listeners/${l.id}`);
-      const conn = await connect(AMQP_URL);
-      const ch = await conn.createChannel();
-      for (const q of [queue, `${queue}.dead`]) await ch.deleteQueue(q);
-      await ch.deleteExchange(exchange);
-      await conn.close();
+      await dropQueues(exchange, queue);
     });
   });
 });

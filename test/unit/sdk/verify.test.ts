@@ -30,9 +30,7 @@ describe('sdk: verifyWebhook', () => {
     expect(v).to.deep.equal({ id: 'del-1', timestamp: nowSec, payload: { event: 'TASK_FAILED', id: 't1' } });
     // The standardwebhooks package agrees (it checks against the real clock).
     const live = signHeaders(secret, 'del-2', Math.floor(Date.now() / 1000), body);
-    expect(new Webhook(secret).verify(body, live)).to.deep.equal(
-      JSON.parse(body),
-    );
+    expect(new Webhook(secret).verify(body, live)).to.deep.equal(JSON.parse(body));
   });
 
   it('accepts the GitHub-style signature alone, and a Headers object', () => {
