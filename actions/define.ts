@@ -20,6 +20,8 @@ export interface ActionSpec<I extends Record<string, unknown>> {
   description?: string;
   input: ReadonlyArray<ParamDecl<keyof I & string>>;
   run(input: I, ctx: ActionContext): ActionOutcome | Promise<ActionOutcome>;
+  /** See `ActionDefinition.inline`. */
+  inline?: boolean;
   close?(): void | Promise<void>;
 }
 
@@ -31,6 +33,7 @@ export function defineAction<I extends Record<string, unknown>>(spec: ActionSpec
     run: (input, ctx) => spec.run(input as I, ctx),
   };
   if (spec.description !== undefined) def.description = spec.description;
+  if (spec.inline) def.inline = true;
   if (spec.close) def.close = spec.close.bind(spec);
   return def;
 }

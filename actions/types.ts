@@ -46,6 +46,13 @@ export interface ActionDefinition {
    */
   run(input: Record<string, unknown>, ctx: ActionContext): ActionOutcome | Promise<ActionOutcome>;
   /**
+   * The action has no effect outside the engine and is cheap (`std.noop`, `std.echo`, `std.fail`). The engine
+   * may then run it in the same unit of work as the state change that starts it, before that change is
+   * durable: a crash simply runs it again, and a chain of such tasks costs one commit instead of one per step.
+   * Leave unset for anything that talks to the outside world. @default false
+   */
+  inline?: boolean;
+  /**
    * Releases what the action holds across runs (keep-alive sockets, for `std.http`). Called once by
    * `ActionRegistry.close()` when the engine shuts down; must be safe to call more than once.
    */

@@ -14,6 +14,7 @@ export const echoAction = defineAction<{ output: unknown; delay: unknown }>({
     { name: 'output', default: null },
     { name: 'delay', default: 0 },
   ],
+  inline: true,
   run({ output, delay }, ctx) {
     const seconds = toSeconds(delay);
     if (seconds === 0) return { ok: true, data: output };

@@ -12,6 +12,7 @@ export const failAction = defineAction<{ error_data: unknown }>({
   name: 'std.fail',
   description: 'Always fails, with `error_data` as the error when given.',
   input: [{ name: 'error_data', default: null }],
+  inline: true,
   run: ({ error_data }) => ({ ok: false, error: isTruthy(error_data) ? error_data : FAIL_ACTION_MESSAGE }),
 });
 

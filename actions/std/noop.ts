@@ -6,5 +6,6 @@ export const noopAction = defineAction<Record<string, never>>({
   name: 'std.noop',
   description: 'Does nothing; the result is null.',
   input: [],
+  inline: true,
   run: () => ({ ok: true, data: null }),
 });

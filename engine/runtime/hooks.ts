@@ -99,7 +99,7 @@ export class Hooks {
         ar.def = prepared.def;
         ar.outputs = prepared.outputs;
         if (t) t.running.set(ar.rec.id, { kind: 'hook', index: p.index, action: ar });
-        this.rt.kernel.uow.effects.push(() => this.rt.items.invoke(ar));
+        this.rt.items.runSoon(ar);
         return;
       } catch (err) {
         const msg = `${p.which === 'enter' ? 'on-enter' : 'on-exit'} hook '${h.action}' failed: ${toError(err).message}`;

@@ -146,7 +146,17 @@ export class Items {
     ar.def = p.action.def;
     ar.outputs = p.action.outputs;
     t.running.set(ar.rec.id, { kind: 'action', index: p.index, action: ar });
-    this.rt.kernel.uow.effects.push(() => this.invoke(ar));
+    this.runSoon(ar);
+  }
+
+  /**
+   * Runs an action once the state that says it runs is durable (after the commit). An `inline` action (no
+   * outside effect) runs in the same unit of work instead: re-running it after a crash is harmless, and a
+   * chain of such tasks then costs one commit rather than one per step.
+   */
+  runSoon(ar: ActionRun): void {
+    if (ar.def.inline) this.rt.kernel.enqueue(() => this.invoke(ar));
+    else this.rt.kernel.uow.effects.push(() => this.invoke(ar));
   }
 
   private startOne(t: TaskRun, index: number, binding: Record<string, unknown> | null): void {

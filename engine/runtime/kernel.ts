@@ -12,6 +12,9 @@ import type { Store } from '../../store/index.js';
 import { UnitOfWork } from './uow.js';
 import type { Work } from './model.js';
 
+/** Longest run of back-to-back batches before the kernel yields to the event loop. */
+const MAX_SLICE_MS = 20;
+
 export interface KernelOptions {
   /** Most work items per batch (and so per transaction). @default 2000 */
   batchSize?: number;
@@ -87,7 +90,11 @@ export class Kernel {
 
   private async drain(): Promise<void> {
     const batchSize = this.opts.batchSize ?? 2000;
+    const started = performance.now();
     while (this.head < this.queue.length) {
+      // A workflow that loops on inline actions would otherwise keep this loop busy forever (the SQLite commit
+      // resolves without yielding): give the event loop (HTTP, timers, sockets) a turn between slices.
+      if (performance.now() - started > MAX_SLICE_MS) return;
       const uow = new UnitOfWork();
       this.current = uow;
       let n = 0;
