@@ -12,8 +12,12 @@
  */
 import type { Document, Node, Pair, Scalar } from 'yaml';
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import { toError } from '../../common/index.js';
 import type { SourcePos } from '../spec.js';
+import { checkAliases } from './aliases.js';
 import type { Path } from './paths.js';
+import { relaxIndentation } from './relax.js';
+import { syntaxProblems } from './yaml-errors.js';
 
 export interface Position {
   line: number;
@@ -47,30 +51,65 @@ export class YamlSource {
   readonly data: unknown;
   readonly syntaxProblems: SyntaxProblem[];
   readonly duplicates: DuplicateKey[] = [];
+  /** The text as parsed: the user's, or with PyYAML-tolerated indentation padded (see `relax.ts`). */
+  readonly text: string;
   private readonly doc: Document.Parsed;
-  private readonly lines = new LineCounter();
+  private readonly lines: LineCounter;
+  /** Spaces `relax.ts` added at the start of a line (1-based), taken off again in positions. */
+  private readonly pads: ReadonlyMap<number, number>;
 
   constructor(
-    readonly text: string,
+    text: string,
     readonly file: string,
   ) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: false, merge: true });
-    // After a real error the parser reports every following token as unexpected: keep the first error only.
-    const errors = this.doc.errors.filter((e, i) => i === 0 || e.code !== 'UNEXPECTED_TOKEN');
-    this.syntaxProblems = errors.map((e) => ({
-      ...this.position(e.pos[0]),
-      // The parser appends " at line N, column M:" and a code excerpt; we print the position ourselves.
-      message: (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ''),
+    let lines = new LineCounter();
+    let doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, merge: true });
+    let pads: ReadonlyMap<number, number> = new Map();
+    let parsed = text;
+    const relaxed = doc.errors.length > 0 ? relaxIndentation(text) : undefined;
+    if (relaxed) {
+      const relaxedLines = new LineCounter();
+      const retry = parseDocument(relaxed.text, {
+        lineCounter: relaxedLines,
+        uniqueKeys: false,
+        merge: true,
+      });
+      if (retry.errors.length === 0) {
+        [doc, lines, pads, parsed] = [retry, relaxedLines, relaxed.pads, relaxed.text];
+      }
+    }
+    this.doc = doc;
+    this.lines = lines;
+    this.pads = pads;
+    this.text = parsed;
+    this.syntaxProblems = syntaxProblems(doc, parsed).map((p) => ({
+      ...this.position(p.offset),
+      message: p.message,
     }));
-    this.data =
-      this.syntaxProblems.length > 0 ? undefined : (this.doc.toJS({ maxAliasCount: 1000 }) as unknown);
+    this.data = this.syntaxProblems.length > 0 ? undefined : this.toData();
     if (this.syntaxProblems.length === 0) this.collectDuplicates(this.doc.contents, []);
+  }
+
+  /** The data, once anchors and aliases are known to be sound (else their problems join syntaxProblems). */
+  private toData(): unknown {
+    const problems = checkAliases(this.doc);
+    if (problems.length === 0) {
+      try {
+        return this.doc.toJS({ maxAliasCount: -1 }) as unknown;
+      } catch (err) {
+        problems.push({ offset: 0, message: `cannot read the YAML: ${toError(err).message}` });
+      }
+    }
+    for (const p of problems) this.syntaxProblems.push({ ...this.position(p.offset), message: p.message });
+    return undefined;
   }
 
   /** 1-based line and column of a character offset in the text. */
   position(offset: number): Position {
     const { line, col } = this.lines.linePos(offset);
-    return line === 0 ? { line: 1, col: offset + 1 } : { line, col };
+    if (line === 0) return { line: 1, col: offset + 1 };
+    const pad = this.pads.get(line) ?? 0;
+    return { line, col: Math.max(1, col - pad) };
   }
 
   /** Where the construct at `path` was written; the nearest existing parent if it was not. */
@@ -181,7 +220,9 @@ export class YamlSource {
 }
 
 function keyString(key: Node | null): string {
-  return isScalar(key) ? String(key.value) : String(key);
+  if (!isScalar(key)) return String(key);
+  // A merge key's value is a symbol when merges are enabled.
+  return typeof key.value === 'symbol' ? (key.value.description ?? '') : String(key.value);
 }
 
 /** Offset in the raw quoted text (opening quote included) of character `offset` of the scalar's value. */
