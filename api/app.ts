@@ -13,6 +13,7 @@ import type { ApiContext } from './context.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { opsRoutes, type OpsOptions } from './ops/index.js';
 import { graphqlHandler } from './graphql/handler.js';
+import { httpLogSerializers } from './logging.js';
 import { openApiDocument } from './openapi/index.js';
 import { actionExecutionsRoutes } from './routes/action-executions.js';
 import { actionsRoutes } from './routes/actions.js';
@@ -38,6 +39,7 @@ export function createApp(ctx: ApiContext, logger: Logger, ops: OpsOptions = {})
   app.use(
     pinoHttp({
       logger,
+      serializers: httpLogSerializers(ctx.config.logHeaders),
       genReqId: (req, res) => {
         const id = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
         res.setHeader('x-request-id', id);

@@ -5,7 +5,7 @@
  * finish, stop cron, close the engine and the store.
  */
 import type { Server } from 'node:http';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { createActionRegistry } from '../actions/index.js';
 import type { Config } from '../config/index.js';
 import { DeliveryService } from '../delivery/index.js';
@@ -13,6 +13,7 @@ import { Engine } from '../engine/index.js';
 import { AmqpTransport, HttpTransport } from '../transports/index.js';
 import { openStore } from '../store/index.js';
 import { createApp } from './app.js';
+import { createLogger } from './logging.js';
 import { CronService } from './cron/service.js';
 import { Readiness, ServerMetrics } from './ops/index.js';
 import { EventTriggerService } from './event-triggers/service.js';
@@ -28,7 +29,7 @@ export interface RunningServer {
 
 export async function startServer(
   config: Config,
-  logger: Logger = pino({ level: config.logLevel }),
+  logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningServer> {
   // Packs first: one that does not load stops start-up before anything is opened.
   const actions = await createActionRegistry(

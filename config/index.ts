@@ -18,6 +18,8 @@ export interface Config {
   port: number;
   /** Env: `TRAM_LOG_LEVEL`: fatal, error, warn, info, debug, trace or silent. @default 'info' */
   logLevel: string;
+  /** Request log lines carry the headers (credentials still redacted). Env: `TRAM_LOG_HEADERS`. @default false */
+  logHeaders: boolean;
   /**
    * Accepted API tokens (`X-Auth-Token` or `Authorization: Bearer`). Empty: no authentication.
    * Env: `TRAM_AUTH_TOKENS` (comma-separated). @default []
@@ -87,6 +89,7 @@ export const DEFAULTS: Config = {
   host: '127.0.0.1',
   port: 8989,
   logLevel: 'info',
+  logHeaders: false,
   authTokens: [],
   insecure: false,
   maxBody: '1mb',
@@ -133,6 +136,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     fromEnv.egressAllowPrivate = parseBool('TRAM_EGRESS_ALLOW_PRIVATE', env.TRAM_EGRESS_ALLOW_PRIVATE);
   if (env.TRAM_LISTENER_DISABLE_AFTER)
     fromEnv.listenerDisableAfterS = Number(env.TRAM_LISTENER_DISABLE_AFTER);
+  if (env.TRAM_LOG_HEADERS) fromEnv.logHeaders = parseBool('TRAM_LOG_HEADERS', env.TRAM_LOG_HEADERS);
   if (env.TRAM_SCRIPT_TIMEOUT_MAX) fromEnv.scriptTimeoutMaxS = Number(env.TRAM_SCRIPT_TIMEOUT_MAX);
   if (env.TRAM_SCRIPT_MEMORY_MB) fromEnv.scriptMemoryMb = Number(env.TRAM_SCRIPT_MEMORY_MB);
   if (env.TRAM_EVENT_TRIGGER_QUEUE_PREFIX)

@@ -17,6 +17,7 @@ import type { OutboxEvent } from '../engine/index.js';
 import type { Store } from '../store/index.js';
 import { FanOutStep } from './fan-out.js';
 import { ProgressWriter } from './progress.js';
+import { maskUrlsIn } from './secrets.js';
 import { nextRetryDelayMs } from './retry.js';
 import type { Sender, SendOutcome } from './send.js';
 import type { Attempt, Delivery, Listener } from './types.js';
@@ -319,6 +320,18 @@ export class Dispatcher {
       h.lastFailureAt = now;
       h.firstFailureAt ??= now;
       h.failuresInRow += 1;
+      // One line per failed attempt, so an operator sees a failing receiver without asking the API.
+      this.opts.logger?.warn(
+        {
+          listener: l.id,
+          event: d.eventId,
+          attempt: d.attempts,
+          code: out.code,
+          httpStatus: out.httpStatus,
+          reason: maskUrlsIn(out.message),
+        },
+        'delivery attempt failed',
+      );
       if (out.gone) {
         d.state = 'failed';
         this.disable(target, `the receiver answered 410 Gone`);

@@ -5,4 +5,5 @@
 export { DeliveryService, type DeliveryServiceOptions } from './service.js';
 export { DEFAULT_RETRY_SCHEDULE } from './retry.js';
 export { eventView, filterExpression } from './match.js';
+export { MASK, maskTransport, maskUrl, maskUrlsIn } from './secrets.js';
 export type * from './types.js';

@@ -10,6 +10,7 @@ import type { Engine } from '../engine/index.js';
 import type { Store } from '../store/index.js';
 import { checkEgress, newSecret, type AmqpTransport, type HttpTransport } from '../transports/index.js';
 import { Dispatcher, type DispatcherOptions } from './dispatcher.js';
+import { keepMasked } from './secrets.js';
 import { Sender } from './send.js';
 import { applyStatusUpdate, sweepOverdueStatuses } from './statuses.js';
 import type {
@@ -133,6 +134,8 @@ export class DeliveryService implements DeliveryApi {
     // Enabling or disabling is an operator's switch, allowed on any listener.
     const onlyEnabled = Object.keys(patch).every((k) => k === 'enabled');
     if (owned && !onlyEnabled) throw owned;
+    // A transport read back and sent again carries `***` where its credentials were: keep the stored ones.
+    if (patch.transport) patch = { ...patch, transport: keepMasked(patch.transport, current.transport) };
     const next: Listener = { ...current, ...patch, updatedAt: this.now() };
     // The dispatcher's copy is the freshest health (outcomes are written in batches).
     const live = this.dispatcher.listener(id);
@@ -159,6 +162,33 @@ export class DeliveryService implements DeliveryApi {
     const ls = await this.store.delivery.listListeners(filter);
     const backlog = await this.store.delivery.countPending(ls.map((l) => l.id));
     return ls.map(({ secret: _secret, ...rest }) => ({ ...rest, backlog: backlog[rest.id] ?? 0 }));
+  }
+
+  /** A listener by id, or by name (a workbook's listener is `<workbook>.<name>`). */
+  private async byIdOrName(idOrName: string): Promise<Listener> {
+    const l =
+      (await this.store.delivery.getListener(idOrName)) ??
+      (await this.store.delivery.getListenerByName(idOrName));
+    if (!l) throw new NotFoundError('listener', idOrName);
+    return l;
+  }
+
+  async listenerSecret(idOrName: string): Promise<Listener> {
+    return this.byIdOrName(idOrName);
+  }
+
+  /**
+   * A new signing secret for any listener, a workbook's included (its secret survives later uploads of the
+   * workbook unless the workbook sets one). Deliveries signed from now on use it.
+   */
+  async rotateListenerSecret(idOrName: string): Promise<Listener> {
+    const current = await this.byIdOrName(idOrName);
+    const next: Listener = { ...current, secret: newSecret(), updatedAt: this.now() };
+    const live = this.dispatcher.listener(current.id);
+    if (live) next.health = { ...live.health };
+    if (!(await this.store.delivery.updateListener(next))) throw new NotFoundError('listener', idOrName);
+    this.dispatcher.setListener(next);
+    return next;
   }
 
   async deleteListener(id: string): Promise<void> {

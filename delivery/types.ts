@@ -54,6 +54,10 @@ export interface DeliveryApi {
   getListener(id: string): Promise<ListenerView>;
   listListeners(filter?: { afterId?: string; limit?: number }): Promise<ListenerView[]>;
   deleteListener(id: string): Promise<void>;
+  /** The listener (by id or name) with its signing secret, for `GET /v2/listeners/{id}/secret`. */
+  listenerSecret(idOrName: string): Promise<Listener>;
+  /** Gives the listener (by id or name) a new signing secret and returns it with the secret. */
+  rotateListenerSecret(idOrName: string): Promise<Listener>;
   /** One immediate attempt per listener that has a delivery of the event (or only `listenerId`'s), logged as
    * `manual`. Resolves with the attempts made. */
   redeliver(eventId: number, listenerId?: string): Promise<Attempt[]>;

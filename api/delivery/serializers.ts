@@ -11,6 +11,7 @@ import type {
   StatusRecord,
   TransportSpec,
 } from '../../delivery/types.js';
+import { maskTransport } from '../../delivery/index.js';
 import type { OutboxEvent } from '../../engine/index.js';
 
 type Json = Record<string, unknown>;
@@ -20,7 +21,9 @@ export function isoTime(ms: number | null | undefined): string | null {
   return ms === null || ms === undefined ? null : new Date(ms).toISOString();
 }
 
-function transportResource(t: TransportSpec): Json {
+/** Credentials (header values, a URL's password) are write-only: shown as `***`. */
+function transportResource(spec: TransportSpec): Json {
+  const t = maskTransport(spec);
   if (t.type === 'http') {
     return { type: 'http', url: t.url, method: t.method, headers: t.headers, timeout_ms: t.timeoutMs };
   }

@@ -2,7 +2,8 @@
  * /v2/listeners: who receives which events, over which transport. Create (201, the only answer that shows the
  * signing `secret`), list (`{"listeners": [...], "next"}`, paged by `marker` and `limit`), get, change (PUT:
  * only the fields given), delete (204), and recover (`POST /{id}/recover?since=...`: put the deliveries given up
- * since then back in the queue).
+ * since then back in the queue). Credentials in the transport are write-only (`***` in every answer); the
+ * signing secret is read and rotated at `/{id}/secret` (GET, POST), by id or by name.
  */
 import { Router } from 'express';
 import { InvalidInputError } from '../../common/index.js';
@@ -54,6 +55,20 @@ export function listenersRoutes(ctx: ApiContext): Router {
     onlyQuery(req, []);
     await ctx.delivery.deleteListener(pathParam(req, 'id'));
     res.status(204).end();
+  });
+
+  // The one place a listener's signing secret is shown after its creation: a workbook's listeners get theirs
+  // generated, and their receivers need it to verify signatures.
+  r.get('/:id/secret', async (req, res) => {
+    onlyQuery(req, []);
+    const l = await ctx.delivery.listenerSecret(pathParam(req, 'id'));
+    res.json({ id: l.id, name: l.name, secret: l.secret });
+  });
+
+  r.post('/:id/secret', async (req, res) => {
+    onlyQuery(req, []);
+    const l = await ctx.delivery.rotateListenerSecret(pathParam(req, 'id'));
+    res.json({ id: l.id, name: l.name, secret: l.secret });
   });
 
   r.post('/:id/recover', async (req, res) => {

@@ -327,6 +327,11 @@ export class TramApi {
   deleteListener(id: string): Promise<void> {
     return this.http.delete(`/v2/listeners/${seg(id)}`);
   }
+  /** The listener's signing secret (by id or name); `rotate` gives it a new one first. */
+  listenerSecret(idOrName: string, rotate = false): Promise<{ id: string; name: string; secret: string }> {
+    const path = `/v2/listeners/${seg(idOrName)}/secret`;
+    return rotate ? this.http.request('POST', path) : this.http.get(path);
+  }
   /** Puts the listener's deliveries given up since `since` back in the queue; resolves with how many. */
   async recoverListener(id: string, since: string): Promise<number> {
     const body = await this.http.request<{ recovered?: number }>(

@@ -4,8 +4,8 @@
  * executions durably over HTTP webhooks (`--webhook URL`) or AMQP (`--amqp [AMQP_URL]`), with retries.
  *
  * `--url` stays what it is for every resource command, the Tramontane server; the webhook is `--webhook`. A
- * listener's signing secret is shown once, when it is created. Flag values are checked here before anything is
- * sent, so that a mistake is one line naming the flag.
+ * listener's signing secret is shown when it is created, and by `tram listener secret NAME [--rotate]`. Flag
+ * values are checked here before anything is sent, so that a mistake is one line naming the flag.
  */
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
@@ -465,6 +465,18 @@ export function registerListener(program: Command): void {
         showListener(out, await api.updateListener(id, { enabled }));
       });
   }
+
+  leaf(listener, 'secret', "show a listener's signing secret (by id or name), or rotate it", [
+    'tram listener secret order_pipeline.ops',
+    'tram listener secret order_pipeline.ops --rotate',
+  ])
+    .argument('<name>', 'listener name (a workbook listener: <workbook>.<name>) or id')
+    .option('--rotate', 'give the listener a new secret (deliveries are signed with it from now on)')
+    .action(async (name: string, opts: RemoteOptions & { rotate?: boolean }) => {
+      const { api, out } = connect(opts);
+      const s = await api.listenerSecret(name, opts.rotate === true);
+      out.done(s.secret, s);
+    });
 
   leaf(listener, 'recover', 'queue again the deliveries of a listener given up since a time', [
     'tram listener recover $LISTENER_ID --since 2h',

@@ -166,7 +166,8 @@ describe('API: listeners, events, attempts and statuses', function () {
           type: 'http',
           url: `${receiverUrl}/crud`,
           method: 'POST',
-          headers: { 'X-Team': 'ops' },
+          // Header values are write-only: stored and sent, shown as ***.
+          headers: { 'X-Team': '***' },
           timeout_ms: 2000,
         },
         format: 'mistral',

@@ -203,7 +203,7 @@ describe('tram listener and tram event against a live server', function () {
       const got = json<ListenerJson>(await remote('listener', 'get', id, '--json'));
       expect(got).to.include({ id, name: 'ops-hook', origin: 'api', enabled: true });
       expect(got).not.to.have.property('secret');
-      expect(got.transport).to.deep.include({ type: 'http', url: hook.url, headers: { 'X-Team': 'ops' } });
+      expect(got.transport).to.deep.include({ type: 'http', url: hook.url, headers: { 'X-Team': '***' } });
       const detail = await remote('listener', 'get', id);
       expect(detail.stdout).to.match(/^name\s+ops-hook$/m);
       expect(detail.stdout).not.to.match(/secret|whsec_/);
@@ -217,7 +217,7 @@ describe('tram listener and tram event against a live server', function () {
       expect(updated.transport).to.deep.include({
         method: 'PUT',
         url: hook.url,
-        headers: { 'X-Team': 'ops' },
+        headers: { 'X-Team': '***' },
       });
       expect(updated.retry).to.deep.equal([5, 60, 300]);
       expect(updated.scope).to.deep.equal({ workflow: 'lst_hello' });
