@@ -16,6 +16,7 @@ import { registerEnv } from './commands/env.js';
 import { registerEvent } from './commands/event.js';
 import { addEmbeddedExamples } from './commands/examples.js';
 import { registerExecution } from './commands/execution.js';
+import { registerListen } from './commands/listen.js';
 import { registerListener } from './commands/listener.js';
 import { registerRun } from './commands/run.js';
 import { registerServe } from './commands/serve.js';
@@ -58,6 +59,7 @@ export function buildProgram(): Command {
   registerCronTrigger(program);
   registerEnv(program);
   registerListener(program);
+  registerListen(program);
   registerEvent(program);
   return program;
 }
