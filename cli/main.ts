@@ -24,12 +24,14 @@ import { registerTask } from './commands/task.js';
 import { registerValidate } from './commands/validate.js';
 import { registerWorkbook } from './commands/workbook.js';
 import { registerWorkflow } from './commands/workflow.js';
+import { packageVersion } from './version.js';
 
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name('tram')
     .description('Tramontane: a Mistral-compatible workflow engine')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError()
     .addHelpText(
       'after',
@@ -64,8 +66,21 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * A reader that goes away (`tram event list | head -2`) closes our stdout: that ends the command quietly, as
+ * it does for any Unix tool, rather than with an EPIPE stack trace.
+ */
+function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/tram');
 if (isMain) {
+  exitQuietlyOnClosedPipe(process.stdout);
+  exitQuietlyOnClosedPipe(process.stderr);
   buildProgram()
     .parseAsync(process.argv)
     .catch((err: unknown) => {

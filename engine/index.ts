@@ -16,4 +16,5 @@ export {
 } from './states.js';
 export { taskMachine, executionMachine, taskStep, executionStep } from './machines/index.js';
 export { applyInputParams } from './runtime/inputs.js';
+export { graphOf, type WorkflowGraph } from './runtime/graph.js';
 export { PROJECT_ID } from './runtime/transitions.js';

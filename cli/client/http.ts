@@ -107,7 +107,9 @@ export class HttpClient {
 
   async request<T>(method: Method, path: string, body?: Body, query?: Query): Promise<T> {
     const url = this.urlOf(path, query);
-    const headers: Record<string, string> = { accept: 'application/json', ...this.authHeaders() };
+    // Mistral (pecan) answers 406 to `Accept: application/json` alone on a text upload (it matches the accepted
+    // type against the request's `text/plain`); the wildcard keeps JSON first and satisfies it.
+    const headers: Record<string, string> = { accept: 'application/json, */*;q=0.1', ...this.authHeaders() };
     let payload: string | undefined;
     if (body && 'json' in body) {
       headers['content-type'] = 'application/json';

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { parseJsonOption } from '../json-option.js';
 import type { Column, CronTrigger } from '../client/index.js';
 import { connect, finishGroup, group, leaf, positiveInt, type RemoteOptions } from './remote.js';
+import { orKnown } from '../known.js';
 
 const COLUMNS: Column<CronTrigger>[] = [
   { header: 'NAME', value: (c) => c.name },
@@ -39,7 +40,7 @@ export function registerCronTrigger(program: Command): void {
     .argument('<name>', 'trigger name (or id)')
     .action(async (name: string, opts: RemoteOptions) => {
       const { api, out } = connect(opts);
-      out.detail(await api.getCronTrigger(name));
+      out.detail(await orKnown(api.getCronTrigger(name), 'cron trigger', name, () => api.listCronTriggers()));
     });
 
   leaf(cron, 'create', 'create a trigger that starts a workflow on a cron pattern', [

@@ -8,6 +8,7 @@ import YAML from 'yaml';
 import { toError } from '../../common/index.js';
 import type { Column, Environment, EnvironmentDocument } from '../client/index.js';
 import { connect, finishGroup, group, leaf, readText, type RemoteOptions } from './remote.js';
+import { orKnown } from '../known.js';
 
 const COLUMNS: Column<Environment>[] = [
   { header: 'NAME', value: (e) => e.name },
@@ -59,7 +60,7 @@ export function registerEnv(program: Command): void {
     .argument('<name>', 'environment name')
     .action(async (name: string, opts: RemoteOptions) => {
       const { api, out } = connect(opts);
-      out.detail(await api.getEnvironment(name));
+      out.detail(await orKnown(api.getEnvironment(name), 'environment', name, () => api.listEnvironments()));
     });
 
   leaf(env, 'create', 'create an environment from a YAML or JSON file', [
@@ -86,7 +87,7 @@ export function registerEnv(program: Command): void {
     .argument('<name>', 'environment name')
     .action(async (name: string, opts: RemoteOptions) => {
       const { api, out } = connect(opts);
-      await api.deleteEnvironment(name);
+      await orKnown(api.deleteEnvironment(name), 'environment', name, () => api.listEnvironments());
       out.done(`deleted environment ${name}`, { deleted: name });
     });
 

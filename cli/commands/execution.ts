@@ -20,6 +20,7 @@ import {
   type TramApi,
 } from '../client/index.js';
 import { connect, finishGroup, group, leaf, oneOf, positiveInt, type RemoteOptions } from './remote.js';
+import { orKnown } from '../known.js';
 
 const STATES = ['IDLE', 'RUNNING', 'PAUSED', 'SUCCESS', 'ERROR', 'CANCELLED'] as const;
 
@@ -153,12 +154,12 @@ export function registerExecution(program: Command): void {
       const input = opts.input === undefined ? undefined : parseJsonOption(opts.input, '--input');
       const params = opts.params === undefined ? undefined : parseJsonOption(opts.params, '--params');
       const { api, out } = connect(opts);
-      const created = await api.createExecution({
-        workflowName: workflow,
-        input,
-        params,
-        description: opts.description,
-      });
+      const created = await orKnown(
+        api.createExecution({ workflowName: workflow, input, params, description: opts.description }),
+        'workflow',
+        workflow,
+        () => api.listWorkflows(),
+      );
       if (!opts.watch) return show(out, created);
       if (!out.json) out.line(`execution ${created.id} of ${created.workflow_name}`);
       await watchToEnd(api, created.id, out.json);

@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
 import type { OutboxEvent } from '../../engine/index.js';
+import { NotFoundError } from '../../common/index.js';
+import { knownNames } from '../known.js';
 import { parseJsonOption } from '../json-option.js';
 import { runRemote } from './run-remote.js';
 
@@ -26,6 +28,10 @@ function formatEvent(ev: Omit<OutboxEvent, 'id'>): string {
     ev.entity === 'execution' ? String(p.workflow_name) : `${String(p.workflow_name)} > ${String(p.name)}`;
   const info = p.state_info ? `  (${String(p.state_info).split('\n')[0]})` : '';
   return `${String(ev.sequence).padStart(4)}  ${ev.eventType.padEnd(20)} ${who}${info}`;
+}
+
+function unknownWorkflow(name: string, file: string, defined: Array<{ name: string }>): Error {
+  return new Error(`no workflow '${name}' in ${file}; ${knownNames(defined.map((w) => w.name))}`);
 }
 
 export function registerRun(program: Command): void {
@@ -71,7 +77,9 @@ export function registerRun(program: Command): void {
           if (!executionId) buffered.push(ev);
           else if (ev.rootExecutionId === executionId) print(ev);
         });
-        const started = await engine.startExecution({ workflow, input, params });
+        const started = await engine.startExecution({ workflow, input, params }).catch((err: unknown) => {
+          throw err instanceof NotFoundError ? unknownWorkflow(workflow, file, saved.workflows) : err;
+        });
         executionId = started.id;
         buffered.filter((ev) => ev.rootExecutionId === executionId).forEach(print);
         const done = await engine.waitFor(executionId);

@@ -14,6 +14,7 @@ import {
   reportValidation,
   type RemoteOptions,
 } from './remote.js';
+import { orKnown } from '../known.js';
 
 const COLUMNS: Column<Workbook>[] = [
   { header: 'NAME', value: (w) => w.name },
@@ -49,7 +50,7 @@ export function registerWorkbook(program: Command): void {
     .option('--definition', 'print only the YAML definition')
     .action(async (name: string, opts: GetOptions) => {
       const { api, out } = connect(opts);
-      const found = await api.getWorkbook(name);
+      const found = await orKnown(api.getWorkbook(name), 'workbook', name, () => api.listWorkbooks());
       if (opts.definition) out.text(found.definition ?? '');
       else out.detail(found, ['definition']);
     });
@@ -74,7 +75,7 @@ export function registerWorkbook(program: Command): void {
     .argument('<name>', 'workbook name')
     .action(async (name: string, opts: RemoteOptions) => {
       const { api, out } = connect(opts);
-      await api.deleteWorkbook(name);
+      await orKnown(api.deleteWorkbook(name), 'workbook', name, () => api.listWorkbooks());
       out.done(`deleted workbook ${name}`, { deleted: name });
     });
 

@@ -1,9 +1,9 @@
 /**
  * `tram workflow list|get|create|update|delete|validate`: standalone workflows on a server (`/v2/workflows`).
  * One document may define several workflows; `create` and `update` list them all. Workflows of a workbook are
- * listed too (named `workbook.workflow`) but are changed through their workbook.
+ * listed too (named `workbook.workflow`) but are changed through their workbook. `graph` draws one as text.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Column, Output, Workflow } from '../client/index.js';
 import {
   connect,
@@ -14,6 +14,7 @@ import {
   reportValidation,
   type RemoteOptions,
 } from './remote.js';
+import { orKnown } from '../known.js';
 
 const COLUMNS: Column<Workflow>[] = [
   { header: 'ID', value: (w) => w.id },
@@ -23,6 +24,12 @@ const COLUMNS: Column<Workflow>[] = [
   { header: 'TAGS', value: (w) => w.tags },
   { header: 'CREATED AT', value: (w) => w.created_at },
 ];
+
+const GRAPH_FORMATS = ['mermaid', 'dot', 'svg', 'json'];
+
+interface GraphOptions extends RemoteOptions {
+  format: string;
+}
 
 interface GetOptions extends RemoteOptions {
   definition?: boolean;
@@ -54,7 +61,7 @@ export function registerWorkflow(program: Command): void {
     .option('--definition', 'print only the YAML definition')
     .action(async (name: string, opts: GetOptions) => {
       const { api, out } = connect(opts);
-      const found = await api.getWorkflow(name);
+      const found = await orKnown(api.getWorkflow(name), 'workflow', name, () => api.listWorkflows());
       if (opts.definition) out.text(found.definition ?? '');
       else out.detail(found, ['definition']);
     });
@@ -77,7 +84,7 @@ export function registerWorkflow(program: Command): void {
     .argument('<name>', 'workflow name or id')
     .action(async (name: string, opts: RemoteOptions) => {
       const { api, out } = connect(opts);
-      await api.deleteWorkflow(name);
+      await orKnown(api.deleteWorkflow(name), 'workflow', name, () => api.listWorkflows());
       out.done(`deleted workflow ${name}`, { deleted: name });
     });
 
@@ -88,6 +95,26 @@ export function registerWorkflow(program: Command): void {
     .action(async (file: string, opts: RemoteOptions) => {
       const { api, out } = connect(opts);
       reportValidation(out, file, await api.validateWorkflows(await readText(file)));
+    });
+
+  leaf(wf, 'graph', 'print a workflow as a graph (Mermaid, Graphviz DOT, SVG or JSON)', [
+    'tram workflow graph order_pipeline.process',
+    'tram workflow graph hello --format dot | dot -Tpng > hello.png',
+    'tram workflow graph hello --format svg > hello.svg',
+  ])
+    .argument('<name>', 'workflow name or id')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(GRAPH_FORMATS).default('mermaid'))
+    .action(async (name: string, opts: GraphOptions) => {
+      const { api, out } = connect(opts);
+      const found = await orKnown(api.getWorkflow(name), 'workflow', name, () => api.listWorkflows());
+      // Loaded on use: the other workflow commands need neither the parser nor the layout.
+      const diagram = await import('../../diagram/index.js');
+      const d = diagram.diagramFromDefinition(found.definition ?? '', found.name);
+      const format = opts.json ? 'json' : opts.format;
+      if (format === 'json') out.line(JSON.stringify(d, null, 2));
+      else if (format === 'dot') out.text(diagram.toDot(d));
+      else if (format === 'svg') out.text(diagram.toSvg(d));
+      else out.text(diagram.toMermaid(d));
     });
 
   finishGroup(wf);
