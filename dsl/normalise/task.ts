@@ -50,9 +50,9 @@ export function readTask(
     spec.input = raw['input'];
     ctx.exprDeep([...path, 'input'], raw['input']);
   }
-  const publish = readPublish(ctx, [...path, 'publish'], raw['publish']);
-  const onError = readPublish(ctx, [...path, 'publish-on-error'], raw['publish-on-error']);
-  const onSkip = readPublish(ctx, [...path, 'publish-on-skip'], raw['publish-on-skip']);
+  const publish = readPublish(ctx, [...path, 'publish'], raw['publish'], false);
+  const onError = readPublish(ctx, [...path, 'publish-on-error'], raw['publish-on-error'], false);
+  const onSkip = readPublish(ctx, [...path, 'publish-on-skip'], raw['publish-on-skip'], false);
   setIfDefined(spec, 'publish', publish.branch);
   setIfDefined(spec, 'publishGlobal', publish.global);
   setIfDefined(spec, 'publishOnError', onError.branch);

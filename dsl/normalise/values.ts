@@ -68,16 +68,18 @@ export interface Published {
 }
 
 /**
- * A `publish` mapping: either plain variables (branch scope) or `{branch: {...}, global: {...}}`. It is the
- * scoped form only when every key is `branch` or `global` and every value a mapping, so a variable that happens
- * to be called `global` with a scalar value stays a variable.
+ * A `publish` mapping: plain variables (branch scope) or, with `scoped` (the advanced form of an on-* clause),
+ * `{branch: {...}, global: {...}}`. It is the scoped form only when every key is `branch` or `global` and every
+ * value a mapping, so a variable that happens to be called `global` with a scalar value stays a variable. A task's
+ * own `publish` is never scoped: Mistral 15 publishes `branch` and `global` there as variables of those names.
  */
-export function readPublish(ctx: NormaliseContext, path: Path, raw: unknown): Published {
+export function readPublish(ctx: NormaliseContext, path: Path, raw: unknown, scoped = true): Published {
   if (!isRecord(raw)) return {};
   ctx.exprDeep(path, raw);
-  const keys = Object.keys(raw);
-  const scoped = keys.length > 0 && keys.every((k) => (k === 'branch' || k === 'global') && isRecord(raw[k]));
   if (!scoped) return { branch: raw };
+  const keys = Object.keys(raw);
+  if (!(keys.length > 0 && keys.every((k) => (k === 'branch' || k === 'global') && isRecord(raw[k]))))
+    return { branch: raw };
   const out: Published = {};
   if (isRecord(raw['branch'])) out.branch = raw['branch'];
   if (isRecord(raw['global'])) out.global = raw['global'];

@@ -8,6 +8,7 @@
  */
 import { mistralTime } from '../../common/index.js';
 import { evaluate, type ExpressionHost, type WorkflowSpec } from '../../dsl/index.js';
+import { isCompletedTask } from '../states.js';
 import type { ExecRun, TaskRun } from './model.js';
 
 /** `task().result`: the with-items list, the single result, or every result of a re-armed join. */
@@ -123,7 +124,28 @@ export function evalFor(e: ExecRun, current: TaskRun | null, expr: unknown, data
   return evaluate(expr, { data, host: hostFor(e, current) });
 }
 
-/** The context an execution's output is evaluated in: its initial context and everything published. */
+/**
+ * Mistral's final context: the outbound contexts of the end tasks (completed task executions that led to no
+ * further task), merged in creation order. `inherited: false` leaves out what the tasks only inherited from the
+ * input and `vars` (Mistral keeps those outside task contexts): that is the output of a workflow without an
+ * `output` clause.
+ */
+export function endContext(e: ExecRun, inherited = true): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const initial = e.rt.initialContext;
+  for (const t of e.tasks.values()) {
+    if (!isCompletedTask(t.rec.state) || t.rec.runtimeContext.has_next === true) continue;
+    const ctx = outboundContext(t);
+    const keep = Object.keys(ctx).filter(
+      (k) =>
+        inherited || !Object.hasOwn(initial, k) || initial[k] !== ctx[k] || Object.hasOwn(t.rec.published, k),
+    );
+    assignData(out, Object.fromEntries(keep.map((k) => [k, ctx[k]])));
+  }
+  return out;
+}
+
+/** The context an execution's output is evaluated in: its input and `vars` under the final context. */
 export function finalContext(e: ExecRun): Record<string, unknown> {
-  return { ...e.rt.initialContext, ...e.published };
+  return { ...e.rt.initialContext, ...endContext(e) };
 }

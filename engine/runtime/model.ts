@@ -18,8 +18,6 @@ export interface ExecRun {
   lastByName: Map<string, TaskRun>;
   /** Join tasks waiting for (or re-armable by) inbound tasks, by name. */
   joins: Map<string, TaskRun>;
-  /** Variables published by completed tasks, merged in completion order. */
-  published: Record<string, unknown>;
   /** Task executions not completed yet (includes WAITING joins and DELAYED tasks). */
   active: number;
   /** Execution-level work in flight (hooks) that must finish before the execution completes. */
@@ -92,7 +90,6 @@ export function newExecRun(
     tasks: new Map(),
     lastByName: new Map(),
     joins: new Map(),
-    published: {},
     active: 0,
     busy: 0,
     seq,

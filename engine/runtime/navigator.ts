@@ -67,7 +67,6 @@ export class Navigator {
       if (c?.publish) {
         const p = evalFor(e, t, c.publish, outboundContext(t)) as Record<string, unknown>;
         t.rec.published = { ...t.rec.published, ...p };
-        assignData(e.published, p);
       }
       if (c?.publishGlobal)
         assignData(

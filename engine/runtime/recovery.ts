@@ -12,7 +12,7 @@ import { truthy } from '../../dsl/index.js';
 import type { RecoverySet } from '../../store/index.js';
 import { isCompletedTask, isTerminalWorkflow } from '../states.js';
 import type { ActionExecutionRecord, ExecutionRecord } from '../types.js';
-import { assignData, evalFor } from './dataflow.js';
+import { evalFor } from './dataflow.js';
 import { graphOf } from './graph.js';
 import { childOutcome, recordItem } from './items.js';
 import { newExecRun, type ActionRun, type ExecRun, type TaskRun } from './model.js';
@@ -109,7 +109,6 @@ export class Recovery {
     if (spec.join !== undefined) e.joins.set(rec.name, t);
     this.rt.liveTasks.set(rec.id, t);
     if (!done) e.active++;
-    if (done && t.phase === 'done') assignData(e.published, rec.published);
     const attempt = ((rc.retry_task_policy as { retry_no?: number } | undefined)?.retry_no ?? 0) + 1;
     const own = actions.filter((a) => a.kind === 'action' && a.accepted && a.attempt === attempt);
     if (rc.with_items && t.phase === 'action') {

@@ -34,7 +34,12 @@ export function prepareAction(
   for (let depth = 0; depth <= MAX_ADHOC_DEPTH; depth++) {
     const adhoc = defs.action(current, workbook);
     if (adhoc) {
-      const own = applyInputParams(adhoc.input, currentInput, adhoc.name);
+      const own = applyInputParams(
+        adhoc.input,
+        currentInput,
+        adhoc.name,
+        'mistral.actions.adhoc.AdHocAction',
+      );
       currentInput = (evalBaseInput(adhoc.baseInput, own) ?? {}) as Record<string, unknown>;
       if (adhoc.output !== undefined) outputs.unshift(adhoc.output);
       current = adhoc.base;

@@ -302,7 +302,6 @@ export class TaskFlow {
 
   private done(t: TaskRun): void {
     t.phase = 'done';
-    assignData(t.exec.published, t.rec.published);
     this.rt.markTask(t);
     this.rt.workflows.onTaskComplete(t);
     if ((t.rec.runtimeContext as Rc).drop_result === true) this.dropResult(t);

@@ -8,7 +8,7 @@ import { InvalidStateError, TramError, toError } from '../../common/index.js';
 import type { WorkflowSpec } from '../../dsl/index.js';
 import { isCompletedTask, isTerminalWorkflow } from '../states.js';
 import type { ExecutionParams, ExecutionRecord } from '../types.js';
-import { evalFor, finalContext } from './dataflow.js';
+import { endContext, evalFor, finalContext } from './dataflow.js';
 import { graphOf } from './graph.js';
 import { applyInputParams, isPlainObject } from './inputs.js';
 import { newExecRun, type ExecRun, type TaskRun } from './model.js';
@@ -172,11 +172,15 @@ export class WorkflowFlow {
       }
       if (e.rec.state !== 'RUNNING') return;
       switch (c.kind) {
-        case 'task':
+        case 'task': {
+          // Not an end task any more: its context leaves the workflow's final context (dataflow.endContext).
+          const from = e.tasks.get(c.from);
+          if (from) from.rec.runtimeContext.has_next = true;
           this.rt.navigator.scheduleFrom(e, c.task, c.from);
           break;
+        }
         case 'fail':
-          this.fail(e, c.msg ?? `Failed by engine command 'fail' in task '${this.taskName(e, c.from)}'`);
+          this.fail(e, c.msg); // Mistral: no message, no state_info (and a null output.result)
           return;
         case 'succeed':
           this.succeed(e, c.msg);
@@ -188,10 +192,6 @@ export class WorkflowFlow {
           break;
       }
     }
-  }
-
-  private taskName(e: ExecRun, id: string): string {
-    return e.tasks.get(id)?.rec.name ?? id;
   }
 
   checkCompletion(e: ExecRun): void {
@@ -218,7 +218,7 @@ export class WorkflowFlow {
     try {
       const spec = e.graph.spec;
       output =
-        spec.output !== undefined ? evalFor(e, null, spec.output, finalContext(e)) : { ...e.published };
+        spec.output !== undefined ? evalFor(e, null, spec.output, finalContext(e)) : endContext(e, false);
     } catch (err) {
       this.fail(e, outputError(e, toError(err).message));
       return;
@@ -228,7 +228,7 @@ export class WorkflowFlow {
     this.finalize(e);
   }
 
-  fail(e: ExecRun, failure: string): void {
+  fail(e: ExecRun, failure: string | null): void {
     if (isTerminalWorkflow(e.rec.state)) return;
     let msg = failure;
     let extra: unknown = {};
@@ -237,9 +237,9 @@ export class WorkflowFlow {
       extra =
         spec.outputOnError !== undefined
           ? evalFor(e, null, spec.outputOnError, finalContext(e))
-          : { ...e.published };
+          : endContext(e, false);
     } catch (err) {
-      msg = outputOnErrorError(spec.outputOnError, toError(err).message, failure);
+      msg = outputOnErrorError(spec.outputOnError, toError(err).message, failure ?? '');
       extra = {};
     }
     e.rec.output = { result: msg, ...(isPlainObject(extra) ? extra : {}) };
