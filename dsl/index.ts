@@ -5,7 +5,8 @@
 import { DslError, isError } from '../common/index.js';
 import type { DslIssue } from '../common/index.js';
 import type { DslOptions } from './checks/index.js';
-import { analyseDocument } from './pipeline.js';
+import { analyseDocument, type Analysis } from './pipeline.js';
+import { splitDocuments } from './source/stream.js';
 import type { DocumentSpec } from './spec.js';
 
 export type * from './spec.js';
@@ -32,4 +33,13 @@ export function parseDocument(text: string, file: string, opts?: DslOptions): Do
 /** The same checks as parseDocument, returned instead of thrown, warnings included: empty when all is well. */
 export function validateDocument(text: string, file: string, opts?: DslOptions): DslIssue[] {
   return analyseDocument(text, file, opts).issues;
+}
+
+/**
+ * Every document of a file that may hold several (`---`), each checked as the kind of document it is (workbook,
+ * workflows or actions), with positions in the file. The API takes one document per request; `tram validate`
+ * takes files.
+ */
+export function analyseFile(text: string, file: string, opts?: DslOptions): Analysis[] {
+  return splitDocuments(text).map((doc) => analyseDocument(doc, file, opts));
 }

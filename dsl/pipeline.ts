@@ -40,7 +40,7 @@ export function analyseDocument(text: string, file: string, options: DslOptions 
       d.key,
     ]);
   }
-  reportSchemaErrors(schemaErrors(src.data), src.data, sink);
+  reportSchemaErrors(schemaErrors(src.data, kind), src.data, sink);
   const ctx = new NormaliseContext(sink);
   const document = readDocument(ctx, src.data);
   runChecks({ doc: document, sink, origins: ctx.origins, options }, ctx.sites);

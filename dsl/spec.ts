@@ -27,7 +27,8 @@ export interface InputParam {
 
 /** The result of loading one YAML document: either a workbook or a bare set of workflows (and actions). */
 export interface DocumentSpec {
-  kind: 'workbook' | 'workflows';
+  /** `actions`: a standalone actions document (`POST /v2/actions`), whose `actions` are named by their keys. */
+  kind: 'workbook' | 'workflows' | 'actions';
   /** The workbook name (kind = workbook). */
   name?: string;
   description?: string;

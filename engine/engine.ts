@@ -109,10 +109,13 @@ export class Engine {
   }
   /** Creates or replaces whatever the document defines (a workbook or workflows). */
   async load(text: string, opts?: SaveOptions): Promise<SavedDocument> {
-    const doc = this.definitions.parse(text, opts?.file);
-    return this.definitions.save(text, doc.kind, { ...opts, update: false }).catch(async (err: unknown) => {
+    const { kind } = this.definitions.parse(text, opts?.file);
+    if (kind === 'actions') {
+      throw new InvalidInputError('an actions document defines no workflow to load', 'definition');
+    }
+    return this.definitions.save(text, kind, { ...opts, update: false }).catch(async (err: unknown) => {
       if ((err as { code?: string }).code !== 'CONFLICT') throw err;
-      return this.definitions.save(text, doc.kind, { ...opts, update: true });
+      return this.definitions.save(text, kind, { ...opts, update: true });
     });
   }
 

@@ -10,25 +10,32 @@ import type { Engine } from '../../engine/index.js';
 
 export const UPLOAD_FILE = '<input>';
 
-const WRONG_KIND = {
-  workbook: "this document has no workbook 'name': upload its workflows with POST /v2/workflows",
-  workflows:
+/** The documents `/v2/workbooks` and `/v2/workflows` take (actions documents go through `AdHocActions`). */
+export type UploadKind = 'workbook' | 'workflows';
+
+/** What a document of each kind is, and where it goes, for a document sent to the wrong endpoint. */
+const UPLOAD_TO: Record<DocumentSpec['kind'], string> = {
+  workbook:
     "this document is a workbook (it has 'name', 'workflows' or 'actions'): upload it with POST /v2/workbooks",
+  workflows: "this document has no workbook 'name': upload its workflows with POST /v2/workflows",
+  actions: "this document defines ad-hoc actions (each entry has a 'base'): upload it with POST /v2/actions",
 };
 
-export function parseAs(engine: Engine, text: string, kind: DocumentSpec['kind']): DocumentSpec {
+export function parseAs(engine: Engine, text: string, kind: UploadKind): DocumentSpec {
   const doc = engine.definitions.parse(text, UPLOAD_FILE);
-  if (doc.kind !== kind) throw wrongKind(kind);
+  if (doc.kind !== kind) throw wrongKind(doc.kind);
   return doc;
 }
 
-function wrongKind(kind: DocumentSpec['kind']): DslError {
-  return new DslError([{ file: UPLOAD_FILE, line: 1, col: 1, message: WRONG_KIND[kind], path: '' }]);
+function wrongKind(actual: DocumentSpec['kind']): DslError {
+  return new DslError([{ file: UPLOAD_FILE, line: 1, col: 1, message: UPLOAD_TO[actual], path: '' }]);
 }
 
 /** The `validate` answer for a document of `kind`: its errors, or valid with its warnings. */
-export function validateAs(engine: Engine, text: string, kind: DocumentSpec['kind']): ValidationResult {
+export function validateAs(engine: Engine, text: string, kind: UploadKind): ValidationResult {
   const { document, issues } = engine.definitions.analyse(text, UPLOAD_FILE);
-  if (!issues.some(isError) && document && document.kind !== kind) return verdict(wrongKind(kind).issues);
+  if (!issues.some(isError) && document && document.kind !== kind) {
+    return verdict(wrongKind(document.kind).issues);
+  }
   return verdict(issues);
 }

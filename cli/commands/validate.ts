@@ -1,5 +1,6 @@
 /**
- * `tram validate [--strict] FILE...`: checks workbooks, workflow documents and action documents like a compiler.
+ * `tram validate [--strict] FILE...`: checks workbooks, workflow documents and action documents like a compiler;
+ * a file may hold several documents separated by `---`.
  * Every problem is printed to stderr as `file:line:col: message`, warnings as `file:line:col: warning: message`;
  * a file without errors prints `FILE: ok` to stdout (with its count of warnings, if any).
  *
@@ -12,26 +13,29 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { createDefaultRegistry } from '../../actions/index.js';
 import { formatIssue, isError, toError } from '../../common/index.js';
-import type { DslOptions } from '../../dsl/index.js';
-import { analyseDocument, validateDocument } from '../../dsl/index.js';
+import type { DslOptions, InputParam } from '../../dsl/index.js';
+import { analyseFile } from '../../dsl/index.js';
 
 /**
  * Names the documents may use without defining them: the standard actions, with their parameters, and the
- * workflows of every file given (a workbook may call a workflow of another file). Workflows stored on a server
+ * workflows and ad-hoc actions of every file given (a workbook may call what another file defines). Workflows stored on a server
  * and actions of packs are not known here; calls to them are reported as warnings.
  */
 function knownNames(texts: readonly (string | Error)[]): DslOptions {
   const registry = createDefaultRegistry();
   const workflows = new Set<string>();
+  const actions = new Map<string, readonly InputParam[]>();
   for (const text of texts) {
     if (text instanceof Error) continue;
-    const { document } = analyseDocument(text, '');
-    for (const name of Object.keys(document?.workflows ?? {})) workflows.add(name);
+    for (const { document } of analyseFile(text, '')) {
+      for (const name of Object.keys(document?.workflows ?? {})) workflows.add(name);
+      for (const [name, spec] of Object.entries(document?.actions ?? {})) actions.set(name, spec.input);
+    }
   }
   return {
-    isKnownAction: (name) => registry.has(name),
+    isKnownAction: (name) => registry.has(name) || actions.has(name),
     isKnownWorkflow: (name) => workflows.has(name),
-    actionParams: (name) => registry.get(name)?.input,
+    actionParams: (name) => registry.get(name)?.input ?? actions.get(name),
   };
 }
 
@@ -51,7 +55,7 @@ function validateFile(file: string, text: string | Error, options: DslOptions): 
     process.stderr.write(`${file}: cannot read: ${text.message}\n`);
     return { errors: 1, warnings: 0 };
   }
-  const issues = validateDocument(text, file, options);
+  const issues = analyseFile(text, file, options).flatMap((a) => a.issues);
   for (const issue of issues) process.stderr.write(`${formatIssue(issue)}\n`);
   const errors = issues.filter(isError).length;
   const warnings = issues.length - errors;

@@ -28,6 +28,11 @@ export function workflowPath(doc: DocumentSpec, wf: WorkflowSpec): Path {
   return doc.kind === 'workbook' ? ['workflows', wf.shortName] : [wf.shortName];
 }
 
+/** Where an ad-hoc action is written: under `actions:` of a workbook, at the top of an actions document. */
+export function actionPath(doc: DocumentSpec, action: { shortName: string }): Path {
+  return doc.kind === 'actions' ? [action.shortName] : ['actions', action.shortName];
+}
+
 export function taskPath(doc: DocumentSpec, wf: WorkflowSpec, task: string): Path {
   return [...workflowPath(doc, wf), 'tasks', task];
 }

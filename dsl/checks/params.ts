@@ -17,7 +17,7 @@ import { didYouMean } from '../suggest.js';
 import { isExpression } from '../syntax/expr-scan.js';
 import { scanInlineCall } from '../syntax/inline-call.js';
 import type { CheckContext } from './context.js';
-import { taskPath } from './context.js';
+import { actionPath, taskPath } from './context.js';
 
 /** The parameters `name` takes, or undefined when not known here. */
 function paramsOf(c: CheckContext, name: string, workbook?: string): readonly InputParam[] | undefined {
@@ -67,7 +67,7 @@ export function checkActionParams(c: CheckContext): void {
   }
   for (const a of Object.values(c.doc.actions)) {
     if (a.base === '') continue;
-    const path = ['actions', a.shortName];
+    const path = actionPath(c.doc, a);
     checkCall(c, c.sink.describe(path), a.base, a.workbook, [...path, 'base'], [...path, 'base-input']);
   }
 }

@@ -12,7 +12,7 @@ import { resolveAction, resolveWorkflow } from '../resolve.js';
 import { didYouMean } from '../suggest.js';
 import { isExpression } from '../syntax/expr-scan.js';
 import type { CheckContext } from './context.js';
-import { reportAt, taskPath, workflowPath } from './context.js';
+import { actionPath, reportAt, taskPath, workflowPath } from './context.js';
 import { findCycles } from './graph.js';
 
 type Verdict = 'ok' | 'unknown' | 'unchecked';
@@ -70,8 +70,9 @@ function checkAdHocBases(c: CheckContext, actionHint: (name: string) => string):
   const actions = Object.values(c.doc.actions);
   for (const a of actions) {
     if (a.base === '' || actionVerdict(c, a.base, a.workbook) !== 'unknown') continue;
-    const message = `${c.sink.describe(['actions', a.shortName])}: unknown base action '${a.base}'${actionHint(a.base)}`;
-    c.sink.warnAt(['actions', a.shortName, 'base'], message, 'value');
+    const path = actionPath(c.doc, a);
+    const message = `${c.sink.describe(path)}: unknown base action '${a.base}'${actionHint(a.base)}`;
+    c.sink.warnAt([...path, 'base'], message, 'value');
   }
   const baseOf = (name: string): string[] => {
     const a = c.doc.actions[name];
@@ -80,6 +81,7 @@ function checkAdHocBases(c: CheckContext, actionHint: (name: string) => string):
   };
   for (const cycle of findCycles(Object.keys(c.doc.actions), baseOf)) {
     const first = c.doc.actions[cycle[0]!]!;
-    c.sink.at(['actions', first.shortName, 'base'], `ad-hoc action cycle: ${cycle.join(' -> ')}`, 'value');
+    const message = `ad-hoc action cycle: ${cycle.join(' -> ')}`;
+    c.sink.at([...actionPath(c.doc, first), 'base'], message, 'value');
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Step 3 of the pipeline, the top: a whole document → DocumentSpec. A workbook's workflows and actions get
  * qualified names (`wb.wf`, `wb.action`) and keep their key as `shortName`; a standalone document's workflows are
- * named by their key. `version` keys (allowed by Mistral inside `workflows:` and `actions:`) are skipped. A
+ * named by their key, as are the actions of a standalone actions document. `version` keys (allowed by Mistral inside `workflows:` and `actions:`) are skipped. A
  * workbook's `listeners:` (our extension) is read once its workflows are known (`listeners.ts`).
  */
 import type { AdHocActionSpec, DocumentSpec, WorkflowSpec } from '../spec.js';
@@ -23,6 +23,12 @@ export function readDocument(ctx: NormaliseContext, data: unknown): DocumentSpec
     source: ctx.src.text,
     file: ctx.src.file,
   };
+  if (doc.kind === 'actions') {
+    for (const [key, action] of entries(root)) {
+      doc.actions[key] = readAction(ctx, [key], { name: key, shortName: key }, action);
+    }
+    return doc;
+  }
   if (doc.kind === 'workflows') {
     for (const [key, wf] of entries(root)) {
       doc.workflows[key] = readWorkflow(ctx, [key], { name: key, shortName: key }, wf);

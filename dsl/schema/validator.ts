@@ -7,12 +7,14 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { DocumentKind } from '../source/paths.js';
 
 /** Where the schema file is, next to the compiled code too (`scripts/copy-assets.mjs` copies it). */
 export const WORKFLOW_LANGUAGE_SCHEMA_URL = new URL('../workflow-language.schema.json', import.meta.url);
 
 interface Compiled {
   document: ValidateFunction;
+  actionsDocument: ValidateFunction;
   retryMapping: ValidateFunction;
 }
 
@@ -36,7 +38,11 @@ function compile(): Compiled {
     if (!fn) throw new Error(`workflow language schema: ${ref} not found`);
     return fn;
   };
-  return { document: get(schema.$id), retryMapping: get(`${schema.$id}#/definitions/retryMapping`) };
+  return {
+    document: get(schema.$id),
+    actionsDocument: get(`${schema.$id}#/definitions/actionsDocument`),
+    retryMapping: get(`${schema.$id}#/definitions/retryMapping`),
+  };
 }
 
 function run(which: keyof Compiled, data: unknown): ErrorObject[] {
@@ -46,8 +52,8 @@ function run(which: keyof Compiled, data: unknown): ErrorObject[] {
 }
 
 /** Schema errors of a whole document (empty when its shape is valid). */
-export function schemaErrors(data: unknown): ErrorObject[] {
-  return run('document', data);
+export function schemaErrors(data: unknown, kind: DocumentKind): ErrorObject[] {
+  return run(kind === 'actions' ? 'actionsDocument' : 'document', data);
 }
 
 /** Schema errors of a retry policy given as a mapping (used for the one-line form once it is parsed). */

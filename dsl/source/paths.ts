@@ -7,19 +7,24 @@
 /** A path into the YAML data: mapping keys are strings, sequence indexes numbers. */
 export type Path = readonly (string | number)[];
 
-/** Which of the two document shapes of the language a text is. */
-export type DocumentKind = 'workbook' | 'workflows';
+/** Which of the three document shapes of the language a text is. */
+export type DocumentKind = 'workbook' | 'workflows' | 'actions';
 
 /**
  * A document is a workbook when it has a scalar `name` (a mapping under `name` would be a workflow called "name")
- * or a `workflows` / `actions` section; anything else is a standalone set of workflows. Looking at `workflows` and
- * `actions` too means a workbook that forgot its `name` is reported as exactly that, not as two odd workflows.
+ * or a `workflows` / `actions` section. Looking at `workflows` and `actions` too means a workbook that forgot its
+ * `name` is reported as exactly that, not as two odd workflows. Otherwise it is a standalone actions document
+ * (what `mistral action-create` takes) when every entry has a `base` and none has `tasks`, and a standalone set
+ * of workflows when not.
  */
 export function documentKind(data: unknown): DocumentKind {
   if (!isRecord(data)) return 'workflows';
   const name = data['name'];
   if (name !== undefined && !isRecord(name)) return 'workbook';
-  return 'workflows' in data || 'actions' in data ? 'workbook' : 'workflows';
+  if ('workflows' in data || 'actions' in data) return 'workbook';
+  const entries = Object.entries(data).filter(([k]) => k !== 'version');
+  const isAction = ([, v]: [string, unknown]): boolean => isRecord(v) && 'base' in v && !('tasks' in v);
+  return entries.length > 0 && entries.every(isAction) ? 'actions' : 'workflows';
 }
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
@@ -71,6 +76,12 @@ interface Entity {
 function entityOf(path: Path, kind: DocumentKind): Entity {
   let base: number;
   let wf: string;
+  if (kind === 'actions') {
+    const [name] = path;
+    return name === undefined || name === 'version'
+      ? { label: 'document', depth: 0 }
+      : { label: `action '${name}'`, depth: 1 };
+  }
   if (kind === 'workbook') {
     const [section, name] = path;
     if (name === undefined) return { label: 'workbook', depth: 0 };
@@ -117,6 +128,7 @@ export function keyKind(path: Path, kind: DocumentKind): string {
     if (last === 'listeners') return 'listener';
   }
   if (kind === 'workflows' && path.length === 0) return 'workflow';
+  if (kind === 'actions') return path.length === 0 ? 'action' : 'key';
   if (last === 'tasks' && path.length === (kind === 'workbook' ? 3 : 2)) return 'task';
   return 'key';
 }

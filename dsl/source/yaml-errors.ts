@@ -27,6 +27,8 @@ function reword(e: YAMLError, first: string): string | undefined {
         : `bad indentation: ${lowerFirst(first)}`;
     case 'MULTILINE_IMPLICIT_KEY':
       return 'a key must fit on one line: is a ":" missing on the line before, or this line indented too little?';
+    case 'MULTIPLE_DOCS':
+      return "a second YAML document starts here ('---'): a definition is one document (send each on its own)";
     case 'TAB_AS_INDENT':
       return 'a tab is used for indentation: YAML indents with spaces only';
     case 'MISSING_CHAR':

@@ -109,4 +109,47 @@ describe('tram validate', () => {
       expect(result.exitCode).to.equal(1);
     });
   });
+
+  describe('action documents (mistral action-create), also several in one file', () => {
+    it('checks each document of a file as what it is: actions, then workflows using them', async () => {
+      const f = file(
+        'ops.yaml',
+        [
+          '---',
+          "version: '2.0'",
+          'ops.say:',
+          '  base: std.echo',
+          '  input: [words]',
+          '  base-input:',
+          '    outptu: <% $.words %>',
+          'ops.shout:',
+          '  base: ops.say words="HI"',
+          '  colour: red',
+          '---',
+          "version: '2.0'",
+          'greet:',
+          '  tasks:',
+          '    hello:',
+          '      action: ops.say wrds="hello"',
+          '',
+        ].join('\n'),
+      );
+      const result = await runValidate([f]);
+      expect(result.err.split('\n')).to.deep.equal([
+        `${f}:7:5: warning: action 'ops.say': action 'std.echo' has no parameter 'outptu' (did you mean 'output'?)`,
+        `${f}:10:3: unknown key 'colour' in action 'ops.shout'`,
+        `${f}:16:23: warning: task 'hello': action 'ops.say' has no parameter 'wrds' (did you mean 'words'?)`,
+        '',
+      ]);
+      expect(result.exitCode).to.equal(1);
+    });
+
+    it('reads an actions document on its own as actions, not as workflows', async () => {
+      const f = file(
+        'actions.yaml',
+        "version: '2.0'\nnotify:\n  base: std.noop\n  description: does nothing\n",
+      );
+      expect(await runValidate([f])).to.deep.equal({ out: `${f}: ok\n`, err: '', exitCode: undefined });
+    });
+  });
 });
