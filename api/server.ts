@@ -54,7 +54,9 @@ export async function startServer(
     logger: { error: (o, m) => logger.error(o, m), warn: (o, m) => logger.warn(o, m) },
   });
   const http = new HttpTransport({ allowPrivate: config.egressAllowPrivate });
-  const amqp = new AmqpTransport();
+  const amqp = new AmqpTransport({
+    egress: { allowPrivate: config.egressAllowPrivate, trusted: [config.amqpUrl] },
+  });
   const metrics = new ServerMetrics();
   const stopCounting = engine.onEvent((ev) => metrics.observeEvent(ev));
   const delivery = new DeliveryService(engine, http, amqp, {

@@ -81,9 +81,12 @@ export class DeliveryService implements DeliveryApi {
 
   // ---- registry
 
+  /** One egress policy for both transports (a null AMQP URL is the operator's own broker, not checked). */
   async checkTransport(l: Pick<Listener, 'transport'>): Promise<void> {
-    if (l.transport.type === 'http')
-      await checkEgress(l.transport.url, { allowPrivate: this.opts.allowPrivate });
+    const t = l.transport;
+    if (t.type === 'http') await checkEgress(t.url, { allowPrivate: this.opts.allowPrivate });
+    else if (t.url !== null && t.url !== this.opts.defaultAmqpUrl)
+      await checkEgress(t.url, { allowPrivate: this.opts.allowPrivate, protocols: ['amqp:', 'amqps:'] });
   }
 
   async createListener(input: NewListener): Promise<Listener> {

@@ -18,7 +18,9 @@
  * so a broker going away never crashes the process, and every publish waiting for a confirm is settled when its
  * channel closes (amqplib #191/#530), besides its own timeout.
  */
+import net from 'node:net';
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type Message } from 'amqplib';
+import { egressLookup, EgressPolicyError, isLocalhostName, isPrivateAddress } from './egress.js';
 
 export type AmqpCode = 'unroutable' | 'nack' | 'badConnection' | 'timeout';
 
@@ -55,6 +57,12 @@ export interface AmqpTransportOptions {
   /** Frames the publishing channel buffers before `publish` reports back-pressure (then publishes wait for
    * 'drain'). @default amqplib's (1024) */
   channelHighWaterMark?: number;
+  /**
+   * The egress policy for brokers other than the `trusted` ones (the operator's default broker): unless
+   * `allowPrivate`, a listener's broker URL may not lead to a loopback or private address, checked when
+   * connecting, at the resolved address. @default no policy
+   */
+  egress?: { allowPrivate: boolean; trusted: string[] };
   /** Shown in the broker's management UI. @default 'tramontane' */
   connectionName?: string;
   /** Connection events worth logging (losses, refused declarations). */
@@ -77,8 +85,8 @@ export function redactUrl(url: string): string {
   }
 }
 
-type ResolvedOptions = Required<Omit<AmqpTransportOptions, 'onError' | 'channelHighWaterMark'>> &
-  Pick<AmqpTransportOptions, 'onError' | 'channelHighWaterMark'>;
+type ResolvedOptions = Required<Omit<AmqpTransportOptions, 'onError' | 'channelHighWaterMark' | 'egress'>> &
+  Pick<AmqpTransportOptions, 'onError' | 'channelHighWaterMark' | 'egress'>;
 
 type Result = { ok: true } | { ok: false; code: AmqpCode; message: string };
 
@@ -273,9 +281,14 @@ class Broker {
       );
     this.connecting = (async () => {
       try {
+        const guarded =
+          this.opts.egress && !this.opts.egress.allowPrivate && !this.opts.egress.trusted.includes(this.url);
+        if (guarded) refusePrivateLiteral(this.url);
         const conn = await connect(this.url, {
           timeout: this.opts.connectTimeoutMs,
           clientProperties: { connection_name: this.opts.connectionName },
+          // Host names are checked at the address they resolve to (amqplib hands this to net.connect).
+          ...(guarded ? { lookup: egressLookup } : {}),
         });
         this.wire(conn);
         coalesceWrites(conn);
@@ -416,6 +429,7 @@ export class AmqpTransport {
       connectionName: opts.connectionName ?? 'tramontane',
       ...(opts.onError ? { onError: opts.onError } : {}),
       ...(opts.channelHighWaterMark ? { channelHighWaterMark: opts.channelHighWaterMark } : {}),
+      ...(opts.egress ? { egress: opts.egress } : {}),
     };
   }
 
@@ -514,4 +528,15 @@ function errorText(err: unknown): string {
     return err.message || (typeof code === 'string' ? code : err.name);
   }
   return String(err);
+}
+
+/** An IP literal never reaches a lookup: a private one is refused before connecting. */
+function refusePrivateLiteral(url: string): void {
+  let host = '';
+  try {
+    host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
+  } catch {
+    return; // amqplib reports the malformed URL itself
+  }
+  if ((net.isIP(host) && isPrivateAddress(host)) || isLocalhostName(host)) throw new EgressPolicyError(host);
 }

@@ -149,6 +149,38 @@ export function createEgressLookup(resolve: AllLookup = dns.lookup, allowPrivate
 /** `createEgressLookup()` over the system resolver. */
 export const egressLookup: ConnectLookup = createEgressLookup();
 
+type CreateConnection = (
+  options: Record<string, unknown>,
+  callback: (err: Error | null, s?: unknown) => void,
+) => unknown;
+
+/**
+ * Puts an `http.Agent` / `https.Agent` under the egress policy for every connection it opens, whatever URL led
+ * there: host names through the policy's `lookup` (checked at the resolved address, so no DNS-rebinding gap),
+ * and IP literals (which never reach a lookup) before connecting. Every redirect hop connects through the same
+ * agent, so each hop is checked again. With `allowPrivate` the agent is returned as it is.
+ */
+export function guardAgent<A extends { createConnection: unknown }>(
+  agent: A,
+  allowPrivate: boolean,
+  /** Whether an IP literal is refused. @default isPrivateAddress (tests narrow it to one address) */
+  refused: (ip: string) => boolean = isPrivateAddress,
+): A {
+  if (allowPrivate) return agent;
+  const original = (agent.createConnection as CreateConnection).bind(agent);
+  const guarded: CreateConnection = (options, callback) => {
+    const host = String(options.host ?? options.hostname ?? '').replace(/^\[(.*)\]$/, '$1');
+    if ((net.isIP(host) && refused(host)) || isLocalhostName(host)) {
+      // Agent's createSocket takes an error through the callback when nothing is returned.
+      process.nextTick(() => callback(new EgressPolicyError(host)));
+      return undefined;
+    }
+    return original({ ...options, lookup: egressLookup }, callback);
+  };
+  (agent as { createConnection: unknown }).createConnection = guarded;
+  return agent;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Address classification
 

@@ -32,6 +32,7 @@ export {
   isLocalhostName,
   egressLookup,
   createEgressLookup,
+  guardAgent,
   egressMessage,
   urlHost,
   EgressPolicyError,

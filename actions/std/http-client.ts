@@ -19,6 +19,7 @@ import type { Readable } from 'node:stream';
 import axios from 'axios';
 import type { AxiosResponse } from 'axios';
 import { toError } from '../../common/errors.js';
+import { guardAgent } from '../../transports/index.js';
 import type { HttpRequestPlan } from './http-request.js';
 
 export interface HttpClientOptions {
@@ -30,6 +31,12 @@ export interface HttpClientOptions {
   maxRedirects: number;
   /** @default 'tramontane' */
   userAgent: string;
+  /**
+   * Loopback and private destinations may be called (the server passes `TRAM_EGRESS_ALLOW_PRIVATE`): when
+   * false, every connection (each redirect hop, and the proxy) is checked at its resolved address.
+   * @default true (no policy: library use and `tram run`)
+   */
+  allowPrivate: boolean;
 }
 
 export const DEFAULT_HTTP_OPTIONS: Readonly<HttpClientOptions> = Object.freeze({
@@ -37,6 +44,7 @@ export const DEFAULT_HTTP_OPTIONS: Readonly<HttpClientOptions> = Object.freeze({
   defaultTimeoutSeconds: 60,
   maxRedirects: 30,
   userAgent: 'tramontane',
+  allowPrivate: true,
 });
 
 /** Mistral's `std.http` result: what `task().result` holds, on success and (as the error) on failure. */
@@ -60,14 +68,22 @@ export type HttpExchange = { kind: 'response'; result: HttpResult } | { kind: 'f
 
 export class HttpClient {
   readonly options: Readonly<HttpClientOptions>;
-  private readonly httpAgent = new http.Agent({ keepAlive: true });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true });
-  private readonly insecureAgent = new https.Agent({ keepAlive: true, rejectUnauthorized: false });
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+  private readonly insecureAgent: https.Agent;
   /** Agents trusting a task-supplied CA bundle, one per path, so their connections are pooled too. */
   private readonly caAgents = new Map<string, https.Agent>();
 
   constructor(options: Partial<HttpClientOptions> = {}) {
     this.options = Object.freeze({ ...DEFAULT_HTTP_OPTIONS, ...options });
+    this.httpAgent = this.guarded(new http.Agent({ keepAlive: true }));
+    this.httpsAgent = this.guarded(new https.Agent({ keepAlive: true }));
+    this.insecureAgent = this.guarded(new https.Agent({ keepAlive: true, rejectUnauthorized: false }));
+  }
+
+  /** Every agent is under the egress policy: the one place `std.http` consults it. */
+  private guarded<A extends http.Agent>(agent: A): A {
+    return guardAgent(agent, this.options.allowPrivate);
   }
 
   async send(plan: HttpRequestPlan, signal: AbortSignal): Promise<HttpExchange> {
@@ -144,7 +160,7 @@ export class HttpClient {
     if (verify === false) return this.insecureAgent;
     let agent = this.caAgents.get(verify);
     if (!agent) {
-      agent = new https.Agent({ keepAlive: true, ca: readFileSync(verify) });
+      agent = this.guarded(new https.Agent({ keepAlive: true, ca: readFileSync(verify) }));
       this.caAgents.set(verify, agent);
     }
     return agent;

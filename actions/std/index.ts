@@ -36,7 +36,9 @@ export interface StdActionOptions {
 }
 
 export function createStdActions(options: StdActionOptions = {}): ActionDefinition[] {
-  const client = new HttpClient(options.http);
+  // std.http follows the egress policy when one is given (the server always gives it); a library user who
+  // gives none keeps the old behaviour of calling any address.
+  const client = new HttpClient({ allowPrivate: options.egress?.allowPrivate ?? true, ...options.http });
   const egress = options.egress ?? { allowPrivate: false };
   return [
     noopAction,
