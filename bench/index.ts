@@ -10,6 +10,7 @@ import { Engine } from '../engine/index.js';
 import { SqliteStore } from '../store/index.js';
 import { runWorkloadViaApi } from './api.js';
 import { runDeliveryBench } from './delivery.js';
+import { runApiBench } from './side-by-side.js';
 import { workloads, type Workload } from './workloads.js';
 
 /** Mistral 15 on this machine: about 35 tasks per second. Our target is 100 times that. */
@@ -49,8 +50,8 @@ function row(cells: string[], widths: number[]): string {
   return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
 }
 
-/** `npm run bench [-- engine | delivery]`: the sections to run (all by default). */
-const SECTIONS = ['engine', 'delivery'] as const;
+/** `npm run bench [-- engine | api | delivery]`: the sections to run (all by default). */
+const SECTIONS = ['engine', 'api', 'delivery'] as const;
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
     throw new Error(`unknown bench section ${unknown.join(', ')} (expected: ${SECTIONS.join(', ')})`);
   const run = (s: (typeof SECTIONS)[number]) => asked.length === 0 || asked.includes(s);
   if (run('engine')) await engineBench();
+  if (run('api')) await runApiBench(process.env.MISTRAL_URL);
   if (run('delivery')) await runDeliveryBench();
 }
 
@@ -96,6 +98,15 @@ async function engineBench(): Promise<void> {
   const k10 = by('with-items 10,000');
   if (k1 && k10)
     console.log(`\nwith-items 10,000 / 1,000 cost ratio: ${(k10.ms / k1.ms).toFixed(1)} (target <= 12)`);
+  const c50 = by('chain of 50');
+  const c500 = by('chain of 500');
+  if (c50 && c500) {
+    const step50 = c50.ms / c50.workload.units;
+    const step500 = c500.ms / c500.workload.units;
+    console.log(
+      `chain per-step cost: ${(step50 * 1000).toFixed(0)} us (50) vs ${(step500 * 1000).toFixed(0)} us (500), ratio ${(step500 / step50).toFixed(2)} (target <= 1.5); chain of 500 at ${(1000 / step500).toFixed(0)} tasks/s (target >= 20,000)`,
+    );
+  }
   const units = results.reduce((s, r) => s + r.workload.units, 0);
   const ms = results.reduce((s, r) => s + r.ms, 0);
   const overall = (units / ms) * 1000;

@@ -82,6 +82,15 @@ export function workloads(): Workload[] {
       mistralSeconds: 7,
     },
     {
+      name: 'chain of 500 std.noop x1',
+      yaml: chain(500).replace('bench_chain:', 'bench_chain_500:'),
+      workflow: 'bench_chain_500',
+      input: {},
+      executions: 1,
+      units: 500,
+      unitName: 'tasks',
+    },
+    {
       name: 'with-items 1,000 std.echo',
       yaml: withItems(),
       workflow: 'bench_with_items',

@@ -1,0 +1,227 @@
+/**
+ * `npm run bench -- api`: the three workloads of the side-by-side bench (`../shared/bench`: a chain of 50
+ * `std.noop` x5, with-items 1,000, 100 concurrent 2-task `hello`) driven through REST API v2 with the client
+ * logic of `wfbench.py` (a Node port: create the executions one after the other, then poll each every 10 ms
+ * until all are terminal). The server runs in a child process, as a user's would. When `MISTRAL_URL` names a
+ * Mistral (e.g. `http://127.0.0.1:8989/v2`), the same client runs against it in the same run and the ratio is
+ * printed. Then the figures users feel on creation: `POST /v2/executions` latency over 1,000 sequential creates,
+ * and the creation rate of 16 concurrent keep-alive clients.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+interface ApiWorkload {
+  name: string;
+  workflow: string;
+  yaml: string;
+  input: Record<string, unknown>;
+  concurrent: number;
+}
+
+/** The same definitions as `../shared/bench/*.yaml`, under names that do not collide with anyone's. */
+function apiWorkloads(): ApiWorkload[] {
+  const chain = Array.from({ length: 50 }, (_, i) =>
+    i < 49
+      ? `    t${i}:\n      action: std.noop\n      on-success: [t${i + 1}]`
+      : `    t${i}:\n      action: std.noop`,
+  ).join('\n');
+  return [
+    {
+      name: 'chain of 50 std.noop, 5 executions',
+      workflow: 'wfbench_chain',
+      yaml: `version: '2.0'\nwfbench_chain:\n  tasks:\n${chain}\n`,
+      input: {},
+      concurrent: 5,
+    },
+    {
+      name: 'with-items 1,000',
+      workflow: 'wfbench_items',
+      yaml: `version: '2.0'
+wfbench_items:
+  input:
+    - n: 200
+  tasks:
+    t:
+      with-items: i in <% range(0, $.n) %>
+      action: std.echo output=<% $.i %>
+      publish:
+        total: <% len(task().result) %>
+`,
+      input: { n: 1000 },
+      concurrent: 1,
+    },
+    {
+      name: '100 concurrent 2-task executions',
+      workflow: 'wfbench_hello',
+      yaml: `version: '2.0'
+wfbench_hello:
+  input:
+    - name: world
+  output:
+    greeting: <% $.greeting %>
+  tasks:
+    t1:
+      action: std.echo output="Hello, <% $.name %>"
+      publish:
+        greeting: <% task().result %>
+      on-success: [t2]
+    t2:
+      action: std.noop
+`,
+      input: { name: 'x' },
+      concurrent: 100,
+    },
+  ];
+}
+
+async function call(
+  method: string,
+  url: string,
+  body?: unknown,
+  text = false,
+): Promise<Record<string, unknown>> {
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': text ? 'text/plain' : 'application/json' },
+    body: body === undefined ? undefined : text ? String(body) : JSON.stringify(body),
+  });
+  const raw = await res.text();
+  if (!res.ok)
+    throw Object.assign(new Error(`${method} ${url}: HTTP ${res.status} ${raw.slice(0, 200)}`), {
+      status: res.status,
+    });
+  return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+}
+
+/** Creates the workflow, or replaces it when the server already has one of that name. */
+async function upload(base: string, w: ApiWorkload): Promise<void> {
+  try {
+    await call('POST', `${base}/workflows`, w.yaml, true);
+  } catch (err) {
+    if ((err as { status?: number }).status !== 409) throw err;
+    await call('PUT', `${base}/workflows`, w.yaml, true);
+  }
+}
+
+/** wfbench.py's loop: n creates in a row, then polls every pending execution every 10 ms. Seconds. */
+async function wfbench(base: string, w: ApiWorkload): Promise<number> {
+  const t0 = performance.now();
+  const ids: string[] = [];
+  for (let i = 0; i < w.concurrent; i++) {
+    const ex = await call('POST', `${base}/executions`, {
+      workflow_name: w.workflow,
+      input: JSON.stringify(w.input),
+    });
+    ids.push(String(ex.id));
+  }
+  const pending = new Set(ids);
+  while (pending.size) {
+    for (const id of [...pending]) {
+      const st = String((await call('GET', `${base}/executions/${id}`)).state);
+      if (st === 'ERROR' || st === 'CANCELLED') throw new Error(`${w.name}: execution ${id} ended ${st}`);
+      if (st === 'SUCCESS') pending.delete(id);
+    }
+    if (pending.size) await new Promise((r) => setTimeout(r, 10));
+  }
+  return (performance.now() - t0) / 1000;
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;
+}
+
+/** `clients` keep-alive clients creating `total` executions of the hello workflow: rate and latencies. */
+async function createLoad(base: string, workflow: string, total: number, clients: number) {
+  const lat: number[] = [];
+  let issued = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (issued < total) {
+        issued++;
+        const t = performance.now();
+        await call('POST', `${base}/executions`, { workflow_name: workflow, input: '{"name": "x"}' });
+        lat.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  lat.sort((a, b) => a - b);
+  return { perSecond: total / seconds, p50: quantile(lat, 0.5), p99: quantile(lat, 0.99) };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startTramontane(dir: string): Promise<{ base: string; child: ChildProcess }> {
+  const port = await freePort();
+  const main = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.js');
+  const child = spawn(
+    process.execPath,
+    [main, 'serve', '--port', String(port), '--db', path.join(dir, 'tram.db'), '--log-level', 'warn'],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const base = `http://127.0.0.1:${port}/v2`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      await call('GET', `${base}/workflows?limit=1`);
+      return { base, child };
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  child.kill('SIGKILL');
+  throw new Error(`the server did not answer on ${base}`);
+}
+
+export async function runApiBench(mistralUrl: string | undefined): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tram-bench-side-'));
+  const { base, child } = await startTramontane(dir);
+  try {
+    console.log(
+      `\nThrough REST API v2, wfbench.py's client loop (server in its own process; Mistral: ${mistralUrl ?? 'not set, MISTRAL_URL'})\n`,
+    );
+    console.log(
+      `${'workload'.padEnd(36)}${'Mistral s'.padStart(11)}${'Tramontane s'.padStart(14)}${'ratio'.padStart(9)}`,
+    );
+    for (const w of apiWorkloads()) {
+      await upload(base, w);
+      await wfbench(base, { ...w, concurrent: 1 }); // warm-up: first compile of the definition
+      const ours = await wfbench(base, w);
+      let theirs: number | null = null;
+      if (mistralUrl) {
+        await upload(mistralUrl, w);
+        theirs = await wfbench(mistralUrl, w);
+      }
+      const ratio = theirs === null ? '-' : `${(theirs / ours).toFixed(0)}x`;
+      console.log(
+        `${w.name.padEnd(36)}${(theirs === null ? '-' : theirs.toFixed(2)).padStart(11)}${ours.toFixed(3).padStart(14)}${ratio.padStart(9)}`,
+      );
+    }
+    const hello = 'wfbench_hello';
+    const seq = await createLoad(base, hello, 1000, 1);
+    console.log(
+      `\nPOST /v2/executions, 1,000 sequential creates: p50 ${seq.p50.toFixed(2)} ms, p99 ${seq.p99.toFixed(2)} ms (${seq.perSecond.toFixed(0)}/s)`,
+    );
+    const load = await createLoad(base, hello, 4000, 16);
+    console.log(
+      `16 concurrent keep-alive clients, 4,000 creates: ${load.perSecond.toFixed(0)} executions/s, p50 ${load.p50.toFixed(1)} ms, p99 ${load.p99.toFixed(1)} ms`,
+    );
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
