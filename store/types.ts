@@ -230,18 +230,26 @@ export interface EventTriggerStore {
   pruneReceipts(before: number): Promise<number>;
 }
 
+/** One key of a list's order. */
+export interface SortKey {
+  key: string;
+  dir: 'asc' | 'desc';
+}
+
 export interface ListOptions {
   limit?: number;
-  /** Return rows strictly after this id in the sort order. */
+  /** Return rows strictly after this id in the sort order; an id that names no row is refused (`marker`). */
   marker?: string;
-  sortKey?: string;
-  sortDir?: 'asc' | 'desc';
+  /** The order, most significant key first (default `created_at`); ties are broken by `id` ascending. Keys are
+   * checked against the store's allow-list and never reach SQL text. */
+  sort?: SortKey[];
 }
 
 export interface ExecutionFilter extends ListOptions {
   state?: WorkflowState;
   workflowName?: string;
   parentTaskId?: string;
+  /** The executions under this root execution, at any depth (not the root itself, as in Mistral). */
   rootExecutionId?: string;
   /** Only top-level executions (no parent task). */
   topLevel?: boolean;

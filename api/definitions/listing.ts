@@ -7,7 +7,7 @@
  */
 import type { Request } from 'express';
 import { InvalidInputError } from '../../common/index.js';
-import type { Page } from '../paging.js';
+import { queryParam, type ListQuery, type Page } from '../paging.js';
 
 type Sortable = string | number | boolean | null | undefined;
 
@@ -19,30 +19,52 @@ export interface ListSpec<T> {
   filters: Record<string, (item: T) => unknown>;
 }
 
-/** The page of `items` that the request asks for. */
+/** The query a `ListSpec` accepts: its sort keys and filters, the resource's `fields`, and route `options`. */
+export function listQuery<T>(
+  spec: ListSpec<T>,
+  fields: readonly string[],
+  extra: Pick<ListQuery, 'defaultSortKey' | 'options'> = {},
+): ListQuery {
+  return { sortKeys: Object.keys(spec.sortKeys), filters: Object.keys(spec.filters), fields, ...extra };
+}
+
+/** The page of `items` that the request asks for (`page` comes from `readPage` with this spec's `listQuery`). */
 export function listPage<T>(req: Request, items: T[], spec: ListSpec<T>, page: Page): T[] {
   const filtered = applyFilters(req, items, spec);
-  const key = page.sortKey ?? 'created_at';
-  const sortBy = spec.sortKeys[key];
-  if (!sortBy) {
-    throw new InvalidInputError(
-      `cannot sort by '${key}' (one of: ${Object.keys(spec.sortKeys).join(', ')})`,
-      'sort_keys',
-    );
-  }
-  const sign = page.sortDir === 'desc' ? -1 : 1;
+  const keys = page.sort.map(({ key, dir }) => {
+    if (!Object.hasOwn(spec.sortKeys, key)) {
+      throw new InvalidInputError(`cannot sort by '${key}'`, 'sort_keys');
+    }
+    return { get: spec.sortKeys[key] as (item: T) => Sortable, sign: dir === 'desc' ? -1 : 1 };
+  });
   const sorted = filtered
-    .map((item) => ({ item, key: sortBy(item), id: spec.id(item) }))
-    .sort((a, b) => sign * (compare(a.key, b.key) || compare(a.id, b.id)))
+    .map((item) => ({ item, values: keys.map((k) => k.get(item)) }))
+    .sort((a, b) => {
+      for (const [i, k] of keys.entries()) {
+        const c = compare(a.values[i], b.values[i]);
+        if (c !== 0) return k.sign * c;
+      }
+      return 0;
+    })
     .map((e) => e.item);
   let start = 0;
-  if (page.marker) {
-    const at = sorted.findIndex((item) => spec.id(item) === page.marker);
-    if (at < 0) throw new InvalidInputError(`marker not found: ${page.marker}`, 'marker');
-    start = at + 1;
+  if (page.marker !== undefined) {
+    // Mistral finds the marker by id whatever the filters, then takes what sorts after it.
+    const marker = items.find((item) => spec.id(item) === page.marker);
+    if (marker === undefined) throw new InvalidInputError(`marker not found: ${page.marker}`, 'marker');
+    start = sorted.findIndex((item) => sortsAfter(keys, item, marker));
+    if (start < 0) start = sorted.length;
   }
-  const end = page.limit && page.limit > 0 ? start + page.limit : undefined;
+  const end = page.limit !== undefined ? start + page.limit : undefined;
   return sorted.slice(start, end);
+}
+
+function sortsAfter<T>(keys: { get: (item: T) => Sortable; sign: number }[], item: T, marker: T): boolean {
+  for (const k of keys) {
+    const c = compare(k.get(item), k.get(marker));
+    if (c !== 0) return k.sign * c > 0;
+  }
+  return false;
 }
 
 /** SQL-like order: nulls first, then numbers, booleans and strings by value. */
@@ -61,9 +83,8 @@ type Test = (value: string) => boolean;
 function applyFilters<T>(req: Request, items: T[], spec: ListSpec<T>): T[] {
   const tests: { get: (item: T) => unknown; test: Test }[] = [];
   for (const [field, get] of Object.entries(spec.filters)) {
-    const raw = req.query[field];
-    const text = Array.isArray(raw) ? raw[0] : raw;
-    if (typeof text !== 'string' || text === '') continue;
+    const text = queryParam(req, field);
+    if (text === undefined || text === '') continue;
     tests.push({ get, test: predicate(text) });
   }
   if (tests.length === 0) return items;
@@ -96,6 +117,7 @@ const OPERATORS: Record<string, (arg: string) => Test> = {
 
 function predicate(text: string): Test {
   const colon = text.indexOf(':');
-  const op = colon > 0 ? OPERATORS[text.slice(0, colon)] : undefined;
+  const name = text.slice(0, colon);
+  const op = colon > 0 && Object.hasOwn(OPERATORS, name) ? OPERATORS[name] : undefined;
   return op ? op(text.slice(colon + 1)) : (v) => v === text;
 }

@@ -16,8 +16,10 @@ import {
   optionalBool,
   pathParam,
   stateFilter,
+  withOutput,
 } from '../runtime/requests.js';
 import { actionExecutionResource } from '../runtime/serializers.js';
+import { ACTION_EXECUTIONS } from '../runtime/list-queries.js';
 import { runStandaloneAction } from '../runtime/standalone-action.js';
 import { TASK_STATES } from '../runtime/states.js';
 
@@ -49,15 +51,22 @@ export function actionExecutionsRoutes(ctx: ApiContext): Router {
   const engine = ctx.engine;
 
   r.get('/', async (req, res) => {
-    checkQuery(req, ['task_execution_id', 'workflow_execution_id', 'state']);
-    const page = readPage(req);
+    const page = readPage(req, ACTION_EXECUTIONS);
     const actions = await engine.findActionExecutions({
       ...page,
       taskExecutionId: filterValue(req, 'task_execution_id'),
       workflowExecutionId: filterValue(req, 'workflow_execution_id'),
       state: stateFilter(req, TASK_STATES),
     });
-    res.json(envelope(req, 'action_executions', actions.map(actionExecutionResource), page));
+    const output = withOutput(req, page);
+    res.json(
+      envelope(
+        req,
+        'action_executions',
+        actions.map((a) => actionExecutionResource(a, { output })),
+        page,
+      ),
+    );
   });
 
   r.post('/', async (req, res) => {

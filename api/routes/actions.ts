@@ -12,6 +12,7 @@ import {
   bodyText,
   definitionText,
   listPage,
+  listQuery,
   namespaceFilter,
   systemActionId,
   systemActionResource,
@@ -51,11 +52,31 @@ const LIST: ListSpec<Entry> = {
       'is_system',
       'input',
       'description',
+      'definition',
       'created_at',
       'updated_at',
     ].map((f) => [f, (e: Entry) => e.resource[f]]),
   ),
 };
+
+const QUERY = listQuery(
+  LIST,
+  [
+    'id',
+    'name',
+    'namespace',
+    'is_system',
+    'input',
+    'description',
+    'tags',
+    'definition',
+    'scope',
+    'project_id',
+    'created_at',
+    'updated_at',
+  ],
+  { defaultSortKey: 'name' },
+);
 
 /** `/{identifier}` and `/{identifier}/{namespace}` (the client's form). */
 const ONE = '/:identifier{/:namespace}';
@@ -88,7 +109,7 @@ export function actionsRoutes(ctx: ApiContext): Router {
   }
 
   r.get('/', async (req, res) => {
-    const page = readPage(req, 0);
+    const page = readPage(req, QUERY);
     const shown = listPage(req, await entries(), LIST, page).map((e) => e.resource);
     res.json(envelope(req, 'actions', shown, page));
   });

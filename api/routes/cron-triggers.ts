@@ -2,12 +2,14 @@
  * /v2/cron_triggers, as python-mistralclient speaks it: create (201), list (`{"cron_triggers": [...]}`, paged
  * and filtered), get and delete by name or id. Triggers are immutable: there is no PUT.
  */
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { InvalidInputError } from '../../common/index.js';
 import type { CronTriggerRow } from '../../store/index.js';
 import type { ApiContext } from '../context.js';
 import type { CronTriggerRequest } from '../cron/triggers.js';
-import { envelope, readPage } from '../paging.js';
+import { envelope, readPage, type ListQuery } from '../paging.js';
+import { DEFAULT_RUNTIME_LIMIT } from '../runtime/list-queries.js';
+import { filterValue } from '../runtime/requests.js';
 import { jsonString, optionalString, parseJsonField, time } from '../wire.js';
 import { PROJECT_ID } from '../../engine/index.js';
 
@@ -48,8 +50,10 @@ function firstTime(v: string | undefined): number | undefined {
   );
 }
 
+/** An integer, or the text of one (Mistral's WSME converts `"42"`). */
 function remaining(v: unknown): number | undefined {
   if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string' && /^\s*[+-]?\d{1,15}\s*$/.test(v)) return Number(v);
   if (typeof v !== 'number' || !Number.isInteger(v)) {
     throw new InvalidInputError(`'remaining_executions' must be an integer`, 'remaining_executions');
   }
@@ -78,10 +82,41 @@ function readCreate(body: unknown): CronTriggerRequest {
   };
 }
 
-function one(req: Request, key: string): string | undefined {
-  const v = req.query[key];
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
+const QUERY: ListQuery = {
+  sortKeys: [
+    'created_at',
+    'updated_at',
+    'id',
+    'name',
+    'workflow_name',
+    'workflow_id',
+    'pattern',
+    'scope',
+    'next_execution_time',
+    'remaining_executions',
+  ],
+  filters: ['name', 'workflow_name', 'workflow_id', 'pattern', 'scope'],
+  options: ['all_projects'],
+  fields: [
+    'id',
+    'name',
+    'workflow_name',
+    'workflow_id',
+    'workflow_input',
+    'workflow_params',
+    'project_id',
+    'scope',
+    'pattern',
+    'remaining_executions',
+    'first_execution_time',
+    'next_execution_time',
+    'created_at',
+    'updated_at',
+  ],
+  defaultLimit: DEFAULT_RUNTIME_LIMIT,
+};
+
+const one = filterValue;
 
 export function cronTriggersRoutes(ctx: ApiContext): Router {
   const r = Router();
@@ -92,7 +127,7 @@ export function cronTriggersRoutes(ctx: ApiContext): Router {
   });
 
   r.get('/', async (req, res) => {
-    const page = readPage(req);
+    const page = readPage(req, QUERY);
     const rows = await ctx.cron.list({
       ...page,
       name: one(req, 'name'),

@@ -10,6 +10,7 @@ import type { ApiContext } from '../context.js';
 import {
   environmentResource,
   listPage,
+  listQuery,
   scopeValue,
   uploadBody,
   type ListSpec,
@@ -33,10 +34,22 @@ const LIST: ListSpec<EnvironmentRow> = {
     name: (e) => e.name,
     description: (e) => e.description,
     scope: (e) => e.scope,
+    variables: (e) => JSON.stringify(e.variables),
     created_at: (e) => time(e.createdAt),
     updated_at: (e) => time(e.updatedAt),
   },
 };
+
+const QUERY = listQuery(LIST, [
+  'id',
+  'name',
+  'description',
+  'variables',
+  'scope',
+  'project_id',
+  'created_at',
+  'updated_at',
+]);
 
 /** Mistral refuses any other key ("Only: [...] are allowed as definition keys"). */
 const KEYS = ['name', 'description', 'variables', 'scope'];
@@ -93,7 +106,7 @@ export function environmentsRoutes(ctx: ApiContext): Router {
   }
 
   r.get('/', async (req, res) => {
-    const page = readPage(req, 0);
+    const page = readPage(req, QUERY);
     const rows = await store.listEnvironments();
     res.json(envelope(req, 'environments', listPage(req, rows, LIST, page).map(environmentResource), page));
   });

@@ -4,13 +4,14 @@
  * (`{"event_triggers": [...]}`, paged and filtered), get, update (never exchange, topic or event) and delete
  * by id. `filter` and `input_map` are Tramontane's extensions, shown only when set.
  */
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { InvalidInputError } from '../../common/index.js';
 import { PROJECT_ID } from '../../engine/index.js';
 import type { EventTriggerRow } from '../../store/index.js';
 import type { ApiContext } from '../context.js';
 import type { EventTriggerChange, EventTriggerRequest } from '../event-triggers/rules.js';
-import { envelope, readPage } from '../paging.js';
+import { envelope, readPage, type ListQuery } from '../paging.js';
+import { filterValue } from '../runtime/requests.js';
 import { jsonString, optionalString, parseJsonField, time } from '../wire.js';
 
 /** What WSME accepts in the body (Mistral's resource), plus our extensions; anything else is a 400. */
@@ -110,10 +111,27 @@ function readUpdate(body: unknown): EventTriggerChange {
   };
 }
 
-function one(req: Request, key: string): string | undefined {
-  const v = req.query[key];
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
+const QUERY: ListQuery = {
+  sortKeys: ['created_at', 'updated_at', 'id', 'name', 'workflow_id', 'exchange', 'topic', 'event'],
+  filters: ['name', 'workflow_id', 'exchange', 'topic', 'event', 'scope'],
+  options: ['all_projects'],
+  fields: [
+    'id',
+    'created_at',
+    'updated_at',
+    'project_id',
+    'name',
+    'workflow_id',
+    'workflow_input',
+    'workflow_params',
+    'exchange',
+    'topic',
+    'event',
+    'scope',
+  ],
+};
+
+const one = filterValue;
 
 export function eventTriggersRoutes(ctx: ApiContext): Router {
   const r = Router();
@@ -124,7 +142,7 @@ export function eventTriggersRoutes(ctx: ApiContext): Router {
   });
 
   r.get('/', async (req, res) => {
-    const page = readPage(req);
+    const page = readPage(req, QUERY);
     const rows = await ctx.eventTriggers.list({
       ...page,
       name: one(req, 'name'),

@@ -19,8 +19,10 @@ import {
   queryInt,
   queryValue,
   stateFilter,
+  withOutput,
 } from '../runtime/requests.js';
 import { executionResource, taskResource } from '../runtime/serializers.js';
+import { EXECUTIONS, EXECUTION_TASKS } from '../runtime/list-queries.js';
 import { sendExecutionStatuses } from './statuses.js';
 import { TASK_STATES, WORKFLOW_STATES } from '../runtime/states.js';
 
@@ -32,18 +34,7 @@ export function executionsRoutes(ctx: ApiContext): Router {
   const engine = ctx.engine;
 
   r.get('/', async (req, res) => {
-    checkQuery(req, [
-      'workflow_name',
-      'workflow_id',
-      'state',
-      'task_execution_id',
-      'root_execution_id',
-      'nulls',
-      'include_output',
-      'all_projects',
-      'project_id',
-    ]);
-    const page = readPage(req);
+    const page = readPage(req, EXECUTIONS);
     const filter: ExecutionFilter = {
       ...page,
       workflowName: filterValue(req, 'workflow_name'),
@@ -62,7 +53,7 @@ export function executionsRoutes(ctx: ApiContext): Router {
       }
       filter.workflowName = name;
     }
-    const output = queryBool(req, 'include_output', false) || (page.fields?.includes('output') ?? false);
+    const output = withOutput(req, page);
     const items = await engine.listExecutions(filter);
     res.json(
       envelope(
@@ -130,10 +121,9 @@ export function executionsRoutes(ctx: ApiContext): Router {
   });
 
   r.get('/:id/tasks', async (req, res) => {
-    checkQuery(req, ['name', 'state']);
+    const page = readPage(req, EXECUTION_TASKS);
     const id = pathParam(req, 'id');
     await engine.getExecution(id);
-    const page = readPage(req, 0);
     const tasks = await engine.findTasks({
       ...page,
       workflowExecutionId: id,

@@ -19,8 +19,10 @@ import {
   queryBool,
   queryInt,
   stateFilter,
+  withOutput,
 } from '../runtime/requests.js';
 import { actionExecutionResource, executionResource, taskResource } from '../runtime/serializers.js';
+import { TASKS, TASK_ACTION_EXECUTIONS, TASK_EXECUTIONS } from '../runtime/list-queries.js';
 import { TASK_STATES } from '../runtime/states.js';
 import { sendTaskStatuses } from './statuses.js';
 
@@ -55,8 +57,7 @@ export function tasksRoutes(ctx: ApiContext): Router {
   const engine = ctx.engine;
 
   r.get('/', async (req, res) => {
-    checkQuery(req, ['workflow_execution_id', 'name', 'state']);
-    const page = readPage(req);
+    const page = readPage(req, TASKS);
     const tasks = await engine.findTasks({
       ...page,
       workflowExecutionId: filterValue(req, 'workflow_execution_id'),
@@ -115,24 +116,30 @@ export function tasksRoutes(ctx: ApiContext): Router {
   });
 
   r.get('/:id/action_executions', async (req, res) => {
-    checkQuery(req, ['state']);
+    const page = readPage(req, TASK_ACTION_EXECUTIONS);
     const id = pathParam(req, 'id');
     await engine.getTask(id);
-    const page = readPage(req, 0);
     const actions = await engine.findActionExecutions({
       ...page,
       taskExecutionId: id,
       state: stateFilter(req, TASK_STATES),
     });
-    res.json(envelope(req, 'action_executions', actions.map(actionExecutionResource), page));
+    const output = withOutput(req, page);
+    res.json(
+      envelope(
+        req,
+        'action_executions',
+        actions.map((a) => actionExecutionResource(a, { output })),
+        page,
+      ),
+    );
   });
 
   r.get('/:id/workflow_executions', async (req, res) => {
-    checkQuery(req, ['include_output']);
+    const page = readPage(req, TASK_EXECUTIONS);
     const id = pathParam(req, 'id');
     await engine.getTask(id);
-    const page = readPage(req, 0);
-    const output = queryBool(req, 'include_output', false) || (page.fields?.includes('output') ?? false);
+    const output = withOutput(req, page);
     const children = await engine.listExecutions({ ...page, parentTaskId: id });
     res.json(
       envelope(

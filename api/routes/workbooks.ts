@@ -11,6 +11,7 @@ import {
   definitionText,
   bodyText,
   listPage,
+  listQuery,
   namespaceParam,
   parseAs,
   uploadBody,
@@ -40,10 +41,23 @@ const LIST: ListSpec<WorkbookRow> = {
     namespace: (w) => w.namespace,
     scope: (w) => w.scope,
     tags: (w) => w.tags,
+    definition: (w) => w.definition,
     created_at: (w) => time(w.createdAt),
     updated_at: (w) => time(w.updatedAt),
   },
 };
+
+const QUERY = listQuery(LIST, [
+  'id',
+  'name',
+  'namespace',
+  'definition',
+  'tags',
+  'scope',
+  'project_id',
+  'created_at',
+  'updated_at',
+]);
 
 export function workbooksRoutes(ctx: ApiContext): Router {
   const { engine } = ctx;
@@ -51,7 +65,7 @@ export function workbooksRoutes(ctx: ApiContext): Router {
   const r = Router();
 
   r.get('/', async (req, res) => {
-    const page = readPage(req, 0);
+    const page = readPage(req, QUERY);
     const rows = await engine.store.listWorkbooks();
     res.json(envelope(req, 'workbooks', listPage(req, rows, LIST, page).map(workbookResource), page));
   });

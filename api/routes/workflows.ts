@@ -13,6 +13,8 @@ import {
   bodyText,
   definitionText,
   listPage,
+  listQuery,
+  DEFAULT_PROJECT_ID,
   namespaceFilter,
   parseAs,
   uploadBody,
@@ -44,10 +46,30 @@ const LIST: ListSpec<WorkflowDefinitionRow> = {
     scope: (w) => w.scope,
     tags: (w) => w.tags,
     input: (w) => workflowInput(w.spec.input),
+    definition: (w) => w.definition,
+    project_id: () => DEFAULT_PROJECT_ID,
     created_at: (w) => time(w.createdAt),
     updated_at: (w) => time(w.updatedAt),
   },
 };
+
+const QUERY = listQuery(
+  LIST,
+  [
+    'id',
+    'name',
+    'namespace',
+    'input',
+    'interface',
+    'definition',
+    'tags',
+    'scope',
+    'project_id',
+    'created_at',
+    'updated_at',
+  ],
+  { options: ['all_projects'] },
+);
 
 function belongsToWorkbook(row: WorkflowDefinitionRow): InvalidStateError {
   return new InvalidStateError(
@@ -90,7 +112,7 @@ export function workflowsRoutes(ctx: ApiContext): Router {
   }
 
   r.get('/', async (req, res) => {
-    const page = readPage(req, 0);
+    const page = readPage(req, QUERY);
     const rows = await engine.store.listWorkflowDefinitions();
     res.json(envelope(req, 'workflows', listPage(req, rows, LIST, page).map(workflowResource), page));
   });

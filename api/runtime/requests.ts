@@ -7,9 +7,7 @@
  */
 import type { Request } from 'express';
 import { InvalidInputError } from '../../common/index.js';
-
-/** The paging parameters `readPage` understands; every list route accepts them. */
-export const PAGING_PARAMS = ['marker', 'limit', 'sort_keys', 'sort_dirs', 'fields'];
+import { queryParam, refuseUnknown, type Page } from '../paging.js';
 
 const OPERATORS = ['neq', 'in', 'nin', 'gt', 'gte', 'lt', 'lte', 'has'];
 
@@ -21,26 +19,17 @@ export function pathParam(req: Request, name: string): string {
   return v;
 }
 
-/** A query parameter as one string: the first when repeated; refused when it is a structure (`a[b]=c`). */
-export function queryValue(req: Request, name: string): string | undefined {
-  let v = (req.query as Record<string, unknown>)[name];
-  if (Array.isArray(v)) v = v[0];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw new InvalidInputError(`query parameter '${name}' must be a string`, name);
-  return v;
+/** A query parameter as one string (the last when repeated, as Mistral reads them). */
+export const queryValue = queryParam;
+
+/** Refuses query parameters the route does not know, naming the first one (list routes: `readPage`). */
+export function checkQuery(req: Request, allowed: readonly string[]): void {
+  refuseUnknown(req, allowed);
 }
 
-/** Refuses query parameters the route does not know, naming the first one. */
-export function checkQuery(req: Request, allowed: readonly string[]): void {
-  const known = new Set([...PAGING_PARAMS, ...allowed]);
-  for (const k of Object.keys(req.query)) {
-    if (!known.has(k)) {
-      throw new InvalidInputError(
-        `unknown query parameter '${k}' (accepted: ${[...known].sort().join(', ')})`,
-        k,
-      );
-    }
-  }
+/** Whether a list shows `output`: Mistral leaves it out unless `include_output=true` or `fields` names it. */
+export function withOutput(req: Request, page: Page): boolean {
+  return queryBool(req, 'include_output', false) || (page.fields?.includes('output') ?? false);
 }
 
 /** Python-style booleans as clients send them (`True`, `true`, `1`, `yes`; an empty value is false). */

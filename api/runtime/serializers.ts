@@ -75,8 +75,11 @@ export function taskResource(r: TaskRecord): Record<string, unknown> {
   };
 }
 
-export function actionExecutionResource(r: ActionExecutionRecord): Record<string, unknown> {
-  return {
+export function actionExecutionResource(
+  r: ActionExecutionRecord,
+  opts: ExecutionResourceOptions = {},
+): Record<string, unknown> {
+  const res: Record<string, unknown> = {
     id: r.id,
     name: r.name,
     workflow_name: r.workflowName,
@@ -89,10 +92,11 @@ export function actionExecutionResource(r: ActionExecutionRecord): Record<string
     tags: [],
     accepted: r.accepted,
     input: jsonString(r.input ?? {}),
-    output: jsonString(r.output),
     description: '',
     params: jsonString({}),
     created_at: time(r.createdAt),
     updated_at: time(r.updatedAt),
   };
+  if (opts.output !== false) res.output = jsonString(r.output);
+  return res;
 }

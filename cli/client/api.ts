@@ -277,6 +277,7 @@ export class TramApi {
   listActionExecutions(taskId?: string): Promise<ActionExecution[]> {
     return this.list('/v2/action_executions', 'action_executions', 'actionExecution', {
       task_execution_id: taskId,
+      include_output: 'true',
     });
   }
   getActionExecution(id: string): Promise<ActionExecution> {

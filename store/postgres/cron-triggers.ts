@@ -44,7 +44,7 @@ export async function getCronTrigger(db: Queryable, nameOrId: string): Promise<C
 
 export async function listCronTriggers(db: Queryable, f: CronTriggerFilter = {}): Promise<CronTriggerRow[]> {
   const w = new Where();
-  const p = page(w, 'cron_triggers', f, CRON_SORT);
+  const p = await page(db, w, 'cron_triggers', f, CRON_SORT);
   w.eq('name', f.name)
     .eq('workflow_name', f.workflowName)
     .eq('workflow_id', f.workflowId)

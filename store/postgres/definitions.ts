@@ -124,7 +124,7 @@ export async function listDefinitions<T extends WorkflowDefinitionRow | ActionDe
   opts: ListOptions = {},
 ): Promise<T[]> {
   const w = new Where();
-  const p = page(w, table, opts, DEF_SORT);
+  const p = await page(db, w, table, opts, DEF_SORT);
   const { rows } = await db.query(`SELECT * FROM ${table} ${w.sql} ${p.order} ${p.limit}`, w.params);
   return rows.map((r) => defFromRow<T>(r));
 }

@@ -63,7 +63,7 @@ export async function getListenerByName(db: Queryable, name: string): Promise<Li
 
 export async function listListeners(db: Queryable, f: ListenerFilter = {}): Promise<Listener[]> {
   const w = new Where();
-  const p = page(w, 'listeners', { marker: f.afterId, limit: f.limit }, LISTENER_SORT);
+  const p = await page(db, w, 'listeners', { marker: f.afterId, limit: f.limit }, LISTENER_SORT);
   w.eq('origin', f.origin)
     .eq('owner', f.owner)
     .eq('enabled', f.enabled === undefined ? undefined : f.enabled ? 1 : 0);

@@ -68,7 +68,7 @@ export async function listEventTriggers(
   f: EventTriggerFilter = {},
 ): Promise<EventTriggerRow[]> {
   const w = new Where();
-  const p = page(w, 'event_triggers', f, EVENT_TRIGGER_SORT);
+  const p = await page(db, w, 'event_triggers', f, EVENT_TRIGGER_SORT);
   w.eq('name', f.name)
     .eq('workflow_id', f.workflowId)
     .eq('exchange', f.exchange)

@@ -1,32 +1,30 @@
 /**
- * Keyset pagination for PostgreSQL list queries: `ORDER BY <key>, id` and a marker naming the last row of the
- * previous page. Sort keys come from an allow-list, because they are spliced into SQL.
+ * Keyset pagination of the PostgreSQL store's list queries (`store/keyset.ts`): the marker row is read first,
+ * then its condition joins the query's WHERE clause.
  */
-import { InvalidInputError } from '../../common/index.js';
+import { afterSql, keyColumns, limitSql, markerNotFound, markerSql, orderSql } from '../keyset.js';
 import type { ListOptions } from '../types.js';
-import type { Where } from './db.js';
+import { Where, type Queryable } from './db.js';
+
+export { limitSql } from '../keyset.js';
 
 /** Adds the marker condition to `where`; returns the ORDER BY and LIMIT clauses. `columns` maps API sort keys
- * to SQL columns of `table`. */
-export function page(
+ * to SQL columns of `table`. Refuses an unknown key (`sort_keys`) and a marker that names no row (`marker`). */
+export async function page(
+  db: Queryable,
   where: Where,
   table: string,
   opts: ListOptions,
-  columns: Record<string, string>,
-): { order: string; limit: string } {
-  const key = opts.sortKey ?? 'created_at';
-  const col = Object.hasOwn(columns, key) ? columns[key] : undefined;
-  if (!col) throw new InvalidInputError(`cannot sort by '${key}'`, 'sort_keys');
-  const dir = opts.sortDir === 'desc' ? 'DESC' : 'ASC';
-  if (opts.marker) {
-    where.add(
-      `(${col}, id) ${dir === 'DESC' ? '<' : '>'} (SELECT ${col}, id FROM ${table} WHERE id = ?)`,
-      opts.marker,
-    );
+  columns: ReadonlyMap<string, string>,
+): Promise<{ order: string; limit: string }> {
+  const keys = keyColumns(opts, columns);
+  if (opts.marker !== undefined) {
+    const q = new Where().add(markerSql(keys, table), opts.marker);
+    const { rows } = await db.query(q.conds[0] as string, q.params);
+    const row = rows[0];
+    if (!row) throw markerNotFound(opts.marker);
+    const after = afterSql(keys, Object.values(row), 'postgres');
+    where.add(after.sql, ...after.params);
   }
-  return { order: `ORDER BY ${col} ${dir}, id ${dir}`, limit: limitSql(opts.limit) };
-}
-
-export function limitSql(limit: number | undefined): string {
-  return limit !== undefined && limit > 0 ? `LIMIT ${Math.floor(limit)}` : '';
+  return { order: orderSql(keys, 'postgres'), limit: limitSql(opts.limit) };
 }

@@ -32,13 +32,13 @@ const COMPLETED_TASK = `('SUCCESS','ERROR','CANCELLED','SKIPPED')`;
 async function listRecords<T>(
   db: Queryable,
   table: string,
-  sort: Record<string, string>,
+  sort: ReadonlyMap<string, string>,
   opts: ListOptions,
   equals: Record<string, string | undefined>,
   extra?: string,
 ): Promise<T[]> {
   const w = new Where();
-  const p = page(w, table, opts, sort);
+  const p = await page(db, w, table, opts, sort);
   for (const [column, value] of Object.entries(equals)) w.eq(column, value);
   if (extra) w.add(extra);
   const { rows } = await db.query(`SELECT record FROM ${table} ${w.sql} ${p.order} ${p.limit}`, w.params);
@@ -62,7 +62,13 @@ export function listExecutions(db: Queryable, f: ExecutionFilter = {}): Promise<
       parent_task_id: f.parentTaskId,
       root_execution_id: f.rootExecutionId,
     },
-    f.topLevel ? 'parent_task_id IS NULL' : undefined,
+    [
+      f.topLevel ? 'parent_task_id IS NULL' : '',
+      // A root's row carries its own id as root: Mistral's root has none, so it is not "under" itself.
+      f.rootExecutionId !== undefined ? 'id <> root_execution_id' : '',
+    ]
+      .filter(Boolean)
+      .join(' AND '),
   );
 }
 

@@ -6,17 +6,21 @@
 import type Database from 'better-sqlite3';
 import { ConflictError } from '../../common/index.js';
 import type { CronTriggerAdvance, CronTriggerFilter, CronTriggerRow } from '../types.js';
-import { pageSql, whereClause } from './paging.js';
+import { pageSql, sortColumns, whereClause } from './paging.js';
 
 type Row = Record<string, unknown>;
-export const CRON_SORT = {
-  created_at: 'created_at',
-  updated_at: 'updated_at',
-  id: 'id',
-  name: 'name',
-  workflow_name: 'workflow_name',
-  next_execution_time: 'next_execution_time',
-};
+export const CRON_SORT = sortColumns([
+  'created_at',
+  'updated_at',
+  'id',
+  'name',
+  'workflow_name',
+  'workflow_id',
+  'pattern',
+  'scope',
+  'next_execution_time',
+  'remaining_executions',
+]);
 
 export function cronFromRow(r: Row): CronTriggerRow {
   return {
@@ -79,7 +83,7 @@ export class SqliteCronTriggers {
   }
 
   list(f: CronTriggerFilter = {}): CronTriggerRow[] {
-    const p = pageSql('cron_triggers', f, CRON_SORT);
+    const p = pageSql(this.db, 'cron_triggers', f, CRON_SORT);
     const conds = [p.where];
     const params = [...p.params];
     const equals: Record<string, string | undefined> = {

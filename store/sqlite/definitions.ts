@@ -10,10 +10,10 @@ import type {
   WorkbookRow,
   WorkflowDefinitionRow,
 } from '../types.js';
-import { pageSql, whereClause } from './paging.js';
+import { pageSql, sortColumns, whereClause } from './paging.js';
 
 type Row = Record<string, unknown>;
-export const DEF_SORT = { created_at: 'created_at', updated_at: 'updated_at', name: 'name', id: 'id' };
+export const DEF_SORT = sortColumns(['created_at', 'updated_at', 'name', 'namespace', 'scope', 'id']);
 
 export function workbookFromRow(r: Row): WorkbookRow {
   return {
@@ -167,7 +167,7 @@ export class SqliteDefinitions {
     table: 'workflow_definitions' | 'action_definitions',
     opts: ListOptions = {},
   ): T[] {
-    const p = pageSql(table, opts, DEF_SORT);
+    const p = pageSql(this.db, table, opts, DEF_SORT);
     const sql = `SELECT * FROM ${table} ${whereClause([p.where])} ${p.order} ${p.limit}`;
     return (this.db.prepare(sql).all(...p.params) as Row[]).map((r) => defFromRow<T>(r));
   }

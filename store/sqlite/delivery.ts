@@ -37,10 +37,10 @@ import type {
   ListenerFilter,
   StatusFilter,
 } from '../types.js';
-import { pageSql, whereClause } from './paging.js';
+import { limitSql, pageSql, sortColumns, whereClause } from './paging.js';
 
 type Row = Record<string, unknown>;
-export const LISTENER_SORT = { created_at: 'created_at' };
+export const LISTENER_SORT = sortColumns(['created_at', 'id']);
 export const DEFAULT_ATTEMPT_LIMIT = 100;
 export const OPEN_STATUSES = `('queued','in_progress')`;
 
@@ -103,10 +103,6 @@ export function statusFromRow(r: Row): StatusRecord {
 function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: string }).code;
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
-
-function limitSql(limit: number | undefined): string {
-  return limit !== undefined && limit > 0 ? `LIMIT ${Math.floor(limit)}` : '';
 }
 
 /** Accumulates the conditions and parameters of a list query. */
@@ -257,7 +253,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   async listListeners(f: ListenerFilter = {}): Promise<Listener[]> {
-    const p = pageSql('listeners', { marker: f.afterId, limit: f.limit }, LISTENER_SORT);
+    const p = pageSql(this.db, 'listeners', { marker: f.afterId, limit: f.limit }, LISTENER_SORT);
     const c = new Conditions()
       .add(p.where, ...p.params)
       .eq('origin', f.origin)

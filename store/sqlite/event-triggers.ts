@@ -9,19 +9,19 @@
 import type Database from 'better-sqlite3';
 import { ConflictError } from '../../common/index.js';
 import type { EventTriggerFilter, EventTriggerRow, EventTriggerStore, MessageReceipt } from '../types.js';
-import { pageSql, whereClause } from './paging.js';
+import { pageSql, sortColumns, whereClause } from './paging.js';
 
 type Row = Record<string, unknown>;
-export const EVENT_TRIGGER_SORT = {
-  created_at: 'created_at',
-  updated_at: 'updated_at',
-  id: 'id',
-  name: 'name',
-  workflow_id: 'workflow_id',
-  exchange: 'exchange',
-  topic: 'topic',
-  event: 'event',
-};
+export const EVENT_TRIGGER_SORT = sortColumns([
+  'created_at',
+  'updated_at',
+  'id',
+  'name',
+  'workflow_id',
+  'exchange',
+  'topic',
+  'event',
+]);
 
 export function eventTriggerFromRow(r: Row): EventTriggerRow {
   return JSON.parse(r.record as string) as EventTriggerRow;
@@ -91,7 +91,7 @@ export class SqliteEventTriggers implements EventTriggerStore {
   }
 
   async list(f: EventTriggerFilter = {}): Promise<EventTriggerRow[]> {
-    const p = pageSql('event_triggers', f, EVENT_TRIGGER_SORT);
+    const p = pageSql(this.db, 'event_triggers', f, EVENT_TRIGGER_SORT);
     const conds = [p.where];
     const params = [...p.params];
     const equals: Record<string, string | undefined> = {

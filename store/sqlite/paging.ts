@@ -1,9 +1,12 @@
 /**
- * Keyset pagination shared by every list query: `ORDER BY <key>, id` and a marker that names the last row of
- * the previous page. Sort keys are checked against an allow-list, because they are spliced into SQL.
+ * Keyset pagination of the SQLite store's list queries (`store/keyset.ts`): the marker row is read first, then
+ * the rows after it are selected.
  */
-import { InvalidInputError } from '../../common/index.js';
+import type Database from 'better-sqlite3';
+import { afterSql, keyColumns, limitSql, markerNotFound, markerSql, orderSql } from '../keyset.js';
 import type { ListOptions } from '../types.js';
+
+export { limitSql, sortColumns } from '../keyset.js';
 
 export interface PageSql {
   where: string;
@@ -12,21 +15,25 @@ export interface PageSql {
   params: unknown[];
 }
 
-/** `columns` maps API sort keys to SQL columns of `table`. */
-export function pageSql(table: string, opts: ListOptions, columns: Record<string, string>): PageSql {
-  const key = opts.sortKey ?? 'created_at';
-  const col = columns[key];
-  if (!col) throw new InvalidInputError(`cannot sort by '${key}'`, 'sort_keys');
-  const dir = opts.sortDir === 'desc' ? 'DESC' : 'ASC';
-  const cmp = dir === 'DESC' ? '<' : '>';
-  const params: unknown[] = [];
+/**
+ * `columns` maps API sort keys to SQL columns of `table` (it must map `id`). Refuses an unknown key
+ * (`sort_keys`) and a marker that names no row of `table` (`marker`).
+ */
+export function pageSql(
+  db: Database.Database,
+  table: string,
+  opts: ListOptions,
+  columns: ReadonlyMap<string, string>,
+): PageSql {
+  const keys = keyColumns(opts, columns);
   let where = '';
-  if (opts.marker) {
-    where = `(${col}, id) ${cmp} (SELECT ${col}, id FROM ${table} WHERE id = ?)`;
-    params.push(opts.marker);
+  let params: unknown[] = [];
+  if (opts.marker !== undefined) {
+    const row = db.prepare(markerSql(keys, table)).raw().get(opts.marker) as unknown[] | undefined;
+    if (!row) throw markerNotFound(opts.marker);
+    ({ sql: where, params } = afterSql(keys, row, 'sqlite'));
   }
-  const limit = opts.limit !== undefined && opts.limit > 0 ? `LIMIT ${Math.floor(opts.limit)}` : '';
-  return { where, order: `ORDER BY ${col} ${dir}, id ${dir}`, limit, params };
+  return { where, order: orderSql(keys, 'sqlite'), limit: limitSql(opts.limit), params };
 }
 
 /** Joins non-empty SQL conditions with AND into a WHERE clause. */

@@ -38,7 +38,7 @@ import { SqliteDefinitions } from './definitions.js';
 import { SqliteDeliveryStore } from './delivery.js';
 import { SqliteEventTriggers } from './event-triggers.js';
 import { applyMigrations } from './migrations.js';
-import { pageSql, whereClause } from './paging.js';
+import { pageSql, sortColumns, whereClause } from './paging.js';
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:`. */
@@ -48,21 +48,9 @@ export interface SqliteStoreOptions {
 }
 
 type Row = Record<string, unknown>;
-export const EXEC_SORT = {
-  created_at: 'created_at',
-  updated_at: 'updated_at',
-  id: 'id',
-  state: 'state',
-  workflow_name: 'workflow_name',
-};
-export const TASK_SORT = {
-  created_at: 'created_at',
-  updated_at: 'updated_at',
-  id: 'id',
-  name: 'name',
-  state: 'state',
-};
-export const ACTION_SORT = { created_at: 'created_at', updated_at: 'updated_at', id: 'id', state: 'state' };
+export const EXEC_SORT = sortColumns(['created_at', 'updated_at', 'id', 'state', 'workflow_name']);
+export const TASK_SORT = sortColumns(['created_at', 'updated_at', 'id', 'name', 'state']);
+export const ACTION_SORT = sortColumns(['created_at', 'updated_at', 'id', 'state']);
 export const UNFINISHED_WF = `('IDLE','RUNNING','PAUSED')`;
 
 export function execFromRow(r: Row): ExecutionRow {
@@ -330,7 +318,11 @@ export class SqliteStore implements Store {
         parent_task_id: f.parentTaskId,
         root_execution_id: f.rootExecutionId,
       },
-      f.topLevel ? ['parent_task_id IS NULL'] : [],
+      [
+        ...(f.topLevel ? ['parent_task_id IS NULL'] : []),
+        // A root's row carries its own id as root: Mistral's root has none, so it is not "under" itself.
+        ...(f.rootExecutionId !== undefined ? ['id <> root_execution_id'] : []),
+      ],
     );
   }
 
@@ -372,12 +364,12 @@ export class SqliteStore implements Store {
   /** One page of a runtime table's records: equality filters on columns (undefined = no filter), keyset paging. */
   private listRecords<T>(
     table: string,
-    sort: Record<string, string>,
+    sort: ReadonlyMap<string, string>,
     page: ListOptions,
     equals: Record<string, string | undefined>,
     extra: string[] = [],
   ): T[] {
-    const p = pageSql(table, page, sort);
+    const p = pageSql(this.db, table, page, sort);
     const conds = [p.where, ...extra];
     const params = [...p.params];
     for (const [column, value] of Object.entries(equals)) {

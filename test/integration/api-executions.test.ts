@@ -89,7 +89,8 @@ describe('API: executions, tasks and action executions', function () {
     return until(`a running action of ${name}`, async () => {
       const t = (await tasksOf(exId)).find((x) => x.name === name);
       if (!t) return null;
-      const list = (await get(`/tasks/${t.id}/action_executions`)).body.action_executions as Json[];
+      const list = (await get(`/tasks/${t.id}/action_executions?include_output=true`)).body
+        .action_executions as Json[];
       return list.find((a) => a.state === 'RUNNING');
     });
   }
@@ -150,7 +151,7 @@ describe('API: executions, tasks and action executions', function () {
       expect(a.id).to.equal(id);
       expect(b.id).to.equal(id);
       expect(parse(b.input)).to.deep.equal({ name: 'Cy', greeting: 'Hello' });
-      const list = (await get(`/executions?workflow_name=greet&limit=-1`)).body.executions as Json[];
+      const list = (await get(`/executions?workflow_name=greet&limit=1000`)).body.executions as Json[];
       expect(list.filter((e) => e.id === id)).to.have.length(1);
     });
 
@@ -188,7 +189,7 @@ describe('API: executions, tasks and action executions', function () {
         url = res.body.next as string | undefined;
         pages++;
       }
-      const all = (await get('/executions?limit=-1&include_output=true')).body.executions as Json[];
+      const all = (await get('/executions?limit=1000&include_output=true')).body.executions as Json[];
       expect(ids.size).to.equal(all.length);
       expect(pages).to.be.greaterThan(1);
       expect(all.every((e) => 'output' in e)).to.equal(true);
@@ -222,7 +223,7 @@ describe('API: executions, tasks and action executions', function () {
       expect((await get(`/tasks/${String(say!.id)}`)).body).to.deep.equal(say);
       const byFilter = await get(`/tasks?workflow_execution_id=${String(first.id)}&name=say`);
       expect((byFilter.body.tasks as Json[]).map((t) => t.id)).to.deep.equal([say!.id]);
-      const actions = (await get(`/tasks/${String(say!.id)}/action_executions`)).body
+      const actions = (await get(`/tasks/${String(say!.id)}/action_executions?include_output=true`)).body
         .action_executions as Json[];
       expect(actions).to.have.length(1);
       expect(actions[0]).to.include({ name: 'std.echo', task_name: 'say', state: 'SUCCESS', accepted: true });
@@ -393,7 +394,7 @@ describe('API: executions, tasks and action executions', function () {
       const byTask = (await get(`/executions?task_execution_id=${String(call_.id)}`)).body
         .executions as Json[];
       expect(byTask.map((e) => e.id)).to.deep.equal([child.id]);
-      const roots = (await get('/executions?nulls=root_execution_id&limit=-1')).body.executions as Json[];
+      const roots = (await get('/executions?nulls=root_execution_id&limit=1000')).body.executions as Json[];
       expect(roots.map((e) => e.id))
         .to.include(parent.id)
         .and.not.include(child.id);

@@ -66,12 +66,39 @@ export function runtimeContract(ctx: ContractContext): void {
     expect(seen).to.deep.equal(rows.map((r) => r.record.id));
   });
 
-  it('refuses an unknown sort key with the field named', async () => {
-    try {
-      await store.listExecutions({ sortKey: 'password' });
-      expect.fail('should have thrown');
-    } catch (err) {
-      expect((err as { field?: string }).field).to.equal('sort_keys');
+  it('refuses an unknown sort key with the field named, prototype names included', async () => {
+    for (const key of ['password', 'constructor', '__proto__', 'toString']) {
+      const err = await store.listExecutions({ sort: [{ key, dir: 'asc' }] }).catch((e: unknown) => e);
+      expect((err as { field?: string }).field, key).to.equal('sort_keys');
     }
+  });
+
+  it('pages on several keys in mixed directions, ties broken by id, with no repeats and no gaps', async () => {
+    const states = ['SUCCESS', 'ERROR', 'SUCCESS', 'ERROR', 'SUCCESS', 'SUCCESS', 'ERROR'] as const;
+    const rows = states.map((st, i) => execRow(`e${i}`, st, 100 + (i % 3)));
+    await store.commit(changes({ executions: rows }));
+    const sort = [
+      { key: 'state', dir: 'desc' as const },
+      { key: 'created_at', dir: 'asc' as const },
+    ];
+    const all = (await store.listExecutions({ sort })).map((e) => e.id);
+    // state desc (SUCCESS first), then created_at asc, then id asc.
+    expect(all).to.deep.equal(['e0', 'e4', 'e2', 'e5', 'e3', 'e6', 'e1']);
+    const seen: string[] = [];
+    let marker: string | undefined;
+    for (;;) {
+      const page = await store.listExecutions({ sort, limit: 2, marker });
+      if (!page.length) break;
+      seen.push(...page.map((e) => e.id));
+      marker = page[page.length - 1]?.id;
+    }
+    expect(seen).to.deep.equal(all);
+  });
+
+  it('refuses a marker that names no row, and reads a huge limit as no limit', async () => {
+    await store.commit(changes({ executions: [execRow('e1', 'SUCCESS', 1)] }));
+    const err = await store.listExecutions({ marker: 'nope' }).catch((e: unknown) => e);
+    expect((err as { field?: string }).field).to.equal('marker');
+    expect(await store.listExecutions({ limit: 1e23 })).to.have.length(1);
   });
 }

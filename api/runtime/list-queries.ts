@@ -1,0 +1,123 @@
+/**
+ * What the runtime lists accept (`readPage`): sort keys the store orders by, the filters the routes apply, and
+ * the resources' fields as Mistral 15 lists them for `fields` (its "please choose from [...]" answers).
+ *
+ * Mistral accepts more filters (`description`, `input`, `state_info`, ...); a filter we do not apply is refused
+ * by name rather than ignored, so a client never takes an unfiltered list for a filtered one (docs/api.md).
+ */
+import type { ListQuery } from '../paging.js';
+
+/** Runtime lists answer at most this many items when no `limit` is given (python-mistralclient's default). */
+export const DEFAULT_RUNTIME_LIMIT = 100;
+
+const EXECUTION_FIELDS = [
+  'id',
+  'workflow_id',
+  'workflow_name',
+  'workflow_namespace',
+  'description',
+  'tags',
+  'params',
+  'task_execution_id',
+  'root_execution_id',
+  'source_execution_id',
+  'state',
+  'state_info',
+  'input',
+  'output',
+  'created_at',
+  'updated_at',
+  'project_id',
+  'published_global',
+];
+
+const TASK_FIELDS = [
+  'id',
+  'name',
+  'type',
+  'workflow_name',
+  'workflow_namespace',
+  'workflow_id',
+  'workflow_execution_id',
+  'tags',
+  'state',
+  'state_info',
+  'project_id',
+  'runtime_context',
+  'result',
+  'published',
+  'published_global',
+  'processed',
+  'created_at',
+  'updated_at',
+  'started_at',
+  'finished_at',
+  'reset',
+  'env',
+];
+
+const ACTION_EXECUTION_FIELDS = [
+  'id',
+  'workflow_name',
+  'workflow_namespace',
+  'task_name',
+  'task_execution_id',
+  'state',
+  'state_info',
+  'tags',
+  'name',
+  'description',
+  'project_id',
+  'accepted',
+  'input',
+  'output',
+  'created_at',
+  'updated_at',
+  'params',
+];
+
+/** `GET /v2/executions`. */
+export const EXECUTIONS: ListQuery = {
+  sortKeys: ['created_at', 'updated_at', 'id', 'state', 'workflow_name'],
+  filters: ['workflow_name', 'workflow_id', 'state', 'task_execution_id', 'root_execution_id'],
+  options: ['nulls', 'include_output', 'all_projects', 'project_id'],
+  fields: EXECUTION_FIELDS,
+  defaultLimit: DEFAULT_RUNTIME_LIMIT,
+};
+
+/** `GET /v2/tasks/{id}/workflow_executions`: the task's sub-workflow executions. */
+export const TASK_EXECUTIONS: ListQuery = {
+  ...EXECUTIONS,
+  filters: [],
+  options: ['include_output'],
+  defaultLimit: undefined,
+};
+
+const TASK_SORT = ['created_at', 'updated_at', 'id', 'name', 'state'];
+
+/** `GET /v2/tasks`. */
+export const TASKS: ListQuery = {
+  sortKeys: TASK_SORT,
+  filters: ['workflow_execution_id', 'name', 'state'],
+  fields: TASK_FIELDS,
+  defaultLimit: DEFAULT_RUNTIME_LIMIT,
+};
+
+/** `GET /v2/executions/{id}/tasks`. */
+export const EXECUTION_TASKS: ListQuery = { ...TASKS, filters: ['name', 'state'], defaultLimit: undefined };
+
+/** `GET /v2/action_executions`. */
+export const ACTION_EXECUTIONS: ListQuery = {
+  sortKeys: ['created_at', 'updated_at', 'id', 'state'],
+  filters: ['task_execution_id', 'workflow_execution_id', 'state'],
+  options: ['include_output'],
+  fields: ACTION_EXECUTION_FIELDS,
+  defaultLimit: DEFAULT_RUNTIME_LIMIT,
+};
+
+/** `GET /v2/tasks/{id}/action_executions`. */
+export const TASK_ACTION_EXECUTIONS: ListQuery = {
+  ...ACTION_EXECUTIONS,
+  filters: ['state'],
+  defaultLimit: undefined,
+};
