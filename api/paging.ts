@@ -14,8 +14,8 @@ import type { ListOptions, SortKey } from '../store/index.js';
 
 /** What a list route accepts. */
 export interface ListQuery {
-  /** The keys `sort_keys` may name. */
-  sortKeys: readonly string[];
+  /** The keys `sort_keys` may name; none: the store checks them (it maps keys to columns). */
+  sortKeys?: readonly string[];
   /** @default 'created_at' */
   defaultSortKey?: string;
   /** Query parameters that filter the list (carried into the `next` link). */
@@ -101,10 +101,13 @@ function readSort(req: Request, q: ListQuery): SortKey[] {
       throw new InvalidInputError("Unknown sort direction, must be 'desc' or 'asc'.", 'sort_dirs');
     }
   }
-  const allowed = new Set(q.sortKeys);
+  const allowed = q.sortKeys ? new Set(q.sortKeys) : null;
   const sort = keys.map((key, i): SortKey => {
-    if (!allowed.has(key)) {
-      throw new InvalidInputError(`cannot sort by '${key}' (one of: ${q.sortKeys.join(', ')})`, 'sort_keys');
+    if (allowed && !allowed.has(key)) {
+      throw new InvalidInputError(
+        `cannot sort by '${key}' (one of: ${[...allowed].join(', ')})`,
+        'sort_keys',
+      );
     }
     return { key, dir: dirs[i] === 'desc' ? 'desc' : 'asc' };
   });

@@ -19,6 +19,19 @@ export interface ListSpec<T> {
   filters: Record<string, (item: T) => unknown>;
 }
 
+/** The fields every definition resource has (workbooks; workflows and actions add theirs). */
+export const DEFINITION_FIELDS = [
+  'id',
+  'name',
+  'namespace',
+  'definition',
+  'tags',
+  'scope',
+  'project_id',
+  'created_at',
+  'updated_at',
+];
+
 /** The query a `ListSpec` accepts: its sort keys and filters, the resource's `fields`, and route `options`. */
 export function listQuery<T>(
   spec: ListSpec<T>,

@@ -6,7 +6,7 @@
 import { Router } from 'express';
 import { ConflictError, InvalidInputError } from '../../common/index.js';
 import type { ApiContext } from '../context.js';
-import { envelope, readPage } from '../paging.js';
+import { readPage } from '../paging.js';
 import { optionalString, parseJsonField } from '../wire.js';
 import {
   bodyObject,
@@ -16,33 +16,11 @@ import {
   optionalBool,
   pathParam,
   stateFilter,
-  withOutput,
 } from '../runtime/requests.js';
 import { actionExecutionResource } from '../runtime/serializers.js';
-import { ACTION_EXECUTIONS } from '../runtime/list-queries.js';
+import { ACTION_EXECUTIONS, ACTION_EXECUTION_FIELDS, actionExecutionList } from '../runtime/list-queries.js';
 import { runStandaloneAction } from '../runtime/standalone-action.js';
 import { TASK_STATES } from '../runtime/states.js';
-
-/** The ActionExecution resource's fields: any may be sent back; the routes read the ones they need. */
-const ACTION_FIELDS = [
-  'id',
-  'name',
-  'workflow_name',
-  'workflow_namespace',
-  'workflow_execution_id',
-  'task_name',
-  'task_execution_id',
-  'state',
-  'state_info',
-  'tags',
-  'accepted',
-  'input',
-  'output',
-  'description',
-  'params',
-  'created_at',
-  'updated_at',
-];
 
 const COMPLETION_STATES = ['SUCCESS', 'ERROR', 'CANCELLED'] as const;
 
@@ -58,20 +36,12 @@ export function actionExecutionsRoutes(ctx: ApiContext): Router {
       workflowExecutionId: filterValue(req, 'workflow_execution_id'),
       state: stateFilter(req, TASK_STATES),
     });
-    const output = withOutput(req, page);
-    res.json(
-      envelope(
-        req,
-        'action_executions',
-        actions.map((a) => actionExecutionResource(a, { output })),
-        page,
-      ),
-    );
+    res.json(actionExecutionList(req, page, actions));
   });
 
   r.post('/', async (req, res) => {
     const body = bodyObject(req);
-    checkFields(body, ACTION_FIELDS);
+    checkFields(body, ACTION_EXECUTION_FIELDS);
     const name = optionalString(body, 'name');
     if (!name) throw new InvalidInputError('Please provide at least action name to run action.', 'name');
     const input = (parseJsonField(body.input, 'input') ?? {}) as Record<string, unknown>;
@@ -107,7 +77,7 @@ export function actionExecutionsRoutes(ctx: ApiContext): Router {
   r.put('/:id', async (req, res) => {
     const id = pathParam(req, 'id');
     const body = bodyObject(req);
-    checkFields(body, ACTION_FIELDS);
+    checkFields(body, ACTION_EXECUTION_FIELDS);
     const state = optionalString(body, 'state');
     if (!state || !(COMPLETION_STATES as readonly string[]).includes(state)) {
       throw new InvalidInputError(

@@ -13,6 +13,7 @@ import {
   definitionText,
   listPage,
   listQuery,
+  DEFINITION_FIELDS,
   namespaceFilter,
   systemActionId,
   systemActionResource,
@@ -59,24 +60,9 @@ const LIST: ListSpec<Entry> = {
   ),
 };
 
-const QUERY = listQuery(
-  LIST,
-  [
-    'id',
-    'name',
-    'namespace',
-    'is_system',
-    'input',
-    'description',
-    'tags',
-    'definition',
-    'scope',
-    'project_id',
-    'created_at',
-    'updated_at',
-  ],
-  { defaultSortKey: 'name' },
-);
+const QUERY = listQuery(LIST, [...DEFINITION_FIELDS, 'is_system', 'input', 'description'], {
+  defaultSortKey: 'name',
+});
 
 /** `/{identifier}` and `/{identifier}/{namespace}` (the client's form). */
 const ONE = '/:identifier{/:namespace}';

@@ -83,18 +83,6 @@ function readCreate(body: unknown): CronTriggerRequest {
 }
 
 const QUERY: ListQuery = {
-  sortKeys: [
-    'created_at',
-    'updated_at',
-    'id',
-    'name',
-    'workflow_name',
-    'workflow_id',
-    'pattern',
-    'scope',
-    'next_execution_time',
-    'remaining_executions',
-  ],
   filters: ['name', 'workflow_name', 'workflow_id', 'pattern', 'scope'],
   options: ['all_projects'],
   fields: [

@@ -112,23 +112,9 @@ function readUpdate(body: unknown): EventTriggerChange {
 }
 
 const QUERY: ListQuery = {
-  sortKeys: ['created_at', 'updated_at', 'id', 'name', 'workflow_id', 'exchange', 'topic', 'event'],
   filters: ['name', 'workflow_id', 'exchange', 'topic', 'event', 'scope'],
   options: ['all_projects'],
-  fields: [
-    'id',
-    'created_at',
-    'updated_at',
-    'project_id',
-    'name',
-    'workflow_id',
-    'workflow_input',
-    'workflow_params',
-    'exchange',
-    'topic',
-    'event',
-    'scope',
-  ],
+  fields: [...KNOWN],
 };
 
 const one = filterValue;

@@ -21,36 +21,16 @@ import {
   stateFilter,
   withOutput,
 } from '../runtime/requests.js';
-import { actionExecutionResource, executionResource, taskResource } from '../runtime/serializers.js';
-import { TASKS, TASK_ACTION_EXECUTIONS, TASK_EXECUTIONS } from '../runtime/list-queries.js';
+import { executionResource, taskResource } from '../runtime/serializers.js';
+import {
+  TASKS,
+  TASK_ACTION_EXECUTIONS,
+  TASK_EXECUTIONS,
+  TASK_FIELDS,
+  actionExecutionList,
+} from '../runtime/list-queries.js';
 import { TASK_STATES } from '../runtime/states.js';
 import { sendTaskStatuses } from './statuses.js';
-
-/** The Task resource's fields: a client may send any of them back (python-mistralclient sends `id`). */
-const TASK_FIELDS = [
-  'id',
-  'name',
-  'type',
-  'workflow_name',
-  'workflow_namespace',
-  'workflow_id',
-  'workflow_execution_id',
-  'tags',
-  'state',
-  'state_info',
-  'project_id',
-  'runtime_context',
-  'result',
-  'published',
-  'published_global',
-  'processed',
-  'reset',
-  'env',
-  'created_at',
-  'updated_at',
-  'started_at',
-  'finished_at',
-];
 
 export function tasksRoutes(ctx: ApiContext): Router {
   const r = Router();
@@ -124,15 +104,7 @@ export function tasksRoutes(ctx: ApiContext): Router {
       taskExecutionId: id,
       state: stateFilter(req, TASK_STATES),
     });
-    const output = withOutput(req, page);
-    res.json(
-      envelope(
-        req,
-        'action_executions',
-        actions.map((a) => actionExecutionResource(a, { output })),
-        page,
-      ),
-    );
+    res.json(actionExecutionList(req, page, actions));
   });
 
   r.get('/:id/workflow_executions', async (req, res) => {

@@ -12,6 +12,7 @@ import {
   bodyText,
   listPage,
   listQuery,
+  DEFINITION_FIELDS,
   namespaceParam,
   parseAs,
   uploadBody,
@@ -47,17 +48,7 @@ const LIST: ListSpec<WorkbookRow> = {
   },
 };
 
-const QUERY = listQuery(LIST, [
-  'id',
-  'name',
-  'namespace',
-  'definition',
-  'tags',
-  'scope',
-  'project_id',
-  'created_at',
-  'updated_at',
-]);
+const QUERY = listQuery(LIST, DEFINITION_FIELDS);
 
 export function workbooksRoutes(ctx: ApiContext): Router {
   const { engine } = ctx;

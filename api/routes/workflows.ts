@@ -14,6 +14,7 @@ import {
   definitionText,
   listPage,
   listQuery,
+  DEFINITION_FIELDS,
   DEFAULT_PROJECT_ID,
   namespaceFilter,
   parseAs,
@@ -53,23 +54,7 @@ const LIST: ListSpec<WorkflowDefinitionRow> = {
   },
 };
 
-const QUERY = listQuery(
-  LIST,
-  [
-    'id',
-    'name',
-    'namespace',
-    'input',
-    'interface',
-    'definition',
-    'tags',
-    'scope',
-    'project_id',
-    'created_at',
-    'updated_at',
-  ],
-  { options: ['all_projects'] },
-);
+const QUERY = listQuery(LIST, [...DEFINITION_FIELDS, 'input', 'interface'], { options: ['all_projects'] });
 
 function belongsToWorkbook(row: WorkflowDefinitionRow): InvalidStateError {
   return new InvalidStateError(

@@ -6,29 +6,11 @@
 import { InvalidInputError } from '../../common/index.js';
 import { EVENT_TYPES, type Engine, type ExecutionParams, type WorkflowState } from '../../engine/index.js';
 import { optionalString, parseJsonField } from '../wire.js';
+import { EXECUTION_FIELDS } from './list-queries.js';
 import { checkFields } from './requests.js';
 
 /** The Execution resource's fields: clients may echo a whole resource back, so all are accepted. */
-const RESOURCE_FIELDS = [
-  'id',
-  'workflow_id',
-  'workflow_name',
-  'workflow_namespace',
-  'description',
-  'tags',
-  'params',
-  'task_execution_id',
-  'root_execution_id',
-  'source_execution_id',
-  'state',
-  'state_info',
-  'input',
-  'output',
-  'created_at',
-  'updated_at',
-  'project_id',
-  'published_global',
-];
+const RESOURCE_FIELDS = EXECUTION_FIELDS;
 
 /** An execution id chosen by the client ends up in URLs, so it is kept URL-safe; Mistral's column holds 36. */
 const CLIENT_ID = /^[A-Za-z0-9._~-]{1,36}$/;

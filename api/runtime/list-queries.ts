@@ -1,16 +1,22 @@
 /**
- * What the runtime lists accept (`readPage`): sort keys the store orders by, the filters the routes apply, and
- * the resources' fields as Mistral 15 lists them for `fields` (its "please choose from [...]" answers).
+ * What the runtime lists accept (`readPage`): the filters the routes apply and the resources' fields as Mistral
+ * 15 lists them (its "please choose from [...]" answers). Sort keys are the store's to check: it maps them to
+ * columns.
  *
  * Mistral accepts more filters (`description`, `input`, `state_info`, ...); a filter we do not apply is refused
  * by name rather than ignored, so a client never takes an unfiltered list for a filtered one (docs/api.md).
  */
-import type { ListQuery } from '../paging.js';
+import type { Request } from 'express';
+import type { ActionExecutionRecord } from '../../engine/index.js';
+import { envelope, type ListQuery, type Page } from '../paging.js';
+import { withOutput } from './requests.js';
+import { actionExecutionResource } from './serializers.js';
 
 /** Runtime lists answer at most this many items when no `limit` is given (python-mistralclient's default). */
 export const DEFAULT_RUNTIME_LIMIT = 100;
 
-const EXECUTION_FIELDS = [
+/** The Execution resource's fields. */
+export const EXECUTION_FIELDS = [
   'id',
   'workflow_id',
   'workflow_name',
@@ -31,7 +37,8 @@ const EXECUTION_FIELDS = [
   'published_global',
 ];
 
-const TASK_FIELDS = [
+/** The Task resource's fields. */
+export const TASK_FIELDS = [
   'id',
   'name',
   'type',
@@ -56,16 +63,18 @@ const TASK_FIELDS = [
   'env',
 ];
 
-const ACTION_EXECUTION_FIELDS = [
+/** The ActionExecution resource's fields. */
+export const ACTION_EXECUTION_FIELDS = [
   'id',
+  'name',
   'workflow_name',
+  'workflow_execution_id',
   'workflow_namespace',
   'task_name',
   'task_execution_id',
   'state',
   'state_info',
   'tags',
-  'name',
   'description',
   'project_id',
   'accepted',
@@ -78,7 +87,6 @@ const ACTION_EXECUTION_FIELDS = [
 
 /** `GET /v2/executions`. */
 export const EXECUTIONS: ListQuery = {
-  sortKeys: ['created_at', 'updated_at', 'id', 'state', 'workflow_name'],
   filters: ['workflow_name', 'workflow_id', 'state', 'task_execution_id', 'root_execution_id'],
   options: ['nulls', 'include_output', 'all_projects', 'project_id'],
   fields: EXECUTION_FIELDS,
@@ -93,11 +101,8 @@ export const TASK_EXECUTIONS: ListQuery = {
   defaultLimit: undefined,
 };
 
-const TASK_SORT = ['created_at', 'updated_at', 'id', 'name', 'state'];
-
 /** `GET /v2/tasks`. */
 export const TASKS: ListQuery = {
-  sortKeys: TASK_SORT,
   filters: ['workflow_execution_id', 'name', 'state'],
   fields: TASK_FIELDS,
   defaultLimit: DEFAULT_RUNTIME_LIMIT,
@@ -108,7 +113,6 @@ export const EXECUTION_TASKS: ListQuery = { ...TASKS, filters: ['name', 'state']
 
 /** `GET /v2/action_executions`. */
 export const ACTION_EXECUTIONS: ListQuery = {
-  sortKeys: ['created_at', 'updated_at', 'id', 'state'],
   filters: ['task_execution_id', 'workflow_execution_id', 'state'],
   options: ['include_output'],
   fields: ACTION_EXECUTION_FIELDS,
@@ -121,3 +125,18 @@ export const TASK_ACTION_EXECUTIONS: ListQuery = {
   filters: ['state'],
   defaultLimit: undefined,
 };
+
+/** A page of action executions, with `output` only when asked for. */
+export function actionExecutionList(
+  req: Request,
+  page: Page,
+  actions: ActionExecutionRecord[],
+): Record<string, unknown> {
+  const output = withOutput(req, page);
+  return envelope(
+    req,
+    'action_executions',
+    actions.map((a) => actionExecutionResource(a, { output })),
+    page,
+  );
+}
