@@ -9,6 +9,8 @@ export { defineAction } from './define.js';
 export type { ActionSpec, ParamDecl } from './define.js';
 export { createDefaultRegistry, createActionRegistry } from './default-registry.js';
 export { registerActionPacks, ActionPackError } from './packs.js';
+export { createConfiguredRegistry } from './from-config.js';
+export type { ActionSettings } from './from-config.js';
 export type { PackApi } from './packs.js';
 export { runAction, failureOf } from './run.js';
 export { ActionNotFoundError, DuplicateActionError } from './errors.js';

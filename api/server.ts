@@ -6,7 +6,7 @@
  */
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
-import { createActionRegistry } from '../actions/index.js';
+import { createConfiguredRegistry } from '../actions/index.js';
 import type { Config } from '../config/index.js';
 import { DeliveryService } from '../delivery/index.js';
 import { Engine } from '../engine/index.js';
@@ -32,19 +32,7 @@ export async function startServer(
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningServer> {
   // Packs first: one that does not load stops start-up before anything is opened.
-  const actions = await createActionRegistry(
-    {
-      javascript: { maxTimeoutSeconds: config.scriptTimeoutMaxS, memoryMb: config.scriptMemoryMb },
-      egress: { allowPrivate: config.egressAllowPrivate },
-      ssh: {
-        knownHostsFile: config.sshKnownHosts,
-        hostKeyPolicy: config.sshHostKeyPolicy,
-        keyDir: config.sshKeyDir,
-        allowProxyCommand: config.sshAllowProxyCommand,
-      },
-    },
-    config.actionPacks,
-  );
+  const actions = await createConfiguredRegistry(config);
   const store = openStore(config.db);
   const callbackBaseUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   const engine = await Engine.start({

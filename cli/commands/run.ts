@@ -20,6 +20,7 @@ interface RunOptions {
   json?: boolean;
   url?: string;
   token?: string;
+  actions?: string[];
 }
 
 function formatEvent(ev: Omit<OutboxEvent, 'id'>): string {
@@ -46,6 +47,11 @@ export function registerRun(program: Command): void {
     .option('--json', 'print events and the result as JSON lines')
     .option('--url <url>', 'run on the Tramontane server at this URL instead (uploads the document first)')
     .addOption(new Option('--token <token>', 'API token for --url, sent as X-Auth-Token').env('TRAM_TOKEN'))
+    .option(
+      '--actions <file>',
+      'load an action pack, as tram serve does (repeatable; env TRAM_ACTIONS)',
+      (f: string, files: string[] | undefined) => [...(files ?? []), f],
+    )
     .action(async (file: string, opts: RunOptions) => {
       const input = parseJsonOption(opts.input ?? '{}', '--input');
       const params = parseJsonOption(opts.params ?? '{}', '--params');
@@ -53,11 +59,14 @@ export function registerRun(program: Command): void {
         return runRemote(file, { ...opts, url: opts.url, input, params });
       }
       const text = fs.readFileSync(file, 'utf8');
-      const cfg = loadConfig({ db: opts.db });
+      const cfg = loadConfig({ db: opts.db, actionPacks: opts.actions });
       // Loaded on use, so that the client commands start without loading the engine.
       const { Engine } = await import('../../engine/index.js');
       const { openStore } = await import('../../store/index.js');
-      const engine = await Engine.start({ store: openStore(cfg.db) });
+      const { createConfiguredRegistry } = await import('../../actions/index.js');
+      // The same actions as the server's: standard ones with the configured policies, and the packs.
+      const actions = await createConfiguredRegistry(cfg);
+      const engine = await Engine.start({ store: openStore(cfg.db), actions });
       // The engine's timers do not hold the process open (a server must be able to exit); this command waits
       // for its execution, so it holds it open itself until the end.
       const keepAlive = setInterval(() => undefined, 60_000);
@@ -103,6 +112,7 @@ export function registerRun(program: Command): void {
       } finally {
         clearInterval(keepAlive);
         await engine.close();
+        await actions.close();
       }
     });
 }

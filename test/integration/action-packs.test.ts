@@ -233,6 +233,47 @@ faulty:
     }
   });
 
+  it('tram run --actions runs a workflow of pack actions on the embedded store', async () => {
+    const file = pack(
+      'greet.mjs',
+      `export const greet = {
+  name: 'acme.greet',
+  input: [{ name: 'who', hasDefault: false }],
+  run: ({ who }) => ({ ok: true, data: \`hello \${who}\` }),
+};
+`,
+    );
+    const wb = pack(
+      'greet.yaml',
+      `version: '2.0'
+greet:
+  tasks:
+    hi:
+      action: acme.greet who="pack"
+      publish: {said: <% task().result %>}
+  output: {said: <% $.said %>}
+`,
+    );
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'cli/main.ts',
+        'run',
+        wb,
+        '--db',
+        path.join(dir, 'run.db'),
+        '--actions',
+        file,
+        '--json',
+      ],
+      { cwd: ROOT, timeout: 30_000 },
+    );
+    const last = JSON.parse(stdout.trim().split('\n').at(-1)!) as { state: string; output: unknown };
+    expect(last).to.deep.include({ state: 'SUCCESS', output: { said: 'hello pack' } });
+  });
+
   it('tram serve --actions with a broken pack exits 1 with one line naming the file', async () => {
     const file = pack('bad-serve.mjs', 'export default 42;');
     const child = spawn(
