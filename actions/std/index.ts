@@ -27,7 +27,10 @@ export interface StdActionOptions {
   http?: Partial<HttpClientOptions>;
   /** Limits of `std.javascript`: timeout cap, memory cap, pool size; see `ScriptOptions`. */
   javascript?: Partial<ScriptOptions>;
-  /** Where `std.ssh` and `std.email` may connect. @default {allowPrivate: false} (public addresses only) */
+  /**
+   * Where `std.http`, `std.ssh` and `std.email` may connect (the server passes its policy).
+   * @default {allowPrivate: true} (a library user who gives none may call any address)
+   */
   egress?: EgressPolicy;
   /** Host keys, key directory and limits of the SSH actions; see `DEFAULT_SSH_OPTIONS`. */
   ssh?: Partial<SshOptions>;
@@ -36,10 +39,10 @@ export interface StdActionOptions {
 }
 
 export function createStdActions(options: StdActionOptions = {}): ActionDefinition[] {
-  // std.http follows the egress policy when one is given (the server always gives it); a library user who
-  // gives none keeps the old behaviour of calling any address.
-  const client = new HttpClient({ allowPrivate: options.egress?.allowPrivate ?? true, ...options.http });
-  const egress = options.egress ?? { allowPrivate: false };
+  // The actions that connect out follow the egress policy when one is given (the server always gives it); a
+  // library user who gives none keeps the old behaviour of calling any address.
+  const egress = options.egress ?? { allowPrivate: true };
+  const client = new HttpClient({ allowPrivate: egress.allowPrivate, ...options.http });
   return [
     noopAction,
     asyncNoopAction,
