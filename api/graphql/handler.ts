@@ -7,6 +7,8 @@
  * - A resolver's failure is a 200 with `data` and `errors`: `extensions.code` NOT_FOUND, CONFLICT,
  *   BAD_USER_INPUT (with `extensions.field`) or INTERNAL_SERVER_ERROR (message hidden).
  *
+ * Depth and size are limited before parsing and validation (`limits.ts`): a refused query is a 400 too.
+ *
  * Mounted after the authentication middleware, like the REST API.
  */
 import type { Request, RequestHandler } from 'express';
@@ -24,6 +26,7 @@ import type { StatusRecord } from '../../delivery/types.js';
 import type { ApiContext } from '../context.js';
 import { readStatusUpdate } from '../delivery/status-input.js';
 import { getStatus } from '../routes/statuses.js';
+import { costProblem, nestingProblem } from './limits.js';
 import { statusSchema } from './schema.js';
 
 interface GraphQLRequest {
@@ -125,12 +128,22 @@ export function graphqlHandler(ctx: ApiContext): RequestHandler {
       return;
     }
     const schema = statusSchema();
+    const tooDeep = nestingProblem(request.query);
+    if (tooDeep) {
+      res.status(400).json(requestError('GRAPHQL_PARSE_FAILED', tooDeep));
+      return;
+    }
     let document: DocumentNode;
     try {
       document = parse(request.query, { maxTokens: 10_000 });
     } catch (err) {
       if (!(err instanceof GraphQLError)) throw err;
       res.status(400).json({ errors: [{ ...err.toJSON(), extensions: { code: 'GRAPHQL_PARSE_FAILED' } }] });
+      return;
+    }
+    const tooCostly = costProblem(document);
+    if (tooCostly) {
+      res.status(400).json(requestError('GRAPHQL_VALIDATION_FAILED', tooCostly));
       return;
     }
     const invalid = validate(schema, document);
