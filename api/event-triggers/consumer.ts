@@ -14,7 +14,7 @@
  * - `retry`: negatively acknowledged with requeue after `retryDelayMs` (a store or engine failure).
  *
  * Lifecycle: `sync(keys)` starts the consumers of new keys and removes those of keys no trigger uses any
- * more (cancelled, queue deleted; the dead-letter queue stays). A lost connection is reopened after a backoff
+ * more (cancelled, queue deleted; the dead-letter queue too when it is empty). A lost connection is reopened after a backoff
  * (100 ms doubling to 5 s) and every consumer started again: unacked messages come back from the broker,
  * which the handler's receipts make harmless. `close()` cancels the consumers, waits for the messages in
  * hand, and closes the connection, leaving the queues for the next start.
@@ -84,11 +84,11 @@ export class TriggerConsumers {
   /** Makes the running consumers those of `keys`. Resolves once started (or logged as failing: it retries). */
   sync(keys: ConsumerKey[]): Promise<void> {
     const next = new Map(keys.map((k) => [keyId(k), k]));
-    const removed = [...this.wanted.keys()].filter((id) => !next.has(id));
+    const removed = [...this.wanted].filter(([id]) => !next.has(id));
     this.wanted.clear();
     for (const [id, k] of next) this.wanted.set(id, k);
     return this.serial(async () => {
-      for (const id of removed) await this.remove(id);
+      for (const [id, key] of removed) await this.remove(id, key);
       await this.startMissing();
     });
   }
@@ -189,14 +189,20 @@ export class TriggerConsumers {
     this.running.set(id, { key, ch, tag: consumerTag });
   }
 
-  private async remove(id: string): Promise<void> {
+  /**
+   * Stops a key's consumer and deletes its queue, and its dead-letter queue when empty (dead letters are never
+   * thrown away). Works without a running consumer too (the connection was lost when the trigger went).
+   */
+  private async remove(id: string, key: ConsumerKey): Promise<void> {
     const r = this.running.get(id);
     this.running.delete(id);
-    const key = r?.key;
-    if (!r || !key) return;
-    await r.ch.cancel(r.tag).catch(() => undefined);
-    await r.ch.deleteQueue(queueName(this.opts.queuePrefix, key)).catch(() => undefined);
-    await r.ch.close().catch(() => undefined);
+    if (r) await r.ch.cancel(r.tag).catch(() => undefined);
+    const ch = r?.ch ?? (await (await this.connection()).createConfirmChannel());
+    ch.on('error', () => undefined);
+    const queue = queueName(this.opts.queuePrefix, key);
+    await ch.deleteQueue(queue).catch(() => undefined);
+    await ch.deleteQueue(`${queue}.dead`, { ifEmpty: true }).catch(() => undefined);
+    await ch.close().catch(() => undefined);
   }
 
   private track(p: Promise<void>): void {
