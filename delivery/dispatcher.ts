@@ -23,6 +23,9 @@ import type { Sender, SendOutcome } from './send.js';
 import type { Attempt, Delivery, Listener } from './types.js';
 
 export interface DispatcherOptions {
+  /** The store is shared by several nodes: listeners may change elsewhere, so the registry is read again
+   * before each fan-out step. @default false */
+  shared?: boolean;
   /** A listener failing without a success for this long is disabled. @default 5 days */
   disableAfterMs?: number;
   /** Outbox events read per fan-out step. @default 500 */
@@ -92,13 +95,7 @@ export class Dispatcher {
 
   /** Loads the registry and the backlog, then catches up with the outbox. */
   async start(): Promise<void> {
-    for (let afterId: string | undefined; ;) {
-      const page = await this.store.delivery.listListeners({ limit: 500, ...(afterId ? { afterId } : {}) });
-      for (const l of page) if (l.origin !== 'notify') this.registry.set(l.id, l);
-      const last = page[page.length - 1];
-      if (!last || page.length < 500) break;
-      afterId = last.id;
-    }
+    for (const l of (await this.storedListeners()).values()) this.registry.set(l.id, l);
     this.cursor = await this.store.delivery.fanOutCursor();
     for (let after = { eventId: 0, id: '' }; ;) {
       const page = await this.store.delivery.listPending(after, 1000);
@@ -138,6 +135,8 @@ export class Dispatcher {
         try {
           events = await this.store.readEvents({ afterId: this.cursor, limit: this.opts.batchSize ?? 500 });
           if (events.length === 0) break;
+          // After reading the events: a listener committed before one of them is in the registry then.
+          if (this.opts.shared) await this.syncRegistry();
           created = await this.fanOut.run(events);
         } catch (err) {
           this.opts.logger?.error({ err }, 'delivery fan-out failed; will retry');
@@ -151,6 +150,29 @@ export class Dispatcher {
   }
 
   // ---- the registry, as the service changes it
+
+  /** The stored listeners the registry holds (not `params.notify` ones: the fan-out finds those itself). */
+  private async storedListeners(): Promise<Map<string, Listener>> {
+    const stored = new Map<string, Listener>();
+    for (let afterId: string | undefined; ;) {
+      const page = await this.store.delivery.listListeners({ limit: 500, ...(afterId ? { afterId } : {}) });
+      for (const l of page) if (l.origin !== 'notify') stored.set(l.id, l);
+      const last = page[page.length - 1];
+      if (!last || page.length < 500) break;
+      afterId = last.id;
+    }
+    return stored;
+  }
+
+  /** Makes the registry the stored one (a shared store: another node may have changed a listener). */
+  private async syncRegistry(): Promise<void> {
+    const stored = await this.storedListeners();
+    for (const id of [...this.registry.keys()]) if (!stored.has(id)) this.removeListener(id);
+    for (const l of stored.values()) {
+      const known = this.registry.get(l.id);
+      if (!known || l.updatedAt > known.updatedAt) this.setListener(l);
+    }
+  }
 
   setListener(l: Listener): void {
     const before = this.registry.get(l.id);

@@ -47,7 +47,7 @@ export class DeliveryService implements DeliveryApi {
   ) {
     this.now = opts.now ?? Date.now;
     const sender = new Sender(http, amqp, { defaultAmqpUrl: opts.defaultAmqpUrl, now: this.now });
-    this.dispatcher = new Dispatcher(engine.store, sender, opts);
+    this.dispatcher = new Dispatcher(engine.store, sender, { ...opts, shared: !!engine.store.cluster });
   }
 
   private get store(): Store {
@@ -55,8 +55,23 @@ export class DeliveryService implements DeliveryApi {
   }
 
   async start(): Promise<void> {
-    await this.dispatcher.start();
-    this.unsubscribe = this.engine.onEvent(() => this.dispatcher.kick());
+    const cluster = this.store.cluster;
+    if (cluster) {
+      // Several nodes: one of them dispatches (order per listener and execution needs one sender), woken by
+      // every node's commits; a survivor takes over when it dies.
+      cluster.lead('delivery', async () => {
+        await this.dispatcher.start();
+        const local = this.engine.onEvent(() => this.dispatcher.kick());
+        const remote = cluster.onRemote('events', () => this.dispatcher.kick());
+        this.unsubscribe = () => {
+          local();
+          remote();
+        };
+      });
+    } else {
+      await this.dispatcher.start();
+      this.unsubscribe = this.engine.onEvent(() => this.dispatcher.kick());
+    }
     this.sweeper = setInterval(() => void this.sweep(), this.opts.statusSweepMs ?? 1000);
     this.sweeper.unref();
   }

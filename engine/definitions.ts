@@ -40,9 +40,14 @@ export class Definitions {
     private readonly registry: ActionRegistry,
   ) {}
 
+  /** (Re)loads every definition from the store; the maps change in one synchronous step. */
   async load(): Promise<void> {
-    for (const w of await this.store.listWorkflowDefinitions()) this.workflows.set(w.name, w);
-    for (const a of await this.store.listActionDefinitions()) this.actions.set(a.name, a);
+    const workflows = await this.store.listWorkflowDefinitions();
+    const actions = await this.store.listActionDefinitions();
+    this.workflows.clear();
+    this.actions.clear();
+    for (const w of workflows) this.workflows.set(w.name, w);
+    for (const a of actions) this.actions.set(a.name, a);
   }
 
   /** What the documents of this engine may use without defining them: its actions and stored workflows. */

@@ -83,7 +83,35 @@ export class Engine {
     const engine = new Engine(opts);
     await engine.definitions.load();
     await engine.recovery.recoverAll();
+    engine.watchCluster();
     return engine;
+  }
+
+  private takeover: NodeJS.Timeout | null = null;
+  private stopDefinitionWatch: (() => void) | null = null;
+
+  /** On a store shared by several nodes: takes over the executions of nodes that died, as they are found. */
+  private watchCluster(): void {
+    const cluster = this.opts.store.cluster;
+    if (!cluster) return;
+    this.stopDefinitionWatch = cluster.onRemote('definitions', () => {
+      this.definitions
+        .load()
+        .catch((err: unknown) => this.rt.logger.error({ err }, 'reloading definitions failed'));
+    });
+    let busy = false;
+    this.takeover = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      cluster
+        .claimOrphans()
+        .then((ids) => this.recovery.adopt(ids))
+        .catch((err: unknown) => this.rt.logger.error({ err }, 'taking over executions failed'))
+        .finally(() => {
+          busy = false;
+        });
+    }, cluster.pollMs);
+    this.takeover.unref();
   }
 
   get store(): Store {
@@ -125,7 +153,12 @@ export class Engine {
       const existing = await this.opts.store.getExecution(req.id);
       if (existing) return existing.record;
     }
-    const row = this.definitions.workflowRow(req.workflow);
+    let row = this.definitions.workflowRow(req.workflow);
+    if (!row && this.opts.store.cluster) {
+      // Another node may have saved it a moment ago (its notice not here yet).
+      await this.definitions.load();
+      row = this.definitions.workflowRow(req.workflow);
+    }
     if (!row) throw new NotFoundError('workflow', req.workflow);
     const params = { ...(req.params ?? {}) };
     const env = await this.resolveEnv(params.env);
@@ -445,6 +478,8 @@ export class Engine {
   }
 
   async close(): Promise<void> {
+    if (this.takeover) clearInterval(this.takeover);
+    this.stopDefinitionWatch?.();
     await this.rt.kernel.close();
     this.rt.timers.cancelAll();
     // A registry the engine created is the engine's to release (HTTP keep-alive sockets).

@@ -361,7 +361,30 @@ export interface Store {
   /** Event triggers and their message receipts. */
   readonly eventTriggers: EventTriggerStore;
 
+  /** Present when several engine nodes share the store (PostgreSQL): this node's membership. */
+  readonly cluster?: ClusterMembership;
+
   close(): Promise<void>;
+}
+
+/**
+ * One engine node among several on one database. Each execution row belongs to the node that wrote it; a node
+ * proves it is alive by a heartbeat, and its commits are refused once another node declared it dead (fencing),
+ * so two nodes never run one execution. `loadUnfinished` and `loadExecutions` return only what this node owns or
+ * took over.
+ */
+export interface ClusterMembership {
+  readonly nodeId: string;
+  /** How often the engine should look for executions to take over, in ms. */
+  readonly pollMs: number;
+  /** Declares nodes whose lease expired dead and takes over their unfinished executions; resolves their ids
+   * (whole execution trees). */
+  claimOrphans(): Promise<string[]>;
+  /** Calls `fn` whenever another node commits outbox events (`events`) or changes definitions
+   * (`definitions`); returns the unsubscribe function. */
+  onRemote(what: 'events' | 'definitions', fn: () => void): () => void;
+  /** Calls `start` once this node holds `role` (one node at a time; a survivor takes it when its holder dies). */
+  lead(role: 'delivery', start: () => Promise<void>): void;
 }
 
 // ---- delivery

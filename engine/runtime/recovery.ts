@@ -26,6 +26,29 @@ export class Recovery {
     await this.rt.kernel.run(() => this.resume(set));
   }
 
+  /**
+   * Takes over executions another engine node ran until it died (their rows now belong to this node): loads
+   * them and resumes them as a restart would.
+   */
+  async adopt(ids: string[]): Promise<void> {
+    const fresh = ids.filter((id) => !this.rt.liveExecs.has(id));
+    if (!fresh.length) return;
+    const set = await this.rt.store.loadExecutions(fresh);
+    await this.rt.kernel.run(() => {
+      const live = new Set(
+        set.executions.filter((e) => this.rt.liveExecs.has(e.record.id)).map((e) => e.record.id),
+      );
+      if (!live.size) return this.resume(set);
+      this.resume({
+        ...set,
+        executions: set.executions.filter((e) => !live.has(e.record.id)),
+        tasks: set.tasks.filter((t) => !live.has(t.record.workflowExecutionId)),
+        actions: set.actions.filter((a) => !live.has(a.workflowExecutionId)),
+        timers: set.timers.filter((t) => !live.has(t.executionId)),
+      });
+    });
+  }
+
   /** Makes sure an execution is in memory (to steer or re-open it), loading it from the store if needed. */
   async ensureLoaded(id: string, evenIfFinished = false): Promise<void> {
     if (this.rt.liveExecs.has(id)) return;

@@ -11,6 +11,7 @@
 import type { ActionExecutionRecord, ExecutionRecord } from '../../model/index.js';
 import type { ChangeSet } from '../types.js';
 import type { Queryable } from './db.js';
+import { CHANNELS } from './cluster.js';
 import { insertReceipts } from './event-triggers.js';
 
 /** Any constant: the key of the advisory lock that orders outbox inserts. */
@@ -23,11 +24,11 @@ function byId<T>(rows: T[], id: (r: T) => string): T[] {
 
 const UPSERT_EXECUTIONS = `
   INSERT INTO workflow_executions (id, workflow_name, state, parent_task_id, root_execution_id, created_at,
-    updated_at, record, runtime)
-  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id text, workflow_name text, state text,
+    updated_at, record, runtime, owner_node)
+  SELECT x.*, $2 FROM jsonb_to_recordset($1::jsonb) AS x(id text, workflow_name text, state text,
     parent_task_id text, root_execution_id text, created_at bigint, updated_at bigint, record text, runtime text)
   ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at,
-    record = excluded.record, runtime = excluded.runtime`;
+    record = excluded.record, runtime = excluded.runtime, owner_node = excluded.owner_node`;
 
 const UPSERT_TASKS = `
   INSERT INTO task_executions (id, workflow_execution_id, name, state, created_at, updated_at, record, machine)
@@ -101,8 +102,8 @@ async function dropChildOutputs(db: Queryable, taskIds: string[]): Promise<void>
   if (changed.length) await db.query(SET_EXECUTION_RECORDS, [JSON.stringify(changed)]);
 }
 
-/** Applies one change set inside the caller's transaction. */
-export async function applyChangeSet(db: Queryable, c: ChangeSet): Promise<void> {
+/** Applies one change set inside the caller's transaction; the executions written belong to node `owner`. */
+export async function applyChangeSet(db: Queryable, c: ChangeSet, owner: string): Promise<void> {
   // Before the action rows: a re-run's new action executions are in this change set and stay accepted.
   await rewriteActions(db, c.supersededRuns ?? [], (a) => ({ ...a, accepted: false }));
   const execs = byId(c.executions, (e) => e.record.id).map(({ record: r, runtime }) => ({
@@ -116,7 +117,7 @@ export async function applyChangeSet(db: Queryable, c: ChangeSet): Promise<void>
     record: JSON.stringify(r),
     runtime: JSON.stringify(runtime),
   }));
-  if (execs.length) await db.query(UPSERT_EXECUTIONS, [JSON.stringify(execs)]);
+  if (execs.length) await db.query(UPSERT_EXECUTIONS, [JSON.stringify(execs), owner]);
   const tasks = byId(c.tasks, (t) => t.record.id).map(({ record: r, machine }) => ({
     id: r.id,
     workflow_execution_id: r.workflowExecutionId,
@@ -168,5 +169,7 @@ export async function applyChangeSet(db: Queryable, c: ChangeSet): Promise<void>
       created_at: ev.createdAt,
     }));
     await db.query(INSERT_EVENTS, [JSON.stringify(events)]);
+    // Delivered at COMMIT: wakes the other nodes' delivery and streams.
+    await db.query('SELECT pg_notify($1, $2)', [CHANNELS.events, owner]);
   }
 }

@@ -35,10 +35,23 @@ export function toPostgres(sqliteSql: string): string {
  */
 const POSTGRES_ONLY: Record<number, string> = {};
 
-export const MIGRATIONS = SQLITE_MIGRATIONS.map((m) => ({
-  ...m,
-  sql: POSTGRES_ONLY[m.version] ?? toPostgres(m.sql),
-}));
+/** What only several nodes need, numbered apart from the shared history. */
+const CLUSTER_MIGRATIONS = [
+  {
+    version: 1001,
+    name: 'cluster: nodes and execution owners',
+    sql: `
+      CREATE TABLE nodes (id TEXT PRIMARY KEY, heartbeat_at BIGINT NOT NULL, started_at BIGINT NOT NULL);
+      ALTER TABLE workflow_executions ADD COLUMN owner_node TEXT;
+      CREATE INDEX workflow_executions_owner ON workflow_executions (owner_node);
+    `,
+  },
+];
+
+export const MIGRATIONS = [
+  ...SQLITE_MIGRATIONS.map((m) => ({ ...m, sql: POSTGRES_ONLY[m.version] ?? toPostgres(m.sql) })),
+  ...CLUSTER_MIGRATIONS,
+];
 
 /** Applies the missing migrations; resolves with the versions applied. */
 export async function migrate(pool: pg.Pool): Promise<number[]> {

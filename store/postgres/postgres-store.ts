@@ -29,6 +29,7 @@ import type {
   ExecutionFilter,
   TaskFilter,
 } from '../types.js';
+import { Cluster, type ClusterOptions } from './cluster.js';
 import { applyChangeSet } from './commit.js';
 import * as cron from './cron-triggers.js';
 import { createPool, storeWrite, transaction } from './db.js';
@@ -39,7 +40,7 @@ import { migrate } from './migrations.js';
 import * as outbox from './outbox.js';
 import * as runtime from './runtime.js';
 
-export interface PostgresStoreOptions {
+export interface PostgresStoreOptions extends ClusterOptions {
   /** `postgres://user@host:port/db`. */
   url: string;
   /** Most connections this node opens. @default 10 */
@@ -61,14 +62,16 @@ export class PostgresStore implements Store {
   readonly description: string;
   readonly delivery: DeliveryStore;
   readonly eventTriggers: EventTriggerStore;
+  readonly cluster: Cluster;
   private readonly pool: pg.Pool;
   private readonly ready: Promise<void>;
 
   constructor(opts: PostgresStoreOptions) {
     this.description = `postgres:${redactUrl(opts.url)}`;
     this.pool = createPool({ url: opts.url, max: opts.poolSize ?? 10 });
+    this.cluster = new Cluster(this.pool, () => this.ready, opts.url, opts);
     this.ready = migrate(this.pool).then(
-      () => undefined,
+      () => this.cluster.join(),
       (err: unknown) => {
         throw new TramError(
           'STORE',
@@ -103,12 +106,22 @@ export class PostgresStore implements Store {
 
   async commit(changes: ChangeSet): Promise<void> {
     const pool = await this.db();
-    await storeWrite('commit', () => transaction(pool, (db) => applyChangeSet(db, changes)));
+    await storeWrite('commit', () =>
+      transaction(pool, async (db) => {
+        await this.cluster.assertOwner(db);
+        await applyChangeSet(db, changes, this.cluster.nodeId);
+      }),
+    );
   }
 
   // ---- definitions
   async saveDocument(wb: WorkbookRow | null, wfs: WorkflowDefinitionRow[], acts: ActionDefinitionRow[]) {
-    return defs.saveDocument(await this.db(), wb, wfs, acts);
+    await defs.saveDocument(await this.db(), wb, wfs, acts);
+    await this.definitionsChanged();
+  }
+  /** The other nodes reload their definitions (they keep them in memory). */
+  private async definitionsChanged(): Promise<void> {
+    await this.cluster.tell(this.pool, 'definitions').catch(() => undefined);
   }
   async getWorkbook(name: string, namespace?: string) {
     return defs.getWorkbook(await this.db(), name, namespace);
@@ -117,7 +130,9 @@ export class PostgresStore implements Store {
     return defs.listWorkbooks(await this.db(), opts);
   }
   async deleteWorkbook(name: string, namespace?: string) {
-    return defs.deleteWorkbook(await this.db(), name, namespace);
+    const deleted = await defs.deleteWorkbook(await this.db(), name, namespace);
+    await this.definitionsChanged();
+    return deleted;
   }
   async getWorkflowDefinition(nameOrId: string, namespace?: string) {
     return defs.getDefinition<WorkflowDefinitionRow>(
@@ -131,7 +146,9 @@ export class PostgresStore implements Store {
     return defs.listDefinitions<WorkflowDefinitionRow>(await this.db(), 'workflow_definitions', opts);
   }
   async deleteWorkflowDefinition(id: string) {
-    return defs.deleteDefinition(await this.db(), 'workflow_definitions', id);
+    const deleted = await defs.deleteDefinition(await this.db(), 'workflow_definitions', id);
+    await this.definitionsChanged();
+    return deleted;
   }
   async getActionDefinition(nameOrId: string, namespace?: string) {
     return defs.getDefinition<ActionDefinitionRow>(
@@ -145,7 +162,9 @@ export class PostgresStore implements Store {
     return defs.listDefinitions<ActionDefinitionRow>(await this.db(), 'action_definitions', opts);
   }
   async deleteActionDefinition(id: string) {
-    return defs.deleteDefinition(await this.db(), 'action_definitions', id);
+    const deleted = await defs.deleteDefinition(await this.db(), 'action_definitions', id);
+    await this.definitionsChanged();
+    return deleted;
   }
   async putEnvironment(env: EnvironmentRow) {
     return defs.putEnvironment(await this.db(), env);
@@ -202,11 +221,15 @@ export class PostgresStore implements Store {
   async listActionExecutions(filter?: ActionFilter) {
     return runtime.listActionExecutions(await this.db(), filter);
   }
+  /** What this node owns, after taking over the executions of nodes that died (or of a previous run). */
   async loadUnfinished() {
-    return runtime.loadUnfinished(await this.db());
+    await this.cluster.claimOrphans();
+    return runtime.loadUnfinished(await this.db(), this.cluster.nodeId);
   }
+  /** Only executions this node may run: an unfinished one owned by another live node is left to it. */
   async loadExecutions(ids: string[]) {
-    return runtime.loadExecutions(await this.db(), ids);
+    const pool = await this.db();
+    return runtime.loadExecutions(pool, await this.cluster.claimForLoad(pool, ids));
   }
 
   // ---- outbox
@@ -222,6 +245,7 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     await this.ready.catch(() => undefined);
+    await this.cluster.leave();
     await this.pool.end();
   }
 }

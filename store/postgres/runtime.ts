@@ -155,13 +155,14 @@ export async function loadExecutions(db: Queryable, ids: string[]): Promise<Reco
 
 /** Terminal executions can still have tasks finishing (a cancelled execution lets running tasks complete), so
  * recovery takes every execution that has unfinished tasks too. */
-const UNFINISHED_IDS = `SELECT id FROM workflow_executions WHERE state IN ${UNFINISHED_WF}
-  OR id IN (SELECT workflow_execution_id FROM task_executions WHERE state NOT IN ${COMPLETED_TASK})
+const UNFINISHED_IDS = `SELECT id FROM workflow_executions WHERE owner_node = $1 AND (state IN ${UNFINISHED_WF}
+  OR id IN (SELECT workflow_execution_id FROM task_executions WHERE state NOT IN ${COMPLETED_TASK}))
   ORDER BY created_at, id`;
 
-export async function loadUnfinished(db: Queryable): Promise<RecoverySet> {
-  const ids = (await db.query(UNFINISHED_IDS)).rows.map((r) => r.id as string);
+/** The unfinished executions node `owner` owns, with the timers of them. */
+export async function loadUnfinished(db: Queryable, owner: string): Promise<RecoverySet> {
+  const ids = (await db.query(UNFINISHED_IDS, [owner])).rows.map((r) => r.id as string);
   const set = await loadExecutions(db, ids);
-  set.timers = (await db.query('SELECT * FROM timers ORDER BY due_at, id')).rows.map(timerFromRow);
+  set.timers.sort((a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id));
   return set;
 }
