@@ -10,8 +10,8 @@
  *
  * A pack that does not load (missing file, syntax error, a throwing factory, no actions, a malformed action, a
  * name already taken) stops start-up with an `ActionPackError` naming the file. At run time each pack action is
- * guarded: whatever it throws, or a value that is not an outcome, fails its task with a message; the server
- * goes on.
+ * guarded: whatever it throws, a value that is not an outcome, or a result that is not JSON data (a BigInt, a
+ * cycle), fails its task with a message; the server goes on.
  */
 
 import path from 'node:path';
@@ -114,7 +114,13 @@ function shapeProblem(value: unknown): string | undefined {
 /** The action with its result checked: a pack's mistake fails its task, with a message, never the server. */
 function guarded(def: ActionDefinition): ActionDefinition {
   const check = (outcome: unknown): ActionOutcome => {
-    if (isOutcome(outcome)) return outcome;
+    if (isOutcome(outcome)) {
+      const problem =
+        'data' in outcome ? notJson(outcome.data) : 'error' in outcome ? notJson(outcome.error) : null;
+      return problem === null
+        ? outcome
+        : { ok: false, error: `action ${def.name} returned a value that is not JSON data: ${problem}` };
+    }
     return {
       ok: false,
       error: `action ${def.name} returned ${describe(outcome)} instead of an outcome ({ok: true, data}, {ok: false, error} or {async: true})`,
@@ -129,6 +135,16 @@ function guarded(def: ActionDefinition): ActionDefinition {
         : check(out);
     },
   };
+}
+
+/** Why a value cannot be stored as a result (a BigInt, a cycle), or null when it can. */
+function notJson(value: unknown): string | null {
+  try {
+    JSON.stringify(value);
+    return null;
+  } catch (err) {
+    return toError(err).message;
+  }
 }
 
 function isOutcome(value: unknown): value is ActionOutcome {

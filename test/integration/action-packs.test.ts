@@ -172,6 +172,7 @@ describe('action packs', function () {
   defineAction({ name: 'faulty.throws', input: [], run() { throw new Error('kaput'); } }),
   defineAction({ name: 'faulty.rejects', input: [], run: async () => { throw new TypeError('late kaput'); } }),
   defineAction({ name: 'faulty.garbage', input: [], run: () => 42 }),
+  defineAction({ name: 'faulty.bigint', input: [], run: () => ({ ok: true, data: { n: 10n } }) }),
 ];
 `,
     );
@@ -184,6 +185,7 @@ faulty:
     a: {action: faulty.throws}
     b: {action: faulty.rejects}
     c: {action: faulty.garbage}
+    d: {action: faulty.bigint}
 `);
       const ex = await srv.server.engine.startExecution({ workflow: 'faulty' });
       const done = await srv.server.engine.waitFor(ex.id);
@@ -193,6 +195,7 @@ faulty:
       expect(info.a).to.match(/^ERROR: .*kaput/);
       expect(info.b).to.match(/^ERROR: .*late kaput/);
       expect(info.c).to.match(/^ERROR: .*faulty\.garbage returned 42 instead of an outcome/);
+      expect(info.d).to.match(/^ERROR: .*faulty\.bigint returned a value that is not JSON data: .*BigInt/);
       expect((await call('GET', `${srv.v2}/actions`)).status).to.equal(200);
     } finally {
       await srv.close();
