@@ -198,3 +198,47 @@ export function pyFormat(
   }
   return out;
 }
+
+const PERCENT = /%(?:\(([^)]*)\))?([-+ #0]*)(\*|\d+)?(?:\.(\*|\d+))?([diouxXeEfFgGcrsa%])/g;
+
+/**
+ * Python's `template % args` (printf-style), behind Jinja's `format` filter: `%s`, `%r`, `%d`, `%5.2f`, `%x`,
+ * `%(name)s` with a dict, `%%`. Each conversion is rendered through the `str.format` mini-language above.
+ */
+export function pyPercent(template: string, args: readonly unknown[], maxLength = Infinity): string {
+  const named = args.length === 1 && isDict(args[0]) ? args[0] : undefined;
+  let next = 0;
+  const take = (): unknown => {
+    if (next >= args.length) fail('not enough arguments for format string');
+    return args[next++];
+  };
+  const out = template.replace(
+    PERCENT,
+    (_m, name: string | undefined, flags: string, width?: string, precision?: string, type?: string) => {
+      if (type === '%') return '%';
+      const w = width === '*' ? Number(take()) : width;
+      const p = precision === '*' ? Number(take()) : precision;
+      let v: unknown;
+      if (name !== undefined) {
+        if (!named) return fail('format requires a mapping');
+        v = ownGet(named, name);
+        if (v === MISSING) return fail(`KeyError: '${name}'`);
+      } else v = take();
+      const align = flags.includes('-') ? '<' : '';
+      const sign = flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
+      const zero = flags.includes('0') && !align ? '0' : '';
+      const alt = flags.includes('#') ? '#' : '';
+      const size = `${w ?? ''}${p !== undefined ? `.${p}` : ''}`;
+      if (type === 's' || type === 'r' || type === 'a') {
+        const text = type === 's' ? pyStr(v) : pyRepr(v);
+        return formatValue(text, `${align}${size}`, maxLength);
+      }
+      if (typeof v === 'string') return fail(`%${type} format: a number is required, not str`);
+      const code = type === 'i' || type === 'u' ? 'd' : (type as string);
+      const value = code === 'd' && isFloat(v) ? Math.trunc(num(v as number)) : v;
+      return formatValue(value, `${align}${sign}${alt}${zero}${size}${code}`, maxLength);
+    },
+  );
+  if (next < args.length && !named) fail('not all arguments converted during string formatting');
+  return out;
+}

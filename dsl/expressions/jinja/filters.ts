@@ -1,45 +1,29 @@
 /**
  * Jinja filters, tests and globals on top of nunjucks' built-ins, so that templates written for Mistral's
  * Jinja2 behave the same:
- * - filters Jinja2 has and nunjucks lacks or spells differently: `tojson`, `items`, `map`, `unique`, `min`,
- *   `max`, and Python renderings for `string`, `join` and `list`; `int`/`float` with Python parsing;
+ * - every filter of Jinja2's standard library: those nunjucks lacks or spells differently (`tojson`, `items`,
+ *   `map`, `unique`, `min`, `max`, `format` (Python's `%`), `filesizeformat`, `wordwrap`, `pprint`, `count`),
+ *   Python renderings for `string`, `join` and `list`, `int`/`float` with Python parsing, and the collection
+ *   filters with Python semantics (`collections.ts`: `sum`, `sort`, `dictsort`, `groupby`, `select`...);
  * - Mistral's functions as globals (`task('t1')`, `execution()`, `env()`, `uuid()`...) and, for the data
  *   helpers, also as filters (`_.x | json_dump`);
- * - the tests `none`, `true`, `false`, `boolean`, `integer`, `float` and `sequence`;
+ * - the tests nunjucks lacks: `none`, `true`, `false`, `boolean`, `integer`, `float`, `sequence`, `escaped`,
+ *   `in`, `filter`, `test`, and the operators `==`, `!=`, `<`, `<=`, `>`, `>=` (as in `select('>', 4)`);
  * - bounded versions of everything that could allocate without limit (`range`, `indent`, `center`, `batch`,
  *   `slice`), and a budget tick around every filter call.
  */
 import nunjucks from 'nunjucks';
 import { fail } from '../failure.js';
 import { mistralFunctions as m } from '../mistral-functions.js';
-import { jsonDumps, pyStr } from '../pystr.js';
-import { hashKey, isDict, ownGet, MISSING, pyCompare } from '../values.js';
+import { pyPercent } from '../format.js';
+import { jsonDumps, pyRepr, pyStr } from '../pystr.js';
+import { hashKey, isDict, pyCompare } from '../values.js';
 import { current } from './evaluation.js';
+import { asList, attributeOf, collectionFilters, type Test } from './collections.js';
 import { splitKwargs } from './methods.js';
 import { isSafeString } from './nunjucks.js';
 
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
-
-function asList(v: unknown): unknown[] {
-  if (Array.isArray(v)) return v;
-  if (typeof v === 'string' || isSafeString(v)) return [...String(v)];
-  if (isDict(v)) return Object.keys(v);
-  if (v === undefined || v === null) return fail(`cannot iterate over ${pyStr(v ?? null)}`);
-  return fail('value is not iterable');
-}
-
-/** `item.a.b` for `map(attribute='a.b')`, through own properties only. */
-function attributeOf(item: unknown, path: string): unknown {
-  let v = item;
-  for (const part of path.split('.')) {
-    if (Array.isArray(v) && /^\d+$/.test(part)) v = v[Number(part)];
-    else if (isDict(v)) {
-      const next = ownGet(v, part);
-      v = next === MISSING ? undefined : next;
-    } else v = undefined;
-  }
-  return v;
-}
 
 function bounded(name: string, limit: () => number, original: Fn, argIndex: number): Fn {
   return function (this: unknown, ...args: unknown[]) {
@@ -88,18 +72,80 @@ function mapFilter(this: unknown, list: unknown, ...rest: unknown[]): unknown[] 
   return items.map((x) => filter.call(this, x, ...filterArgs));
 }
 
+/** Jinja2's `min`/`max`: strings compared case-insensitively unless `case_sensitive`, or by `attribute`. */
 function extreme(sign: 1 | -1) {
-  return (list: unknown): unknown => {
+  return (list: unknown, ...rest: unknown[]): unknown => {
+    const [args, kw] = splitKwargs(rest);
+    const caseSensitive = Boolean(kw.case_sensitive ?? args[0] ?? false);
+    const attribute = (kw.attribute ?? args[1]) as string | undefined;
+    const key = (x: unknown) => {
+      const v = attribute ? attributeOf(x, attribute) : x;
+      return !caseSensitive && typeof v === 'string' ? v.toLowerCase() : v;
+    };
     const items = asList(list);
     if (items.length === 0) return undefined;
-    return items.reduce((a, b) => (pyCompare(b, a) * sign > 0 ? b : a));
+    return items.reduce((a, b) => (pyCompare(key(b), key(a)) * sign > 0 ? b : a));
   };
+}
+
+/** Jinja2's `filesizeformat`: decimal (kB, MB) or binary (KiB, MiB) prefixes, one decimal. */
+function filesizeformat(value: unknown, binary: unknown = false): string {
+  const bytes = Number(value);
+  const base = binary ? 1024 : 1000;
+  const prefixes = binary
+    ? ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB']
+    : ['kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
+  if (bytes === 1) return '1 Byte';
+  if (bytes < base) return `${Math.trunc(bytes)} Bytes`;
+  let unit = base;
+  for (const [i, prefix] of prefixes.entries()) {
+    unit = base ** (i + 2);
+    if (bytes < unit || i === prefixes.length - 1) return `${((base * bytes) / unit).toFixed(1)} ${prefix}`;
+  }
+  return `${bytes} Bytes`;
+}
+
+/** Jinja2's `wordwrap` (Python's textwrap): greedy lines of at most `width`, long words broken. */
+function wordwrap(s: unknown, width: unknown = 79, breakLong: unknown = true, wrap: unknown = '\n'): string {
+  const w = Math.max(1, Number(width));
+  const lines: string[] = [];
+  let line = '';
+  for (let word of String(s).split(/\s+/).filter(Boolean)) {
+    while (breakLong !== false && word.length > w) {
+      const room = line ? w - line.length - 1 : w;
+      if (room <= 0) {
+        lines.push(line);
+        line = '';
+        continue;
+      }
+      lines.push(line ? `${line} ${word.slice(0, room)}` : word.slice(0, room));
+      line = '';
+      word = word.slice(room);
+    }
+    if (!line) line = word;
+    else if (line.length + 1 + word.length <= w) line += ` ${word}`;
+    else {
+      lines.push(line);
+      line = word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines.join(typeof wrap === 'string' ? wrap : '\n');
 }
 
 const FILTERS: Record<string, Fn> = {
   string: (v) => pyStr(v),
+  format: (template, ...args) => pyPercent(String(template), splitKwargs(args)[0]),
+  filesizeformat,
+  wordwrap,
+  pprint: (v) => pyRepr(v),
+  count: (v) => (isDict(v) ? Object.keys(v).length : asList(v).length),
+  ...collectionFilters((name) => testOf(name)),
   list: (v) => [...asList(v)],
-  join: (list, sep = '', attribute) => {
+  join: (list, ...rest) => {
+    const [args, kw] = splitKwargs(rest);
+    const sep = kw.d ?? args[0] ?? '';
+    const attribute = kw.attribute ?? args[1];
     const items = asList(list).map((x) => (typeof attribute === 'string' ? attributeOf(x, attribute) : x));
     return items.map((x) => (isSafeString(x) ? String(x) : pyStr(x))).join(String(sep));
   },
@@ -158,6 +204,7 @@ const GLOBALS: Record<string, Fn> = {
 };
 
 const TESTS: Record<string, (v: unknown) => boolean> = {
+  escaped: (v) => isSafeString(v),
   none: (v) => v === null,
   true: (v) => v === true,
   false: (v) => v === false,
@@ -165,6 +212,24 @@ const TESTS: Record<string, (v: unknown) => boolean> = {
   integer: (v) => typeof v === 'number' && Number.isInteger(v),
   float: (v) => typeof v === 'number' && !Number.isInteger(v),
   sequence: (v) => Array.isArray(v) || typeof v === 'string',
+};
+
+/** Jinja2's tests that take an argument, and its symbolic aliases (`select('>', 4)`). */
+const ARG_TESTS: Record<string, (v: unknown, other: unknown) => boolean> = {
+  in: (v, seq) =>
+    typeof seq === 'string'
+      ? String(v) !== '' && seq.includes(String(v))
+      : isDict(seq)
+        ? Object.hasOwn(seq, String(v))
+        : Array.isArray(seq) && seq.some((x) => pyCompare(x, v) === 0),
+  '==': (a, b) => pyCompare(a, b) === 0,
+  '!=': (a, b) => pyCompare(a, b) !== 0,
+  '<': (a, b) => pyCompare(a, b) < 0,
+  '<=': (a, b) => pyCompare(a, b) <= 0,
+  '>': (a, b) => pyCompare(a, b) > 0,
+  '>=': (a, b) => pyCompare(a, b) >= 0,
+  filter: (name) => typeof name === 'string' && hasFilter(name),
+  test: (name) => typeof name === 'string' && hasTest(name),
 };
 
 /** Counts every filter call against the budget and checks the size of string results. */
@@ -203,11 +268,18 @@ function createEnvironment(): nunjucks.Environment {
   for (const [name, fn] of Object.entries(GLOBALS)) e.addGlobal(name, fn);
   const withTests = e as unknown as { addTest(name: string, test: (v: unknown) => boolean): void };
   for (const [name, test] of Object.entries(TESTS)) withTests.addTest(name, test);
+  for (const [name, test] of Object.entries(ARG_TESTS))
+    withTests.addTest(name, test as unknown as (v: unknown) => boolean);
   return e;
 }
 
 /** The one environment all Jinja expressions compile and render with. */
 export const env: nunjucks.Environment = createEnvironment();
+
+function testOf(name: string): Test {
+  const tests = (env as unknown as { tests: Record<string, Test> }).tests;
+  return Object.hasOwn(tests, name) ? (tests[name] as Test) : fail(`no test named '${name}'`);
+}
 
 export function hasFilter(name: string): boolean {
   return Object.hasOwn((env as unknown as { filters: object }).filters, name);

@@ -40,6 +40,9 @@ function lookupMember(obj: unknown, key: unknown): unknown {
       if (i >= 0 && i < value.length) return value[i];
       return undefinedValue(`${describe(value)} has no element ${key}`);
     }
+    // groupby's (grouper, list) tuples also read as `.grouper` and `.list` (own, non-enumerable properties).
+    if (Array.isArray(value) && (key === 'grouper' || key === 'list') && Object.hasOwn(value, key))
+      return (value as unknown as Record<string, unknown>)[key];
   } else if (isDict(value)) {
     if (typeof key === 'string' && Object.hasOwn(value, key)) {
       const v = value[key];
@@ -110,4 +113,10 @@ export const safeRuntime: NjRuntime = {
   pyTruthy,
   pyOr: (left: unknown, right: () => unknown) => (pyTruthy(left) ? left : right()),
   pyAnd: (left: unknown, right: () => unknown) => (pyTruthy(left) ? right() : left),
+  // `a ~ b` is Python's str(a) + str(b): `none` renders as `None`, `true` as `True`.
+  pyConcat: (left: unknown, right: unknown) => pyStr(strOf(left)) + pyStr(strOf(right)),
 };
+
+function strOf(v: unknown): unknown {
+  return isSafeString(v) ? String(v) : v;
+}

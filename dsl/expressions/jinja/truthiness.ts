@@ -67,4 +67,12 @@ export const pythonCompileMethods: Readonly<Record<string, CompileMethod>> = {
   },
   compilePyOr: lazyBinary('pyOr'),
   compilePyAnd: lazyBinary('pyAnd'),
+  // Not truthiness, but the same kind of Python semantics: `~` renders both sides with Python's str().
+  compileConcat(node, frame) {
+    this._emit('runtime.pyConcat(');
+    this.compile(node.left, frame);
+    this._emit(', ');
+    this.compile(node.right, frame);
+    this._emit(')');
+  },
 };
