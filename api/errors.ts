@@ -42,7 +42,9 @@ export function errorBody(err: unknown): { status: number; body: ErrorBody } {
     return { status: err.status, body: { faultstring: err.message, code: err.code } };
   if (err instanceof TramError) {
     const body: ErrorBody = { faultstring: err.message, code: err.code };
-    if (err instanceof InvalidInputError && err.field) body.field = err.field;
+    // InvalidInputError's field, or one another error was given (the action an ad-hoc run could not find).
+    const field = (err as { field?: unknown }).field;
+    if (typeof field === 'string' && (field || err instanceof InvalidInputError)) body.field = field;
     if (err instanceof DslError) body.issues = err.issues;
     return { status: STATUS[err.code] ?? 500, body };
   }

@@ -62,7 +62,7 @@ function remaining(v: unknown): number | undefined {
 
 function readCreate(body: unknown): CronTriggerRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new InvalidInputError('the request body must be a JSON object');
+    throw new InvalidInputError('the request body must be a JSON object', 'body');
   }
   const b = body as Record<string, unknown>;
   const name = optionalString(b, 'name');

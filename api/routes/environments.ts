@@ -67,11 +67,11 @@ function readBody(req: Request): EnvironmentInput {
     try {
       body = JSON.parse(body);
     } catch {
-      throw new InvalidInputError('the request body must be a JSON object');
+      throw new InvalidInputError('the request body must be a JSON object', 'body');
     }
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new InvalidInputError('the request body must be a JSON object');
+    throw new InvalidInputError('the request body must be a JSON object', 'body');
   }
   const b = body as Record<string, unknown>;
   const unknown = Object.keys(b).find((k) => !KEYS.includes(k));

@@ -55,7 +55,7 @@ function resource(t: EventTriggerRow): Record<string, unknown> {
 
 function bodyOf(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new InvalidInputError('the request body must be a JSON object');
+    throw new InvalidInputError('the request body must be a JSON object', 'body');
   }
   const b = body as Record<string, unknown>;
   for (const k of Object.keys(b)) {

@@ -25,7 +25,11 @@ export async function runStandaloneAction(
     throw new InvalidInputError(`ad-hoc action '${req.name}' can only run inside a workflow`, 'name');
   }
   const def = engine.actions.get(req.name);
-  if (!def) throw new TramError('ACTION_NOT_FOUND', `Failed to find action [action_name=${req.name}]`);
+  if (!def) {
+    // Mistral's code and text, and the field at fault for the 400.
+    const err = new TramError('ACTION_NOT_FOUND', `Failed to find action [action_name=${req.name}]`);
+    throw Object.assign(err, { field: 'name' });
+  }
   const input = engine.actions.prepareInput(req.name, req.input);
   const abort = new AbortController();
   const timer =
