@@ -9,6 +9,7 @@ import path from 'node:path';
 import { Engine } from '../engine/index.js';
 import { SqliteStore } from '../store/index.js';
 import { runWorkloadViaApi } from './api.js';
+import { runClusterBench } from './cluster.js';
 import { runDeliveryBench } from './delivery.js';
 import { runApiBench } from './side-by-side.js';
 import { workloads, type Workload } from './workloads.js';
@@ -50,8 +51,8 @@ function row(cells: string[], widths: number[]): string {
   return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
 }
 
-/** `npm run bench [-- engine | api | delivery]`: the sections to run (all by default). */
-const SECTIONS = ['engine', 'api', 'delivery'] as const;
+/** `npm run bench [-- engine | api | delivery | cluster]`: the sections to run (all by default). */
+const SECTIONS = ['engine', 'api', 'delivery', 'cluster'] as const;
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
   if (run('engine')) await engineBench();
   if (run('api')) await runApiBench(process.env.MISTRAL_URL);
   if (run('delivery')) await runDeliveryBench();
+  if (run('cluster')) await runClusterBench();
 }
 
 async function engineBench(): Promise<void> {
