@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { authMiddleware } from './auth.js';
 import { boundedBody } from './body-bounds.js';
 import type { ApiContext } from './context.js';
+import { consoleRoutes } from './console.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { opsRoutes, type OpsOptions } from './ops/index.js';
 import { graphqlHandler } from './graphql/handler.js';
@@ -50,6 +51,8 @@ export function createApp(ctx: ApiContext, logger: Logger, ops: OpsOptions = {})
   app.get('/', (_req, res) => {
     res.json({ versions: [{ id: 'v2.0', status: 'CURRENT', links: [{ href: '/v2', rel: 'self' }] }] });
   });
+  // The console's pages are public (they ask for the token); its graph route checks it.
+  app.use(consoleRoutes(ctx));
   app.use(authMiddleware(ctx.config.authTokens));
   app.use(express.json({ limit: ctx.config.maxBody, strict: false }));
   // Definitions are uploaded as YAML text; Mistral clients send text/plain (or nothing).

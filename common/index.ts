@@ -3,3 +3,4 @@ export * from './errors.js';
 export * from './time.js';
 export * from './ids.js';
 export * from './bounds.js';
+export { packageRoot } from './package-root.js';
