@@ -2,6 +2,7 @@
 import type { Config } from '../config/index.js';
 import type { DeliveryApi } from '../delivery/types.js';
 import type { Engine } from '../engine/index.js';
+import type { DefinitionUploads } from '../uploads/index.js';
 import type { CronService } from './cron/service.js';
 import type { EventTriggerService } from './event-triggers/service.js';
 
@@ -13,4 +14,6 @@ export interface ApiContext {
   eventTriggers: EventTriggerService;
   /** Listeners, redelivery and statuses (reads of events, deliveries and attempts go to `engine.store`). */
   delivery: DeliveryApi;
+  /** Workbook and workflows uploads: parse, check, save, register listeners. */
+  uploads: DefinitionUploads;
 }

@@ -12,6 +12,7 @@ import { DeliveryService } from '../delivery/index.js';
 import { Engine } from '../engine/index.js';
 import { AmqpTransport, HttpTransport } from '../transports/index.js';
 import { openStore } from '../store/index.js';
+import { DefinitionUploads } from '../uploads/index.js';
 import { createApp } from './app.js';
 import { createLogger } from './logging.js';
 import { CronService } from './cron/service.js';
@@ -65,7 +66,8 @@ export async function startServer(
     logger: { error: (o, m) => logger.error(o, m), warn: (o, m) => logger.warn(o, m) },
   });
   await eventTriggers.start();
-  const context: ApiContext = { engine, config, cron, delivery, eventTriggers };
+  const uploads = new DefinitionUploads(engine, delivery);
+  const context: ApiContext = { engine, config, cron, delivery, eventTriggers, uploads };
   metrics.watch({
     fanOutCursor: () => store.delivery.fanOutCursor(),
     eventsAfter: (id, limit) => store.readEvents({ afterId: id, limit }),

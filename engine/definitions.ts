@@ -70,7 +70,16 @@ export class Definitions {
   }
 
   async save(text: string, kind: 'workbook' | 'workflows', opts: SaveOptions = {}): Promise<SavedDocument> {
-    const doc = this.parse(text, opts.file);
+    return this.saveParsed(this.parse(text, opts.file), text, kind, opts);
+  }
+
+  /** Saves a document already parsed from `text` (an upload parses once, checks, then saves). */
+  async saveParsed(
+    doc: DocumentSpec,
+    text: string,
+    kind: 'workbook' | 'workflows',
+    opts: SaveOptions = {},
+  ): Promise<SavedDocument> {
     if (doc.kind !== kind) {
       throw new ConflictError(
         kind === 'workbook'

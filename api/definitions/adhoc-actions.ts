@@ -25,7 +25,7 @@ import {
 import { analyseDocument, type AdHocActionSpec } from '../../dsl/index.js';
 import type { Engine } from '../../engine/index.js';
 import type { ActionDefinitionRow } from '../../store/index.js';
-import { UPLOAD_FILE } from './documents.js';
+import { UPLOAD_FILE } from '../../uploads/index.js';
 import { systemActionId } from './resources.js';
 import type { UploadOptions } from './upload.js';
 

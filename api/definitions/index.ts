@@ -5,5 +5,4 @@
 export * from './resources.js';
 export * from './listing.js';
 export * from './upload.js';
-export { parseAs, validateAs, UPLOAD_FILE } from './documents.js';
 export { AdHocActions, type SaveActionsOptions } from './adhoc-actions.js';

@@ -14,16 +14,14 @@ import {
   listQuery,
   DEFINITION_FIELDS,
   namespaceParam,
-  parseAs,
   uploadBody,
   uploadOptions,
-  validateAs,
+  verdict,
   workbookId,
   workbookResource,
   type ListSpec,
   pathParam,
 } from '../definitions/index.js';
-import { prepareWorkbookListeners } from '../definitions/workbook-listeners.js';
 import { envelope, readPage } from '../paging.js';
 import { time } from '../wire.js';
 
@@ -62,25 +60,16 @@ export function workbooksRoutes(ctx: ApiContext): Router {
   });
 
   r.post('/validate', upload, (req, res) => {
-    res.json(validateAs(engine, bodyText(req), 'workbook'));
+    res.json(verdict(ctx.uploads.check(bodyText(req), 'workbook')));
   });
 
   r.post('/', upload, async (req, res) => {
-    const text = definitionText(req);
-    const spec = parseAs(engine, text, 'workbook');
-    const listeners = await prepareWorkbookListeners(ctx.delivery, spec);
-    const saved = await engine.createWorkbook(text, uploadOptions(req));
-    await ctx.delivery.syncWorkbookListeners(saved.workbook?.name ?? spec.name ?? '', listeners);
-    res.status(201).json(workbookResource(saved.workbook as WorkbookRow));
+    const saved = await ctx.uploads.saveWorkbook(definitionText(req), uploadOptions(req), false);
+    res.status(201).json(workbookResource(saved));
   });
 
   r.put('/', upload, async (req, res) => {
-    const text = definitionText(req);
-    const spec = parseAs(engine, text, 'workbook');
-    const listeners = await prepareWorkbookListeners(ctx.delivery, spec);
-    const saved = await engine.updateWorkbook(text, uploadOptions(req));
-    await ctx.delivery.syncWorkbookListeners(saved.workbook?.name ?? spec.name ?? '', listeners);
-    res.json(workbookResource(saved.workbook as WorkbookRow));
+    res.json(workbookResource(await ctx.uploads.saveWorkbook(definitionText(req), uploadOptions(req), true)));
   });
 
   r.get('/:name', async (req, res) => {

@@ -3,11 +3,10 @@
  * comes back). Workflows of a workbook are listed and shown here too, but they change only with their workbook:
  * updating or deleting one on its own is refused (400).
  */
-import { Router, type Request } from 'express';
-import { InvalidInputError, InvalidStateError, NotFoundError } from '../../common/index.js';
-import type { DocumentSpec } from '../../dsl/index.js';
-import type { Engine } from '../../engine/index.js';
+import { Router } from 'express';
+import { InvalidStateError, NotFoundError } from '../../common/index.js';
 import type { WorkflowDefinitionRow } from '../../store/index.js';
+import { belongsToWorkbook } from '../../uploads/index.js';
 import type { ApiContext } from '../context.js';
 import {
   bodyText,
@@ -17,14 +16,12 @@ import {
   DEFINITION_FIELDS,
   DEFAULT_PROJECT_ID,
   namespaceFilter,
-  parseAs,
   uploadBody,
   uploadOptions,
-  validateAs,
+  verdict,
   workflowInput,
   workflowResource,
   type ListSpec,
-  type UploadOptions,
   pathParam,
 } from '../definitions/index.js';
 import { envelope, readPage } from '../paging.js';
@@ -56,35 +53,6 @@ const LIST: ListSpec<WorkflowDefinitionRow> = {
 
 const QUERY = listQuery(LIST, [...DEFINITION_FIELDS, 'input', 'interface'], { options: ['all_projects'] });
 
-function belongsToWorkbook(row: WorkflowDefinitionRow): InvalidStateError {
-  return new InvalidStateError(
-    `workflow ${row.name} belongs to workbook ${row.workbookName}: update or delete the workbook instead`,
-  );
-}
-
-/**
- * The options of an update of `doc`'s workflows. Refuses to detach workflows from their workbook. Workflows stay
- * in their namespace: without `?namespace=` (the client sends it empty) the update keeps the one they are in.
- */
-function updateOptions(engine: Engine, doc: DocumentSpec, req: Request): UploadOptions {
-  const opts = uploadOptions(req);
-  const namespaces = new Set<string>();
-  for (const name of Object.keys(doc.workflows)) {
-    const row = engine.definitions.workflowRow(name);
-    if (row?.workbookName) throw belongsToWorkbook(row);
-    if (row) namespaces.add(row.namespace);
-  }
-  const [only, ...others] = [...namespaces];
-  if (opts.namespace === '' && only !== undefined && others.length === 0) return { ...opts, namespace: only };
-  if (others.length > 0 || (only !== undefined && only !== opts.namespace)) {
-    throw new InvalidInputError(
-      `workflows cannot move between namespaces (they are in: ${[...namespaces].map((n) => `'${n}'`).join(', ')})`,
-      'namespace',
-    );
-  }
-  return opts;
-}
-
 export function workflowsRoutes(ctx: ApiContext): Router {
   const { engine } = ctx;
   const upload = uploadBody(ctx.config.maxBody);
@@ -103,43 +71,24 @@ export function workflowsRoutes(ctx: ApiContext): Router {
   });
 
   r.post('/validate', upload, (req, res) => {
-    res.json(validateAs(engine, bodyText(req), 'workflows'));
+    res.json(verdict(ctx.uploads.check(bodyText(req), 'workflows')));
   });
 
   r.post('/', upload, async (req, res) => {
-    const text = definitionText(req);
-    parseAs(engine, text, 'workflows');
-    const saved = await engine.createWorkflows(text, uploadOptions(req));
-    res.status(201).json({ workflows: saved.workflows.map(workflowResource) });
+    const saved = await ctx.uploads.createWorkflows(definitionText(req), uploadOptions(req));
+    res.status(201).json({ workflows: saved.map(workflowResource) });
   });
 
   r.put('/', upload, async (req, res) => {
-    const text = definitionText(req);
-    const doc = parseAs(engine, text, 'workflows');
-    const saved = await engine.updateWorkflows(text, updateOptions(engine, doc, req));
-    res.json({ workflows: saved.workflows.map(workflowResource) });
+    const saved = await ctx.uploads.updateWorkflows(definitionText(req), uploadOptions(req));
+    res.json({ workflows: saved.map(workflowResource) });
   });
 
   // Update one workflow by id (python-mistralclient `workflow-update --id`): answers the workflow alone.
   r.put('/:identifier', upload, async (req, res) => {
     const text = definitionText(req);
     const target = await find(pathParam(req, 'identifier'));
-    const doc = parseAs(engine, text, 'workflows');
-    const names = Object.keys(doc.workflows);
-    if (names.length !== 1) {
-      throw new InvalidInputError(
-        'More than one workflow is not supported for update with an identifier',
-        'definition',
-      );
-    }
-    if (names[0] !== target.name) {
-      throw new InvalidInputError(
-        `the definition names workflow '${names[0]}', not '${target.name}' (renaming is not supported)`,
-        'definition',
-      );
-    }
-    const saved = await engine.updateWorkflows(text, updateOptions(engine, doc, req));
-    const row = saved.workflows[0];
+    const [row] = await ctx.uploads.updateWorkflows(text, uploadOptions(req), target);
     if (!row) throw new NotFoundError('workflow', pathParam(req, 'identifier'));
     res.json(workflowResource(row));
   });

@@ -12,6 +12,7 @@ import { loadConfig } from '../../config/index.js';
 import { CronService } from '../../api/cron/service.js';
 import { EventTriggerService } from '../../api/event-triggers/service.js';
 import { Engine } from '../../engine/index.js';
+import { DefinitionUploads } from '../../uploads/index.js';
 import { SqliteStore } from '../../store/index.js';
 
 interface Layer {
@@ -76,6 +77,7 @@ describe('OpenAPI document', () => {
       eventTriggers: new EventTriggerService(engine, { amqpUrl: 'amqp://127.0.0.1:1', logger: silentLogger }),
       // Route listing only: no handler runs, so the delivery service is never called.
       delivery: {} as DeliveryApi,
+      uploads: new DefinitionUploads(engine, {} as DeliveryApi),
     };
     const app = createApp(ctx, pino({ level: 'silent' })) as Express & { router: { stack: Layer[] } };
     served = routesOf(app.router.stack).filter(

@@ -3,10 +3,9 @@
  * `name`), `/v2/workflows` a set of standalone workflows. A document of the other kind is a definition error
  * (400, and `valid: false` from `validate`), reported at its first line.
  */
-import { DslError, isError } from '../../common/index.js';
-import { verdict, type ValidationResult } from './upload.js';
-import type { DocumentSpec } from '../../dsl/index.js';
-import type { Engine } from '../../engine/index.js';
+import { DslError, type DslIssue } from '../common/index.js';
+import type { DocumentSpec } from '../dsl/index.js';
+import type { Engine } from '../engine/index.js';
 
 export const UPLOAD_FILE = '<input>';
 
@@ -31,11 +30,9 @@ function wrongKind(actual: DocumentSpec['kind']): DslError {
   return new DslError([{ file: UPLOAD_FILE, line: 1, col: 1, message: UPLOAD_TO[actual], path: '' }]);
 }
 
-/** The `validate` answer for a document of `kind`: its errors, or valid with its warnings. */
-export function validateAs(engine: Engine, text: string, kind: UploadKind): ValidationResult {
+/** Every issue of a document sent as `kind`, warnings included; a document of another kind is an error. */
+export function checkAs(engine: Engine, text: string, kind: UploadKind): DslIssue[] {
   const { document, issues } = engine.definitions.analyse(text, UPLOAD_FILE);
-  if (!issues.some(isError) && document && document.kind !== kind) {
-    return verdict(wrongKind(document.kind).issues);
-  }
-  return verdict(issues);
+  if (issues.some((i) => i.severity !== 'warning') || !document || document.kind === kind) return issues;
+  return wrongKind(document.kind).issues;
 }

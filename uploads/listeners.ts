@@ -4,9 +4,9 @@
  * (egress policy included) before the workbook is saved, so a bad listener refuses the upload instead of
  * leaving a workbook without the listeners it declares.
  */
-import type { DocumentSpec } from '../../dsl/spec.js';
-import { parseListenerInput } from '../../delivery/listener-input.js';
-import type { DeliveryApi, NewListener } from '../../delivery/index.js';
+import type { DocumentSpec } from '../dsl/index.js';
+import type { DeliveryApi, NewListener } from '../delivery/index.js';
+import { parseListenerInput } from '../delivery/listener-input.js';
 
 export async function prepareWorkbookListeners(
   delivery: DeliveryApi,

@@ -1,0 +1,112 @@
+/**
+ * The upload use case, one owner for it below the API: a workbook or a workflows document arrives as YAML text
+ * and is parsed once, checked (its kind, the listeners a workbook declares with their egress policy, the
+ * workbook membership and namespace of workflows being updated), saved, and its listeners registered. The routes
+ * only translate HTTP to these calls and rows back to resources.
+ *
+ * Not yet one transaction: the definitions are committed first, then the workbook's listeners (the store has no
+ * operation that writes both); listeners are read and checked before the save, so a bad listener still refuses
+ * the whole upload.
+ */
+import { InvalidInputError, InvalidStateError, NotFoundError, type DslIssue } from '../common/index.js';
+import type { DeliveryApi } from '../delivery/index.js';
+import type { DocumentSpec } from '../dsl/index.js';
+import type { Engine } from '../engine/index.js';
+import type { WorkbookRow, WorkflowDefinitionRow } from '../store/index.js';
+import { checkAs, parseAs, type UploadKind } from './documents.js';
+import { prepareWorkbookListeners } from './listeners.js';
+
+export interface UploadOptions {
+  namespace: string;
+  scope: string;
+}
+
+export class DefinitionUploads {
+  constructor(
+    private readonly engine: Engine,
+    private readonly delivery: DeliveryApi,
+  ) {}
+
+  /** What `validate` reports: every error and warning of the document sent as `kind`. */
+  check(text: string, kind: UploadKind): DslIssue[] {
+    return checkAs(this.engine, text, kind);
+  }
+
+  /** Creates (or, with `update`, replaces) the workbook the text defines, with its listeners. */
+  async saveWorkbook(text: string, opts: UploadOptions, update: boolean): Promise<WorkbookRow> {
+    const doc = parseAs(this.engine, text, 'workbook');
+    const listeners = await prepareWorkbookListeners(this.delivery, doc);
+    const saved = await this.engine.definitions.saveParsed(doc, text, 'workbook', { ...opts, update });
+    const workbook = saved.workbook as WorkbookRow;
+    await this.delivery.syncWorkbookListeners(workbook.name, listeners);
+    return workbook;
+  }
+
+  async createWorkflows(text: string, opts: UploadOptions): Promise<WorkflowDefinitionRow[]> {
+    const doc = parseAs(this.engine, text, 'workflows');
+    return (await this.engine.definitions.saveParsed(doc, text, 'workflows', opts)).workflows;
+  }
+
+  /**
+   * Replaces the workflows the text defines. With `target` (`PUT /v2/workflows/{id}`), the text must define
+   * exactly that workflow.
+   */
+  async updateWorkflows(
+    text: string,
+    opts: UploadOptions,
+    target?: WorkflowDefinitionRow,
+  ): Promise<WorkflowDefinitionRow[]> {
+    const doc = parseAs(this.engine, text, 'workflows');
+    if (target) sameWorkflow(doc, target);
+    const options = { ...this.updateOptions(doc, opts), update: true };
+    const saved = await this.engine.definitions.saveParsed(doc, text, 'workflows', options);
+    if (target && saved.workflows.length === 0) throw new NotFoundError('workflow', target.id);
+    return saved.workflows;
+  }
+
+  /**
+   * Refuses to detach workflows from their workbook. Workflows stay in their namespace: without `?namespace=`
+   * (the client sends it empty) the update keeps the one they are in.
+   */
+  private updateOptions(doc: DocumentSpec, opts: UploadOptions): UploadOptions {
+    const namespaces = new Set<string>();
+    for (const name of Object.keys(doc.workflows)) {
+      const row = this.engine.definitions.workflowRow(name);
+      if (row?.workbookName) throw belongsToWorkbook(row);
+      if (row) namespaces.add(row.namespace);
+    }
+    const [only, ...others] = [...namespaces];
+    if (opts.namespace === '' && only !== undefined && others.length === 0)
+      return { ...opts, namespace: only };
+    if (others.length > 0 || (only !== undefined && only !== opts.namespace)) {
+      const list = [...namespaces].map((n) => `'${n}'`).join(', ');
+      throw new InvalidInputError(
+        `workflows cannot move between namespaces (they are in: ${list})`,
+        'namespace',
+      );
+    }
+    return opts;
+  }
+}
+
+export function belongsToWorkbook(row: WorkflowDefinitionRow): InvalidStateError {
+  return new InvalidStateError(
+    `workflow ${row.name} belongs to workbook ${row.workbookName}: update or delete the workbook instead`,
+  );
+}
+
+function sameWorkflow(doc: DocumentSpec, target: WorkflowDefinitionRow): void {
+  const names = Object.keys(doc.workflows);
+  if (names.length !== 1) {
+    throw new InvalidInputError(
+      'More than one workflow is not supported for update with an identifier',
+      'definition',
+    );
+  }
+  if (names[0] !== target.name) {
+    throw new InvalidInputError(
+      `the definition names workflow '${names[0]}', not '${target.name}' (renaming is not supported)`,
+      'definition',
+    );
+  }
+}
