@@ -150,8 +150,8 @@ export class Definitions {
   }
 
   async deleteWorkbook(name: string, namespace = ''): Promise<void> {
+    // Its workflows and actions stay, as in Mistral: they are deleted on their own.
     if (!(await this.store.deleteWorkbook(name, namespace))) throw new NotFoundError('workbook', name);
-    this.forgetWorkbook(name);
   }
 
   async deleteWorkflow(nameOrId: string): Promise<void> {

@@ -17,6 +17,11 @@ import {
 } from '../common/index.js';
 import type { ActionFilter, ExecutionFilter, ExecutionRow, Store, TaskFilter } from '../store/index.js';
 import { Definitions, type SaveOptions, type SavedDocument } from './definitions.js';
+import {
+  StandaloneActions,
+  type StandaloneActionRequest,
+  type StandaloneOutcome,
+} from './standalone-actions.js';
 import { isTerminalWorkflow } from './states.js';
 import { Recovery } from './runtime/recovery.js';
 import { Runtime, type EventListener, type Logger } from './runtime/runtime.js';
@@ -63,6 +68,7 @@ export class Engine {
   readonly definitions: Definitions;
   private readonly rt: Runtime;
   private readonly recovery: Recovery;
+  private readonly standalone: StandaloneActions;
 
   private constructor(private readonly opts: EngineOptions) {
     const registry = opts.actions ?? createDefaultRegistry();
@@ -77,6 +83,13 @@ export class Engine {
       callbackBaseUrl: opts.callbackBaseUrl,
     });
     this.recovery = new Recovery(this.rt);
+    this.standalone = new StandaloneActions({
+      store: opts.store,
+      registry,
+      clock: opts.clock ?? systemClock,
+      isAdHoc: (name) => this.definitions.action(name) !== null,
+      callbackBaseUrl: opts.callbackBaseUrl,
+    });
   }
 
   static async start(opts: EngineOptions): Promise<Engine> {
@@ -84,6 +97,8 @@ export class Engine {
     await engine.definitions.load();
     await engine.recovery.recoverAll();
     engine.watchCluster();
+    // On a store shared by several nodes, a RUNNING one may be another node's, still running.
+    if (!opts.store.cluster) await engine.standalone.recover();
     return engine;
   }
 
@@ -378,7 +393,14 @@ export class Engine {
     this.rt.settled(e);
   }
 
+  /** Runs an action outside any workflow (`POST /v2/action_executions`): see `StandaloneActions`. */
+  startAction(req: StandaloneActionRequest): Promise<StandaloneOutcome> {
+    return this.standalone.start(req);
+  }
+
   async completeAction(id: string, req: CompleteActionRequest): Promise<ActionExecutionRecord> {
+    const stored = await this.opts.store.getActionExecution(id);
+    if (stored && stored.workflowExecutionId === '') return this.standalone.complete(stored, req);
     return this.rt.kernel.run(() => structuredClone(this.rt.items.completeAsync(id, req)));
   }
 
@@ -480,6 +502,7 @@ export class Engine {
   async close(): Promise<void> {
     if (this.takeover) clearInterval(this.takeover);
     this.stopDefinitionWatch?.();
+    this.standalone.close();
     await this.rt.kernel.close();
     this.rt.timers.cancelAll();
     // A registry the engine created is the engine's to release (HTTP keep-alive sockets).

@@ -4,6 +4,7 @@
  */
 export { Engine, type EngineOptions } from './engine.js';
 export type { SaveOptions, SavedDocument } from './definitions.js';
+export type { StandaloneActionRequest, StandaloneOutcome } from './standalone-actions.js';
 export type { Logger, EventListener } from './runtime/runtime.js';
 export * from './types.js';
 export {

@@ -108,6 +108,9 @@ export interface ActionExecutionRecord {
   attempt: number;
   /** The action answered "started": its result arrives through the async-action protocol. */
   isAsync?: boolean;
+  /** An action run on its own (no workflow): the description and namespace it was started with. */
+  description?: string;
+  workflowNamespace?: string;
   createdAt: number;
   updatedAt: number;
 }

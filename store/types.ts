@@ -309,6 +309,7 @@ export interface Store {
   ): Promise<void>;
   getWorkbook(name: string, namespace?: string): Promise<WorkbookRow | null>;
   listWorkbooks(opts?: ListOptions): Promise<WorkbookRow[]>;
+  /** Deletes the workbook only: the workflows and actions it defined stay (Mistral's `delete_workbook`). */
   deleteWorkbook(name: string, namespace?: string): Promise<boolean>;
   getWorkflowDefinition(nameOrId: string, namespace?: string): Promise<WorkflowDefinitionRow | null>;
   listWorkflowDefinitions(opts?: ListOptions): Promise<WorkflowDefinitionRow[]>;

@@ -19,7 +19,6 @@ import {
 } from '../runtime/requests.js';
 import { actionExecutionResource } from '../runtime/serializers.js';
 import { ACTION_EXECUTIONS, ACTION_EXECUTION_FIELDS, actionExecutionList } from '../runtime/list-queries.js';
-import { runStandaloneAction } from '../runtime/standalone-action.js';
 import { TASK_STATES } from '../runtime/states.js';
 
 const COMPLETION_STATES = ['SUCCESS', 'ERROR', 'CANCELLED'] as const;
@@ -47,26 +46,24 @@ export function actionExecutionsRoutes(ctx: ApiContext): Router {
     const input = (parseJsonField(body.input, 'input') ?? {}) as Record<string, unknown>;
     const params = (parseJsonField(body.params, 'params') ?? {}) as Record<string, unknown>;
     checkFields(params, ['save_result', 'run_sync', 'target', 'timeout']);
-    if (optionalBool(params, 'save_result')) {
-      throw new InvalidInputError(
-        'save_result is not supported: actions run outside a workflow are not stored',
-        'params.save_result',
-      );
-    }
-    optionalBool(params, 'run_sync');
+    const saveResult = optionalBool(params, 'save_result') ?? false;
+    const runSync = optionalBool(params, 'run_sync') ?? false;
     optionalString(params, 'target');
     const timeout = params.timeout;
     if (timeout !== undefined && timeout !== null && (typeof timeout !== 'number' || !(timeout > 0))) {
       throw new InvalidInputError(`'params.timeout' must be a positive number of seconds`, 'params.timeout');
     }
-    optionalString(body, 'workflow_namespace');
-    const result = await runStandaloneAction(engine, {
+    const { record, saved } = await engine.startAction({
       name,
       input,
       description: optionalString(body, 'description') ?? '',
+      namespace: optionalString(body, 'workflow_namespace') ?? '',
+      saveResult,
+      runSync,
       timeout: typeof timeout === 'number' ? timeout : undefined,
     });
-    res.status(201).json(result);
+    // Not stored (no save_result, a synchronous action): Mistral answers a resource without an id.
+    res.status(201).json({ ...actionExecutionResource(record), ...(saved ? {} : { id: null }) });
   });
 
   r.get('/:id', async (req, res) => {

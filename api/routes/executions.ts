@@ -109,6 +109,8 @@ export function executionsRoutes(ctx: ApiContext): Router {
   });
 
   r.put('/:id', async (req, res) => {
+    // An unknown execution is a 404 whatever the body says (Mistral finds the execution first).
+    await engine.getExecution(pathParam(req, 'id'));
     const change = readUpdateBody(bodyObject(req));
     const rec = await engine.updateExecution(pathParam(req, 'id'), change);
     res.json(executionResource(rec));

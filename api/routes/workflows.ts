@@ -1,7 +1,7 @@
 /**
  * /v2/workflows: standalone workflows, uploaded as YAML text that may define several (`{"workflows": [...]}`
- * comes back). Workflows of a workbook are listed and shown here too, but they change only with their workbook:
- * updating or deleting one on its own is refused (400).
+ * comes back). Workflows of a workbook are listed and shown here too; they change only with their workbook
+ * (updating one on its own is refused, 400), but may be deleted on their own, as in Mistral.
  */
 import { Router } from 'express';
 import { InvalidStateError, NotFoundError } from '../../common/index.js';
@@ -98,8 +98,8 @@ export function workflowsRoutes(ctx: ApiContext): Router {
   });
 
   r.delete('/:identifier', async (req, res) => {
+    // A workbook's workflow too, as Mistral allows (the workbook keeps its text).
     const row = await find(pathParam(req, 'identifier'), namespaceFilter(req));
-    if (row.workbookName) throw belongsToWorkbook(row);
     const triggers = await engine.store.listCronTriggers({ workflowId: row.id });
     if (triggers.length > 0) {
       throw new InvalidStateError(

@@ -82,9 +82,10 @@ export function actionExecutionResource(
   const res: Record<string, unknown> = {
     id: r.id,
     name: r.name,
-    workflow_name: r.workflowName,
-    workflow_namespace: '',
-    workflow_execution_id: r.workflowExecutionId,
+    // An action run on its own has no workflow: Mistral shows null.
+    workflow_name: r.workflowName || null,
+    workflow_namespace: r.workflowNamespace ?? '',
+    workflow_execution_id: r.workflowExecutionId || null,
     task_name: r.taskName,
     task_execution_id: r.taskExecutionId,
     state: r.state,
@@ -92,7 +93,7 @@ export function actionExecutionResource(
     tags: [],
     accepted: r.accepted,
     input: jsonString(r.input ?? {}),
-    description: '',
+    description: r.description ?? '',
     params: jsonString({}),
     created_at: time(r.createdAt),
     updated_at: time(r.updatedAt),

@@ -95,12 +95,10 @@ export async function listWorkbooks(db: Queryable, opts: ListOptions = {}): Prom
   return (await db.query(sql)).rows.map(workbookFromRow);
 }
 
-export function deleteWorkbook(pool: pg.Pool, name: string, namespace = ''): Promise<boolean> {
-  return transaction(pool, async (db) => {
-    await deleteWorkbookDefinitions(db, name, namespace);
-    const r = await db.query('DELETE FROM workbooks WHERE name = $1 AND namespace = $2', [name, namespace]);
-    return (r.rowCount ?? 0) > 0;
-  });
+/** The workbook only: its workflows and actions stay, as in Mistral (`delete_workbook`). */
+export async function deleteWorkbook(pool: pg.Pool, name: string, namespace = ''): Promise<boolean> {
+  const r = await pool.query('DELETE FROM workbooks WHERE name = $1 AND namespace = $2', [name, namespace]);
+  return (r.rowCount ?? 0) > 0;
 }
 
 export async function getDefinition<T extends WorkflowDefinitionRow | ActionDefinitionRow>(

@@ -134,19 +134,12 @@ export class SqliteDefinitions {
     return (this.db.prepare(sql).all() as Row[]).map(workbookFromRow);
   }
 
+  /** The workbook only: its workflows and actions stay, as in Mistral (`delete_workbook`). */
   deleteWorkbook(name: string, namespace = ''): boolean {
-    return this.db.transaction(() => {
-      this.db
-        .prepare('DELETE FROM workflow_definitions WHERE workbook_name = ? AND namespace = ?')
-        .run(name, namespace);
-      this.db
-        .prepare('DELETE FROM action_definitions WHERE workbook_name = ? AND namespace = ?')
-        .run(name, namespace);
-      return (
-        this.db.prepare('DELETE FROM workbooks WHERE name = ? AND namespace = ?').run(name, namespace)
-          .changes > 0
-      );
-    })();
+    return (
+      this.db.prepare('DELETE FROM workbooks WHERE name = ? AND namespace = ?').run(name, namespace).changes >
+      0
+    );
   }
 
   getDefinition<T extends WorkflowDefinitionRow | ActionDefinitionRow>(

@@ -190,11 +190,11 @@ describe('API v2 definitions', function () {
       expect((await call('PUT', `${v2}/workbooks`, workbook('unknown'))).status).to.equal(404);
     });
 
-    it('deletes a workbook with its workflows (204), then answers 404', async () => {
+    it('deletes a workbook alone (204; its workflows stay, as in Mistral), then answers 404', async () => {
       await call('POST', `${v2}/workbooks`, workbook('doomed'));
       expect((await call('DELETE', `${v2}/workbooks/doomed`)).status).to.equal(204);
       expect((await call('GET', `${v2}/workbooks/doomed`)).status).to.equal(404);
-      expect((await call('GET', `${v2}/workflows/doomed.main`)).status).to.equal(404);
+      expect((await call('GET', `${v2}/workflows/doomed.main`)).status).to.equal(200);
       expect((await call('DELETE', `${v2}/workbooks/doomed`)).status).to.equal(404);
     });
 
@@ -265,17 +265,15 @@ describe('API v2 definitions', function () {
       expect((await call('PUT', `${v2}/workflows`, one.replace('second:', 'third:'))).status).to.equal(404);
     });
 
-    it("deletes a standalone workflow (204), but refuses a workbook's workflow with 400", async () => {
+    it("deletes a standalone workflow and a workbook's workflow (204), as Mistral; updates only the latter through its workbook", async () => {
       await call('POST', `${v2}/workflows`, TWO_WORKFLOWS);
       await call('POST', `${v2}/workbooks`, workbook('owner'));
       expect((await call('DELETE', `${v2}/workflows/first`)).status).to.equal(204);
       expect((await call('GET', `${v2}/workflows/first`)).status).to.equal(404);
-      const refused = await call('DELETE', `${v2}/workflows/owner.main`);
-      expect(refused.status).to.equal(400);
-      expect(refused.body.faultstring).to.contain('belongs to workbook owner');
       const update = `version: '2.0'\nowner.main:\n  tasks:\n    t:\n      action: std.noop\n`;
       expect((await call('PUT', `${v2}/workflows`, update)).status).to.equal(400);
-      expect((await call('GET', `${v2}/workflows/owner.main`)).status).to.equal(200);
+      expect((await call('DELETE', `${v2}/workflows/owner.main`)).status).to.equal(204);
+      expect((await call('GET', `${v2}/workflows/owner.main`)).status).to.equal(404);
     });
 
     it('refuses to delete a workflow that a cron trigger starts (400)', async () => {
@@ -647,10 +645,9 @@ describe('python-mistralclient against the definition resources', function () {
     const verdict = await mistralJson<Obj>('workbook-validate', file('bad.yaml', BROKEN_WORKBOOK));
     expect(verdict.Valid).to.equal(false);
     expect(verdict.Error).to.match(/^<input>:7:9: /);
-    const refused = await mistral('workflow-delete', 'cli_wb.main');
-    expect(refused.code).to.not.equal(0);
-    expect(refused.stdout + refused.stderr).to.contain('belongs to workbook cli_wb');
     expect((await mistral('workbook-delete', 'cli_wb')).code).to.equal(0);
+    // Mistral deletes the workbook alone; its workflow goes on its own.
+    expect((await mistral('workflow-delete', 'cli_wb.main')).code).to.equal(0);
     expect((await mistral('environment-delete', 'cli_env')).code).to.equal(0);
     // An empty list prints one row of empty cells.
     const left = await mistralJson<Obj[]>('workbook-list');
