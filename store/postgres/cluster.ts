@@ -60,7 +60,9 @@ export class Cluster implements ClusterMembership {
     if (this.session) return this.session;
     const client = new pg.Client({ connectionString: this.url });
     // A lost session loses the roles it held (PostgreSQL releases the locks): another node takes them.
-    client.on('error', () => undefined);
+    client.on('error', () => {
+      if (this.session === client) this.session = null;
+    });
     client.on('notification', (msg) => {
       if (msg.payload === this.nodeId) return;
       const what =
@@ -130,11 +132,12 @@ export class Cluster implements ClusterMembership {
     this.heartbeat.unref();
   }
 
+  /** On the node's own session, not the pool: a busy pool (a long queue of commits and reads) must not delay
+   * the heartbeat until other nodes think this one dead. */
   private async beat(): Promise<void> {
     try {
-      const r = await this.pool.query(`UPDATE nodes SET heartbeat_at = ${DB_NOW} WHERE id = $1`, [
-        this.nodeId,
-      ]);
+      const session = await this.openSession();
+      const r = await session.query(`UPDATE nodes SET heartbeat_at = ${DB_NOW} WHERE id = $1`, [this.nodeId]);
       if (r.rowCount === 0) this.fenced = true;
     } catch {
       // The database is unreachable: the next beat tries again; meanwhile commits fail on their own.
