@@ -9,6 +9,7 @@ export type { Logger, EventListener } from './runtime/runtime.js';
 export * from './types.js';
 export {
   isValidTransition,
+  isValidExecutionTransition,
   isTerminalWorkflow,
   isCompletedTask,
   taskEventFor,

@@ -1,8 +1,10 @@
 /**
- * Mistral's state model (`mistral/workflow/states.py`): the states, which changes the API may request, and
- * which event a change emits. The machines in `machines/` encode the same table as XState transitions; this
- * module is the reference they and the API checks share.
+ * Mistral's state model (`mistral/workflow/states.py`): which states are final, which changes are possible and
+ * which event a change emits. The transition tables are those of the machines (`machines/`), the one definition:
+ * `isValidTransition` is derived from them.
  */
+import { EXECUTION_TRANSITIONS } from './machines/execution-machine.js';
+import { TASK_TRANSITIONS } from './machines/task-machine.js';
 import type { EventType, TaskState, WorkflowState } from './types.js';
 
 export const TERMINAL_WORKFLOW_STATES: ReadonlySet<WorkflowState> = new Set([
@@ -17,22 +19,14 @@ export const COMPLETED_TASK_STATES: ReadonlySet<TaskState> = new Set([
   'SKIPPED',
 ]);
 
-/** Mistral's `_VALID_TRANSITIONS`, with `SKIPPED: []` added (Mistral raises KeyError there). */
-const VALID: Record<TaskState, readonly TaskState[]> = {
-  IDLE: ['RUNNING', 'ERROR', 'CANCELLED'],
-  WAITING: ['RUNNING'],
-  RUNNING: ['PAUSED', 'DELAYED', 'SUCCESS', 'ERROR', 'CANCELLED'],
-  DELAYED: ['RUNNING', 'ERROR', 'CANCELLED'],
-  PAUSED: ['RUNNING', 'ERROR', 'CANCELLED'],
-  SUCCESS: [],
-  CANCELLED: ['RUNNING'],
-  ERROR: ['RUNNING', 'SKIPPED'],
-  SKIPPED: [],
-};
+/** Whether some event of the task machine moves a task from `from` to `to` (staying put is always allowed). */
+export function isValidTransition(from: TaskState, to: TaskState): boolean {
+  return from === to || Object.values(TASK_TRANSITIONS[from] ?? {}).includes(to);
+}
 
-/** Whether an externally requested change is allowed. A move to the same state is always allowed. */
-export function isValidTransition(from: TaskState | WorkflowState, to: TaskState | WorkflowState): boolean {
-  return from === to || (VALID[from] ?? []).includes(to);
+/** The same for executions, from the execution machine. */
+export function isValidExecutionTransition(from: WorkflowState, to: WorkflowState): boolean {
+  return from === to || Object.values(EXECUTION_TRANSITIONS[from] ?? {}).includes(to);
 }
 
 export function isTerminalWorkflow(s: WorkflowState): boolean {

@@ -7,9 +7,8 @@ import { lifecycleMachine, step, type Step } from './lifecycle.js';
 export type ExecutionMachineEvent =
   'CREATE' | 'START' | 'PAUSE' | 'RESUME' | 'SUCCEED' | 'FAIL' | 'CANCEL' | 'RERUN';
 
-export const executionMachine = lifecycleMachine(
-  'execution',
-  'NEW',
+/** The one execution state table: the machine is built from it and `states.ts` derives its checks from it. */
+export const EXECUTION_TRANSITIONS: Readonly<Record<string, Partial<Record<ExecutionMachineEvent, string>>>> =
   {
     NEW: { CREATE: 'IDLE', START: 'RUNNING', FAIL: 'ERROR' },
     IDLE: { START: 'RUNNING', FAIL: 'ERROR', CANCEL: 'CANCELLED' },
@@ -18,9 +17,9 @@ export const executionMachine = lifecycleMachine(
     SUCCESS: {},
     ERROR: { RERUN: 'RUNNING' },
     CANCELLED: { RERUN: 'RUNNING' },
-  },
-  ['SUCCESS'],
-);
+  };
+
+export const executionMachine = lifecycleMachine('execution', 'NEW', EXECUTION_TRANSITIONS, ['SUCCESS']);
 
 export function executionStep(state: string, event: ExecutionMachineEvent): Step | null {
   return step(executionMachine, state, event);
