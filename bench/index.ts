@@ -12,6 +12,7 @@ import { runWorkloadViaApi } from './api.js';
 import { runClusterBench } from './cluster.js';
 import { runDeliveryBench } from './delivery.js';
 import { runApiBench } from './side-by-side.js';
+import { runTriggersBench } from './triggers.js';
 import { workloads, type Workload } from './workloads.js';
 
 /** Mistral 15 on this machine: about 35 tasks per second. Our target is 100 times that. */
@@ -51,8 +52,8 @@ function row(cells: string[], widths: number[]): string {
   return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
 }
 
-/** `npm run bench [-- engine | api | delivery | cluster]`: the sections to run (all by default). */
-const SECTIONS = ['engine', 'api', 'delivery', 'cluster'] as const;
+/** `npm run bench [-- engine | api | delivery | cluster | triggers]`: the sections to run (all by default). */
+const SECTIONS = ['engine', 'api', 'delivery', 'cluster', 'triggers'] as const;
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
   if (run('api')) await runApiBench(process.env.MISTRAL_URL);
   if (run('delivery')) await runDeliveryBench();
   if (run('cluster')) await runClusterBench();
+  if (run('triggers')) await runTriggersBench();
 }
 
 async function engineBench(): Promise<void> {
