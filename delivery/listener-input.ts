@@ -19,9 +19,18 @@
 import { Buffer } from 'node:buffer';
 import { InvalidInputError } from '../common/index.js';
 import { checkSyntax, hasExpressions } from '../dsl/expressions/index.js';
-import { EVENT_TYPES } from '../engine/states.js';
-
-export { EVENT_TYPES };
+import {
+  DEFAULT_EXCHANGE,
+  DEFAULT_HTTP_TIMEOUT_MS,
+  DEFAULT_RETRY,
+  DEFAULT_STATUS_TIMEOUT_S,
+  EVENT_SELECTORS,
+  HTTP_METHODS,
+  LISTENER_FORMATS,
+  MAX_NAME_LENGTH,
+  MAX_RETRIES,
+  MAX_RETRY_DELAY_S,
+} from './listener-rules.js';
 import type {
   AmqpTransportSpec,
   EventSelector,
@@ -33,19 +42,7 @@ import type {
   TransportSpec,
 } from './types.js';
 
-export const EVENT_SELECTORS: readonly EventSelector[] = ['EXECUTION', 'TASK', ...EVENT_TYPES];
-export const LISTENER_FORMATS: readonly ListenerFormat[] = ['mistral', 'cloudevents', 'template'];
-export const HTTP_METHODS: readonly HttpTransportSpec['method'][] = ['POST', 'PUT', 'PATCH'];
-
-/** Seconds before the 2nd, 3rd... attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (about 28 hours in all). */
-export const DEFAULT_RETRY: readonly number[] = [5, 300, 1800, 7200, 18000, 36000, 36000];
-export const DEFAULT_EXCHANGE = 'tram.events';
-export const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
-export const DEFAULT_STATUS_TIMEOUT_S = 3600;
-export const MAX_NAME_LENGTH = 200;
-export const MAX_RETRIES = 20;
-/** The longest delay between two attempts, in seconds (one day); see `MAX_RETRY_DELAY_MS` in `retry.ts`. */
-export const MAX_RETRY_DELAY_S = 86_400;
+export * from './listener-rules.js';
 
 /** Listener resource fields that are shown, not set: a body that echoes a resource back may carry them. */
 const READ_ONLY = ['id', 'origin', 'owner', 'disabled_reason', 'health', 'created_at', 'updated_at'];

@@ -5,8 +5,10 @@
  * `Retry-After` (429, 503) is honoured: we never come back sooner than it asked.
  */
 
-/** Svix's default schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
-export const DEFAULT_RETRY_SCHEDULE: readonly number[] = [5, 300, 1800, 7200, 18000, 36000, 36000];
+import { DEFAULT_RETRY } from './listener-rules.js';
+
+/** Svix's default schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (one definition, in `listener-rules.ts`). */
+export const DEFAULT_RETRY_SCHEDULE: readonly number[] = DEFAULT_RETRY;
 
 /**
  * The longest wait before an attempt (one day): a larger scheduled delay (a listener stored before the input

@@ -28,13 +28,16 @@ import {
   withRemoteOptions,
 } from './remote.js';
 import type { RemoteOptions } from './remote.js';
-import { EVENT_TYPES } from '../../engine/states.js';
+// The rules the server applies too, from their one definition (constants only: no expression languages).
+import {
+  EVENT_SELECTORS as SELECTORS,
+  HTTP_METHODS as METHODS,
+  LISTENER_FORMATS as FORMATS,
+  MAX_RETRY_DELAY_S,
+} from '../../delivery/listener-rules.js';
 
 /** Every event type the engine emits, and the two categories (every event of an execution, of a task). */
-export const EVENT_SELECTORS: readonly string[] = ['EXECUTION', 'TASK', ...EVENT_TYPES];
-
-const FORMATS = ['mistral', 'cloudevents', 'template'] as const;
-const METHODS = ['POST', 'PUT', 'PATCH'] as const;
+export const EVENT_SELECTORS: readonly string[] = SELECTORS;
 
 const SECRET_NOTE =
   'Keep the secret now: it verifies the signatures of deliveries, and it will not be shown again.';
@@ -65,8 +68,10 @@ export function parseSelectors(value: string, flag = '--events'): string[] {
 function parseRetry(value: string): number[] {
   return commaList(value).map((item) => {
     const n = Number(item);
-    if (!Number.isFinite(n) || n < 0 || item === '') {
-      throw new Error(`--retry takes delays in seconds separated by commas (e.g. 5,60,300), not '${item}'`);
+    if (!Number.isFinite(n) || n < 0 || n > MAX_RETRY_DELAY_S || item === '') {
+      throw new Error(
+        `--retry takes delays of 0 to ${MAX_RETRY_DELAY_S} seconds separated by commas (e.g. 5,60,300), not '${item}'`,
+      );
     }
     return n;
   });
