@@ -10,6 +10,7 @@ import { Engine } from '../engine/index.js';
 import { SqliteStore } from '../store/index.js';
 import { runWorkloadViaApi } from './api.js';
 import { runClusterBench } from './cluster.js';
+import { runConsoleBench } from './console.js';
 import { runDeliveryBench } from './delivery.js';
 import { runApiBench } from './side-by-side.js';
 import { runTriggersBench } from './triggers.js';
@@ -52,8 +53,8 @@ function row(cells: string[], widths: number[]): string {
   return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
 }
 
-/** `npm run bench [-- engine | api | delivery | cluster | triggers]`: the sections to run (all by default). */
-const SECTIONS = ['engine', 'api', 'delivery', 'cluster', 'triggers'] as const;
+/** `npm run bench [-- engine | api | delivery | cluster | triggers | console]`: the sections to run (all by default). */
+const SECTIONS = ['engine', 'api', 'delivery', 'cluster', 'triggers', 'console'] as const;
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
   if (run('delivery')) await runDeliveryBench();
   if (run('cluster')) await runClusterBench();
   if (run('triggers')) await runTriggersBench();
+  if (run('console')) await runConsoleBench();
 }
 
 async function engineBench(): Promise<void> {
