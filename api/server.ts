@@ -16,6 +16,7 @@ import { DefinitionUploads } from '../uploads/index.js';
 import { createApp } from './app.js';
 import { createLogger } from './logging.js';
 import { CronService } from './cron/service.js';
+import { RetentionSweeper } from './retention.js';
 import { Readiness, ServerMetrics } from './ops/index.js';
 import { EventTriggerService } from './event-triggers/service.js';
 import type { ApiContext } from './context.js';
@@ -86,6 +87,10 @@ export async function startServer(
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   const stream = attachStateStream(server, context, { logger: { warn: (o, m) => logger.warn(o, m) } });
   cron.start();
+  const retention = new RetentionSweeper(store.retention, config, {
+    warn: (o, m) => logger.warn(o, m),
+  });
+  retention.start();
   logger.info({ url, store: store.description }, 'tramontane listening');
   let closing: Promise<void> | null = null;
   return {
@@ -101,6 +106,7 @@ export async function startServer(
         await stream.close();
         await closed;
         await cron.stop();
+        await retention.stop();
         // Before the engine: the messages in hand finish their commits, then are acked.
         await eventTriggers.stop();
         // Delivery first: its last outcomes need the store, which the engine closes.

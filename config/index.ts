@@ -82,6 +82,30 @@ export interface Config {
    * Env: `TRAM_SSH_ALLOW_PROXY_COMMAND` (1/0, true/false). @default false
    */
   sshAllowProxyCommand: boolean;
+  /**
+   * How often the retention sweeper runs (execution expiration and outbox compaction); 0 turns it off.
+   * Env: `TRAM_RETENTION_INTERVAL` (seconds). @default 60
+   */
+  retentionIntervalS: number;
+  /**
+   * Mistral's `execution_expiration_policy.older_than`: top-level executions finished longer ago than this are
+   * deleted with their tasks, sub-executions and events; 0 keeps them. Env:
+   * `TRAM_EXECUTION_EXPIRATION_OLDER_THAN` (minutes). @default 0
+   */
+  expirationOlderThanMin: number;
+  /**
+   * Mistral's `max_finished_executions`: only the newest N finished top-level executions are kept; 0 keeps all.
+   * Env: `TRAM_EXECUTION_EXPIRATION_MAX_FINISHED`. @default 0
+   */
+  expirationMaxFinished: number;
+  /** Mistral's `batch_size`: executions deleted per sweep at most. Env: `TRAM_EXECUTION_EXPIRATION_BATCH_SIZE`. @default 500 */
+  expirationBatchSize: number;
+  /**
+   * The replay window of the outbox: events older than this whose deliveries are all done are compacted away
+   * (the newest event of each execution stays, to number its next events). A WebSocket client can resume from
+   * any point inside the window. 0 keeps every event. Env: `TRAM_OUTBOX_RETENTION` (seconds). @default 86400
+   */
+  outboxRetentionS: number;
 }
 
 export const DEFAULTS: Config = {
@@ -105,6 +129,11 @@ export const DEFAULTS: Config = {
   sshHostKeyPolicy: 'accept-new',
   sshKeyDir: '~/.ssh',
   sshAllowProxyCommand: false,
+  retentionIntervalS: 60,
+  expirationOlderThanMin: 0,
+  expirationMaxFinished: 0,
+  expirationBatchSize: 500,
+  outboxRetentionS: 86400,
 };
 
 function parseBool(name: string, v: string): boolean {
@@ -152,6 +181,15 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
       'TRAM_SSH_ALLOW_PROXY_COMMAND',
       env.TRAM_SSH_ALLOW_PROXY_COMMAND,
     );
+  const numbers: [keyof Config, string][] = [
+    ['retentionIntervalS', 'TRAM_RETENTION_INTERVAL'],
+    ['expirationOlderThanMin', 'TRAM_EXECUTION_EXPIRATION_OLDER_THAN'],
+    ['expirationMaxFinished', 'TRAM_EXECUTION_EXPIRATION_MAX_FINISHED'],
+    ['expirationBatchSize', 'TRAM_EXECUTION_EXPIRATION_BATCH_SIZE'],
+    ['outboxRetentionS', 'TRAM_OUTBOX_RETENTION'],
+  ];
+  for (const [key, name] of numbers)
+    if (env[name]) (fromEnv as Record<string, unknown>)[key] = Number(env[name]);
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   const cfg: Config = { ...DEFAULTS, ...fromEnv, ...defined };
   // Private addresses are reachable by default only when the server itself is local.
@@ -177,6 +215,12 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
       `invalid TRAM_SSH_HOST_KEY_POLICY: ${String(cfg.sshHostKeyPolicy)} (expected accept-new or strict)`,
     );
   }
+  for (const [key, name] of numbers) {
+    const v = cfg[key] as number;
+    if (!Number.isInteger(v) || v < 0)
+      throw new TramError('CONFIG', `invalid ${name}: ${String(v)} (an integer, >= 0)`);
+  }
+  if (cfg.expirationBatchSize === 0) cfg.expirationBatchSize = DEFAULTS.expirationBatchSize;
   if (!Number.isInteger(cfg.port) || cfg.port < 0 || cfg.port > 65535) {
     throw new TramError('CONFIG', `invalid port (TRAM_PORT / --port): ${String(cfg.port)}`);
   }

@@ -214,6 +214,32 @@ export interface MessageReceipt {
 }
 
 /** Event triggers and the receipts of the messages they consumed (their own interface, per store). */
+/** Mistral's `execution_expiration_policy`, as one sweep applies it. */
+export interface ExpirationPolicy {
+  /** Top-level executions finished at or before this time (epoch ms) expire; null: no age limit. */
+  finishedBefore: number | null;
+  /** Only the newest N finished top-level executions are kept; null: no count limit. */
+  keepFinished: number | null;
+  /** Most executions deleted by one call. */
+  limit: number;
+}
+
+export interface RetentionStore {
+  /**
+   * Deletes the finished top-level executions the policy expires, oldest first, each with its whole tree
+   * (sub-executions, tasks, action executions, timers, events and their finished deliveries, attempts and
+   * statuses). An execution with an event not yet fanned out or still being delivered is kept: retention never
+   * loses an event. Resolves the ids deleted.
+   */
+  expireExecutions(p: ExpirationPolicy): Promise<string[]>;
+  /**
+   * Deletes up to `limit` outbox events created before `before` that are fanned out and have no pending
+   * delivery, except the newest event of each execution (recovery numbers the next events after it).
+   * Resolves how many were deleted.
+   */
+  compactOutbox(before: number, limit: number): Promise<number>;
+}
+
 export interface EventTriggerStore {
   /** Refuses a second trigger of the same (exchange, topic, event, workflow) with a `ConflictError`. */
   create(row: EventTriggerRow): Promise<void>;
@@ -364,6 +390,8 @@ export interface Store {
 
   /** Present when several engine nodes share the store (PostgreSQL): this node's membership. */
   readonly cluster?: ClusterMembership;
+  /** Execution expiration and outbox compaction. */
+  readonly retention: RetentionStore;
 
   close(): Promise<void>;
 }

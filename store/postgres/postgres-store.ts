@@ -20,6 +20,7 @@ import type {
   DeliveryStore,
   EnvironmentRow,
   EventTriggerStore,
+  RetentionStore,
   ListOptions,
   Store,
   WorkbookRow,
@@ -36,6 +37,7 @@ import { createPool, storeWrite, transaction } from './db.js';
 import * as defs from './definitions.js';
 import { postgresDeliveryStore } from './delivery.js';
 import { postgresEventTriggers } from './event-triggers.js';
+import { postgresRetention } from './retention.js';
 import { migrate } from './migrations.js';
 import * as outbox from './outbox.js';
 import * as runtime from './runtime.js';
@@ -63,6 +65,7 @@ export class PostgresStore implements Store {
   readonly delivery: DeliveryStore;
   readonly eventTriggers: EventTriggerStore;
   readonly cluster: Cluster;
+  readonly retention: RetentionStore;
   private readonly pool: pg.Pool;
   private readonly ready: Promise<void>;
 
@@ -83,6 +86,7 @@ export class PostgresStore implements Store {
     this.ready.catch(() => undefined); // reported by the first operation
     this.delivery = this.afterReady(postgresDeliveryStore(this.pool));
     this.eventTriggers = this.afterReady(postgresEventTriggers(this.pool));
+    this.retention = this.afterReady(postgresRetention(this.pool));
   }
 
   /** The same operations, each waiting for the schema first. */

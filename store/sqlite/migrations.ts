@@ -148,6 +148,15 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX trigger_messages_created ON trigger_messages (created_at);
     `,
   },
+  {
+    version: 5,
+    name: 'retention',
+    sql: `
+      CREATE INDEX workflow_executions_finished ON workflow_executions (updated_at)
+        WHERE parent_task_id IS NULL AND state IN ('SUCCESS', 'ERROR', 'CANCELLED');
+      CREATE INDEX outbox_created ON outbox (created_at);
+    `,
+  },
 ];
 
 export function applyMigrations(db: Database.Database): number[] {

@@ -37,6 +37,7 @@ import { SqliteCronTriggers } from './cron-triggers.js';
 import { SqliteDefinitions } from './definitions.js';
 import { SqliteDeliveryStore } from './delivery.js';
 import { SqliteEventTriggers } from './event-triggers.js';
+import { SqliteRetention } from './retention.js';
 import { applyMigrations } from './migrations.js';
 import { pageSql, sortColumns, whereClause } from './paging.js';
 
@@ -90,6 +91,7 @@ export class SqliteStore implements Store {
   readonly description: string;
   readonly delivery: DeliveryStore;
   readonly eventTriggers: SqliteEventTriggers;
+  readonly retention: SqliteRetention;
   private readonly db: Database.Database;
   private readonly defs: SqliteDefinitions;
   private readonly crons: SqliteCronTriggers;
@@ -115,6 +117,7 @@ export class SqliteStore implements Store {
     this.crons = new SqliteCronTriggers(this.db);
     this.delivery = new SqliteDeliveryStore(this.db);
     this.eventTriggers = new SqliteEventTriggers(this.db);
+    this.retention = new SqliteRetention(this.db);
     const db = this.db;
     this.stmts = {
       upsertExec: db.prepare(

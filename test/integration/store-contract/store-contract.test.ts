@@ -5,6 +5,7 @@
 import { definitionsContract } from './definitions.contract.js';
 import { deliveryContract } from './delivery.contract.js';
 import { postgresKind, sqliteKind, withStore } from './harness.js';
+import { retentionContract } from './retention.contract.js';
 import { runtimeContract } from './runtime.contract.js';
 
 for (const kind of [sqliteKind(), postgresKind()]) {
@@ -13,6 +14,7 @@ for (const kind of [sqliteKind(), postgresKind()]) {
       describe('runtime', () => runtimeContract(ctx));
       describe('definitions', () => definitionsContract(ctx));
       describe('delivery', () => deliveryContract(ctx));
+      describe('retention', () => retentionContract(ctx));
     });
   });
 }

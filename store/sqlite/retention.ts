@@ -1,0 +1,102 @@
+/**
+ * Retention on SQLite: Mistral's execution expiration policy and the compaction of the outbox. The SQL is
+ * written once with numbered parameters (`@p1` in SQLite, `$1` in PostgreSQL), and the PostgreSQL store runs the
+ * same statements (`store/postgres/retention.ts`).
+ *
+ * Why the guards: retention must never lose an event. An execution whose events are not all fanned out, or
+ * still have a delivery pending, is kept; the outbox keeps every event a pending delivery needs, and the newest
+ * event of each execution, from which recovery numbers the next ones.
+ */
+import type Database from 'better-sqlite3';
+import type { ExpirationPolicy, RetentionStore } from '../types.js';
+
+/** A placeholder for the i-th parameter (1-based). */
+export type Placeholder = (i: number) => string;
+
+/** Must match the partial index `workflow_executions_finished` word for word, so that the planners use it. */
+const FINISHED_TOP = `parent_task_id IS NULL AND state IN ('SUCCESS', 'ERROR', 'CANCELLED')`;
+
+export const RETENTION_SQL = {
+  cursor: `SELECT last_event_id FROM fan_out_cursor WHERE id = 1`,
+  /** The finish time of the (N+1)-th newest finished execution: it and everything older goes. (1: N) */
+  countCutoff: (p: Placeholder) =>
+    `SELECT updated_at FROM workflow_executions WHERE ${FINISHED_TOP}
+     ORDER BY updated_at DESC LIMIT 1 OFFSET ${p(1)}`,
+  /** (1: finished at or before, 2: fan-out cursor, 3: limit) */
+  expired: (p: Placeholder) =>
+    `SELECT w.id FROM workflow_executions w
+     WHERE w.${FINISHED_TOP.replace(' AND state', ' AND w.state')} AND w.updated_at <= ${p(1)}
+       AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.root_execution_id = w.id AND o.id > ${p(2)})
+       AND NOT EXISTS (SELECT 1 FROM outbox o JOIN deliveries d ON d.event_id = o.id
+                       WHERE o.root_execution_id = w.id AND d.state = 'pending')
+     ORDER BY w.updated_at LIMIT ${p(3)}`,
+  /** One execution tree, leaves first. (1: root execution id) */
+  deleteTree: (p: Placeholder) => [
+    `DELETE FROM event_attempts WHERE event_id IN (SELECT id FROM outbox WHERE root_execution_id = ${p(1)})`,
+    `DELETE FROM deliveries WHERE event_id IN (SELECT id FROM outbox WHERE root_execution_id = ${p(1)})`,
+    `DELETE FROM statuses WHERE root_execution_id = ${p(1)}`,
+    `DELETE FROM outbox WHERE root_execution_id = ${p(1)}`,
+    ...['action_executions', 'task_executions'].map(
+      (t) =>
+        `DELETE FROM ${t} WHERE workflow_execution_id IN
+         (SELECT id FROM workflow_executions WHERE root_execution_id = ${p(1)} OR id = ${p(1)})`,
+    ),
+    `DELETE FROM timers WHERE execution_id IN
+     (SELECT id FROM workflow_executions WHERE root_execution_id = ${p(1)} OR id = ${p(1)})`,
+    `DELETE FROM workflow_executions WHERE root_execution_id = ${p(1)} OR id = ${p(1)}`,
+  ],
+  /** (1: created before, 2: fan-out cursor, 3: limit) */
+  compact: (p: Placeholder) =>
+    `DELETE FROM outbox WHERE id IN (
+       SELECT o.id FROM outbox o
+       WHERE o.created_at < ${p(1)} AND o.id <= ${p(2)}
+         AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = o.id AND d.state = 'pending')
+         AND o.sequence < (SELECT MAX(o2.sequence) FROM outbox o2 WHERE o2.execution_id = o.execution_id)
+       ORDER BY o.id LIMIT ${p(3)})`,
+};
+
+const q: Placeholder = (i) => `@p${i}`;
+/** better-sqlite3 binds named parameters from an object. */
+const args = (...values: unknown[]) => Object.fromEntries(values.map((v, i) => [`p${i + 1}`, v]));
+
+export class SqliteRetention implements RetentionStore {
+  private readonly cursor: Database.Statement;
+  private readonly countCutoff: Database.Statement;
+  private readonly expired: Database.Statement;
+  private readonly deleteTree: Database.Statement[];
+  private readonly compact: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.cursor = db.prepare(RETENTION_SQL.cursor);
+    this.countCutoff = db.prepare(RETENTION_SQL.countCutoff(q));
+    this.expired = db.prepare(RETENTION_SQL.expired(q));
+    this.deleteTree = RETENTION_SQL.deleteTree(q).map((sql) => db.prepare(sql));
+    this.compact = db.prepare(RETENTION_SQL.compact(q));
+  }
+
+  private fannedOut(): number {
+    return (this.cursor.get() as { last_event_id?: number } | undefined)?.last_event_id ?? 0;
+  }
+
+  async expireExecutions(p: ExpirationPolicy): Promise<string[]> {
+    let cutoff = p.finishedBefore ?? -Infinity;
+    if (p.keepFinished !== null) {
+      const row = this.countCutoff.get(args(p.keepFinished)) as { updated_at: number } | undefined;
+      if (row) cutoff = Math.max(cutoff, row.updated_at);
+    }
+    if (cutoff === -Infinity) return [];
+    const ids = (this.expired.all(args(cutoff, this.fannedOut(), p.limit)) as { id: string }[]).map(
+      (r) => r.id,
+    );
+    // One transaction per tree: a sweep of many trees does not hold the writer for long at a time.
+    const drop = this.db.transaction((id: string) => {
+      for (const stmt of this.deleteTree) stmt.run(args(id));
+    });
+    for (const id of ids) drop(id);
+    return ids;
+  }
+
+  async compactOutbox(before: number, limit: number): Promise<number> {
+    return this.compact.run(args(before, this.fannedOut(), limit)).changes;
+  }
+}
