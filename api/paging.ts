@@ -173,7 +173,9 @@ export function envelope(
     ];
     if (fields) args.push(['fields', fields.join(',')]);
     const query = args.map(([k, v]) => `${k}=${encode(v)}`).join('&');
-    out.next = `${req.protocol}://${req.get('host') ?? ''}${req.baseUrl}${req.path}?${query}`;
+    // From the URL as received: `baseUrl` and `path` change as routers hand the request on.
+    const path = req.originalUrl.split('?')[0] ?? '';
+    out.next = `${req.protocol}://${req.get('host') ?? ''}${path}?${query}`;
   }
   return out;
 }

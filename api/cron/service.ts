@@ -13,7 +13,8 @@
  *
  * The service also creates, reads and deletes triggers for the REST routes, with the same clock.
  */
-import { NotFoundError, toError } from '../../common/index.js';
+import { isDeepStrictEqual } from 'node:util';
+import { ConflictError, NotFoundError, toError } from '../../common/index.js';
 import type { Engine, ExecutionRecord, Logger } from '../../engine/index.js';
 import type { CronTriggerFilter, CronTriggerRow } from '../../store/index.js';
 import { advanceAfterRun, cronDescription, newCronTrigger, type CronTriggerRequest } from './triggers.js';
@@ -114,6 +115,24 @@ export class CronService {
   // ---- the REST resource
   async create(req: CronTriggerRequest): Promise<CronTriggerRow> {
     const row = newCronTrigger(req, (w) => this.engine.definitions.workflowRow(w), this.clock.now());
+    // Mistral's unique key: one trigger per workflow, pattern, input, params, first time and count.
+    const same = await this.engine.store.listCronTriggers({
+      workflowId: row.workflowId,
+      pattern: row.pattern ?? undefined,
+    });
+    const twin = same.find(
+      (t) =>
+        t.pattern === row.pattern &&
+        t.firstExecutionTime === row.firstExecutionTime &&
+        t.remainingExecutions === row.remainingExecutions &&
+        isDeepStrictEqual(t.workflowInput, row.workflowInput) &&
+        isDeepStrictEqual(t.workflowParams, row.workflowParams),
+    );
+    if (twin) {
+      throw new ConflictError(
+        `Duplicate entry for cron trigger ${twin.name}: same workflow, pattern, input, params, first time and count`,
+      );
+    }
     await this.engine.store.createCronTrigger(row);
     return row;
   }

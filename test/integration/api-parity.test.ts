@@ -117,6 +117,19 @@ describe('API: parity with Mistral 15 where its test suite looks', function () {
       expect(bad.status).to.equal(400);
       expect(bad.body.field).to.equal('remaining_executions');
     });
+
+    it('refuses a second trigger of the same workflow, pattern, input, params, first time and count (409)', async () => {
+      const twin = {
+        workflow_name: 'counted',
+        pattern: '5 * * * *',
+        first_execution_time: '4242-12-25 13:37',
+        remaining_executions: 42,
+      };
+      expect((await call('POST', url('/cron_triggers'), { ...twin, name: 'first' })).status).to.equal(201);
+      expect((await call('POST', url('/cron_triggers'), { ...twin, name: 'second' })).status).to.equal(409);
+      const other = { ...twin, name: 'third', pattern: '6 * * * *' };
+      expect((await call('POST', url('/cron_triggers'), other)).status).to.equal(201);
+    });
   });
 
   describe('executions', () => {
