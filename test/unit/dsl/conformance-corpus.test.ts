@@ -10,8 +10,11 @@ describe('DSL: the conformance corpora', () => {
   });
 
   for (const { name, file, text } of files) {
-    it(`accepts ${name} without issues`, () => {
-      expect(validateDocument(text, file, STD_ONLY)).to.deep.equal([]);
+    // Without errors: the cases that run unknown actions or workflows (as Mistral accepts them) get warnings.
+    it(`accepts ${name} without errors`, () => {
+      expect(validateDocument(text, file, STD_ONLY).filter((i) => i.severity !== 'warning')).to.deep.equal(
+        [],
+      );
     });
   }
 });
