@@ -16,6 +16,11 @@ import {
 import { JSON_BODY, query } from '../runtime/openapi-schemas.js';
 
 const ID = pathParameter('id', 'Listener id');
+const LISTENER_SECRET = {
+  type: 'object',
+  required: ['id', 'name', 'secret'],
+  properties: { id: { type: 'string' }, name: { type: 'string' }, secret: { type: 'string' } },
+};
 const OWNED = errorResponse(
   'The listener belongs to a workbook or to an execution (change it there), or the new name is taken',
 );
@@ -51,6 +56,23 @@ export const paths: Record<string, unknown> = {
         '201': jsonResponse('The listener, with its secret', CREATED_LISTENER),
         '400': BAD_REQUEST,
         '409': errorResponse('A listener of that name exists'),
+      },
+    },
+  },
+  '/listeners/{id}/secret': {
+    get: {
+      operationId: 'getListenerSecret',
+      summary: "Show a listener's signing secret (by id or name): how a workbook listener's receiver gets it",
+      parameters: [ID],
+      responses: { '200': jsonResponse('The listener and its secret', LISTENER_SECRET), '404': NOT_FOUND },
+    },
+    post: {
+      operationId: 'rotateListenerSecret',
+      summary: "Replace a listener's signing secret with a new random one, and show it",
+      parameters: [ID],
+      responses: {
+        '200': jsonResponse('The listener and its new secret', LISTENER_SECRET),
+        '404': NOT_FOUND,
       },
     },
   },
