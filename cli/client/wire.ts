@@ -79,10 +79,12 @@ export interface Environment extends Resource {
   variables?: unknown;
 }
 
-/** `{valid: true}` or `{valid: false, error: "..."}` from the `validate` endpoints. */
+/** `{valid: true}` or `{valid: false, error: "..."}` from the `validate` endpoints (`warnings` when valid with some). */
 export interface Validation {
   valid: boolean;
   error?: string | null;
+  /** One `file:line:col: warning: message` per line: Tramontane only (Mistral sends none). */
+  warnings?: string | null;
 }
 
 /** Parses one JSON-text field; text that is not JSON stays as it is (a server may send plain strings). */

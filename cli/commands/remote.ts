@@ -98,17 +98,20 @@ export function oneOf<T extends string>(values: readonly T[]): (value: string) =
 export function reportValidation(
   out: Output,
   file: string,
-  result: { valid: boolean; error?: string | null },
+  result: { valid: boolean; error?: string | null; warnings?: string | null },
 ): void {
+  // The server names the upload `<input>`; the user knows it by its file name.
+  const print = (text: string): void => {
+    for (const line of text.replaceAll('<input>', file).split('\n'))
+      process.stderr.write(`${line.startsWith(file) ? line : `${file}: ${line}`}\n`);
+  };
   if (out.json) {
     out.line(JSON.stringify({ file, valid: result.valid, error: result.error ?? null }));
   } else if (result.valid) {
+    if (result.warnings) print(result.warnings);
     out.line(`${file}: ok`);
   } else {
-    // The server names the upload `<input>`; the user knows it by its file name.
-    const text = (result.error ?? 'invalid').replaceAll('<input>', file);
-    for (const line of text.split('\n'))
-      process.stderr.write(`${line.startsWith(file) ? line : `${file}: ${line}`}\n`);
+    print(result.error ?? 'invalid');
   }
   if (!result.valid) process.exitCode = 1;
 }
