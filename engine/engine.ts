@@ -16,6 +16,7 @@ import {
   type Clock,
 } from '../common/index.js';
 import type { ActionFilter, ExecutionFilter, ExecutionRow, Store, TaskFilter } from '../store/index.js';
+import { ClusterFeed } from './cluster-feed.js';
 import { Definitions, type SaveOptions, type SavedDocument } from './definitions.js';
 import {
   StandaloneActions,
@@ -104,6 +105,7 @@ export class Engine {
 
   private takeover: NodeJS.Timeout | null = null;
   private stopDefinitionWatch: (() => void) | null = null;
+  private feed: ClusterFeed | null = null;
 
   /** On a store shared by several nodes: takes over the executions of nodes that died, as they are found. */
   private watchCluster(): void {
@@ -480,6 +482,17 @@ export class Engine {
   }
 
   /**
+   * Events committed by every node sharing the store, in outbox order (with ids); on a store of its own, the
+   * same as `onEvent`. For readers that must see the whole cluster, such as the WebSocket stream.
+   */
+  onAnyNodeEvent(listener: (ev: Omit<OutboxEvent, 'id'>) => void): () => void {
+    const cluster = this.opts.store.cluster;
+    if (!cluster) return this.onEvent(listener);
+    this.feed ??= new ClusterFeed(this.opts.store, cluster, (fn) => this.onEvent(fn), this.rt.logger);
+    return this.feed.subscribe(listener);
+  }
+
+  /**
    * Resolves with the execution once it is terminal (or in one of `states`), as committed.
    */
   async waitFor(
@@ -502,6 +515,7 @@ export class Engine {
   async close(): Promise<void> {
     if (this.takeover) clearInterval(this.takeover);
     this.stopDefinitionWatch?.();
+    this.feed?.close();
     this.standalone.close();
     await this.rt.kernel.close();
     this.rt.timers.cancelAll();

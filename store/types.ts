@@ -412,6 +412,8 @@ export interface ClusterMembership {
   /** Calls `fn` whenever another node commits outbox events (`events`) or changes definitions
    * (`definitions`); returns the unsubscribe function. */
   onRemote(what: 'events' | 'definitions', fn: () => void): () => void;
+  /** The highest outbox id committed by any node (0 when empty): where a reader of every node's events starts. */
+  latestEventId(): Promise<number>;
   /** Calls `start` once this node holds `role` (one node at a time; a survivor takes it when its holder dies). */
   lead(role: 'delivery', start: () => Promise<void>): void;
 }

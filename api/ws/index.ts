@@ -1,7 +1,7 @@
 /**
  * Live state changes over WebSocket at `/v2/ws`, on the REST API's port and with its authentication
  * (docs/websocket.md). This module owns the server side: it answers HTTP upgrade requests for the path
- * (`upgrade.ts` decides who may), adopts each socket as a `Connection`, fans every committed engine event out to
+ * (`upgrade.ts` decides who may), adopts each socket as a `Connection`, fans every event committed (by any node sharing the store) out to
  * the connections (one engine listener for all), and pings them on a heartbeat.
  *
  * Lifecycle: `attachStateStream` starts listening for upgrades and engine events; `close()` stops both, closes
@@ -54,7 +54,8 @@ export function attachStateStream(
   let closing: Promise<void> | null = null;
   let overflows = 0;
 
-  const stopEvents = ctx.engine.onEvent((ev) => {
+  // Every node's commits, not only this node's: a client may watch an execution another node runs.
+  const stopEvents = ctx.engine.onAnyNodeEvent((ev) => {
     for (const c of connections) c.offer(ev);
   });
 

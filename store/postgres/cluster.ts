@@ -85,6 +85,12 @@ export class Cluster implements ClusterMembership {
     return () => this.remoteListeners[what].delete(fn);
   }
 
+  async latestEventId(): Promise<number> {
+    await this.ready();
+    const { rows } = await this.pool.query('SELECT coalesce(max(id), 0) AS id FROM outbox');
+    return Number(rows[0]?.id ?? 0);
+  }
+
   /** Tells the other nodes (at commit, when `db` is a transaction). */
   async tell(db: Queryable, what: keyof typeof CHANNELS): Promise<void> {
     await db.query('SELECT pg_notify($1, $2)', [CHANNELS[what], this.nodeId]);

@@ -1,0 +1,120 @@
+/**
+ * Two engine nodes on one PostgreSQL database, as processes: what one node shows of the executions the other one
+ * runs. A WebSocket client on node A sees, live, every state change of an execution started on (and run by)
+ * node B, in the order the store committed them.
+ */
+import { expect } from 'chai';
+import pg from 'pg';
+import { WebSocket } from 'ws';
+import { until } from '../api-helpers.js';
+import { createTestDatabase } from '../store-contract/harness.js';
+import { api, startNode, stopNodes, type Node } from './nodes.js';
+
+const WORKBOOK = `
+version: '2.0'
+name: pair
+workflows:
+  chain:
+    tasks:
+      one:
+        action: std.echo output=1
+        on-success: two
+      two:
+        action: std.sleep seconds=1
+        on-success: three
+      three:
+        action: std.echo output=3
+`;
+
+type Msg = { event?: string; request_id?: unknown; status?: number; data?: Record<string, unknown> };
+
+describe('two nodes on one PostgreSQL database', function () {
+  this.timeout(180_000);
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let sql: pg.Client;
+  let nodes: Node[] = [];
+  let a: Node;
+  let b: Node;
+
+  before(async () => {
+    db = await createTestDatabase();
+    sql = new pg.Client({ connectionString: db.url });
+    await sql.connect();
+    nodes = await Promise.all(['a', 'b'].map((n) => startNode(n, db.url)));
+    [a, b] = nodes as [Node, Node];
+    expect((await api('POST', `${a.url}/v2/workbooks`, WORKBOOK)).status).to.equal(201);
+  });
+  after(async () => {
+    await stopNodes(nodes);
+    await sql?.end();
+    await db?.drop();
+  });
+
+  it('streams on node A every state change of an execution node B runs, live and in commit order', async () => {
+    const ws = new WebSocket(`${a.url.replace(/^http/, 'ws')}/v2/ws`);
+    const messages: Msg[] = [];
+    ws.on('message', (d) => messages.push(JSON.parse(String(d)) as Msg));
+    await new Promise<void>(
+      (resolve, reject) => (ws.once('open', () => resolve()), ws.once('error', reject)),
+    );
+    try {
+      for (const [rid, entity] of [
+        [1, 'execution'],
+        [2, 'task'],
+      ] as const)
+        ws.send(
+          JSON.stringify({
+            action: 'subscribe_state_change',
+            request_id: rid,
+            data: { entity, workflow_name: 'pair.chain' },
+          }),
+        );
+      await until(
+        'the subscribe responses',
+        async () => messages.filter((m) => m.status === 200).length === 2,
+        30_000,
+      );
+
+      const started = await api<{ id: string }>('POST', `${b.url}/v2/executions`, {
+        workflow_name: 'pair.chain',
+      });
+      expect(started.status, JSON.stringify(started.body)).to.equal(201);
+      const id = started.body.id;
+      // Live: the RUNNING of the execution reaches node A's client while node B still runs it (std.sleep).
+      await until(
+        'RUNNING on node A',
+        async () => messages.some((m) => m.data?.id === id && m.data.state === 'RUNNING'),
+        30_000,
+      );
+      const { rows: owner } = await sql.query(
+        'SELECT owner_node, state FROM workflow_executions WHERE id = $1',
+        [id],
+      );
+      expect(owner[0]?.state).to.equal('RUNNING');
+
+      await until(
+        'SUCCESS',
+        async () =>
+          (await api<{ state: string }>('GET', `${a.url}/v2/executions/${id}`)).body.state === 'SUCCESS',
+        60_000,
+      );
+      const { rows } = await sql.query(
+        'SELECT entity, entity_id, state FROM outbox WHERE root_execution_id = $1 ORDER BY id',
+        [id],
+      );
+      const expected = rows.map((r) => `${String(r.entity)}:${String(r.entity_id)}:${String(r.state)}`);
+      expect(expected.length).to.be.greaterThan(4);
+      const seen = () =>
+        messages
+          .filter((m) => m.event === 'state_change')
+          .map(
+            (m) =>
+              `${m.request_id === 1 ? 'execution' : 'task'}:${String(m.data?.id)}:${String(m.data?.state)}`,
+          );
+      await until('every state change on node A', async () => seen().length >= expected.length, 30_000);
+      expect(seen()).to.deep.equal(expected);
+    } finally {
+      ws.close();
+    }
+  });
+});
