@@ -6,7 +6,6 @@
 import { Router } from 'express';
 import { InvalidStateError, NotFoundError } from '../../common/index.js';
 import type { WorkflowDefinitionRow } from '../../store/index.js';
-import { belongsToWorkbook } from '../../uploads/index.js';
 import type { ApiContext } from '../context.js';
 import {
   bodyText,
