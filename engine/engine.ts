@@ -15,7 +15,14 @@ import {
   systemClock,
   type Clock,
 } from '../common/index.js';
-import type { ActionFilter, ExecutionFilter, ExecutionRow, Store, TaskFilter } from '../store/index.js';
+import type {
+  ActionFilter,
+  ClusterCommand,
+  ExecutionFilter,
+  ExecutionRow,
+  Store,
+  TaskFilter,
+} from '../store/index.js';
 import { ClusterFeed } from './cluster-feed.js';
 import { Definitions, type SaveOptions, type SavedDocument } from './definitions.js';
 import {
@@ -107,10 +114,29 @@ export class Engine {
   private stopDefinitionWatch: (() => void) | null = null;
   private feed: ClusterFeed | null = null;
 
+  /**
+   * On a store shared by several nodes, a steering call for an execution another live node runs is handed to
+   * that node (it alone may write the execution) and answered with its outcome; `undefined`: apply it here.
+   */
+  private forward(executionId: string, cmd: ClusterCommand): Promise<{ value: unknown } | undefined> {
+    const cluster = this.opts.store.cluster;
+    if (!cluster || this.rt.liveExecs.has(executionId)) return Promise.resolve(undefined);
+    return cluster.forward(executionId, cmd);
+  }
+
+  /** A command another node handed to this one: applied as the local call would be. */
+  private applyCommand(cmd: ClusterCommand): Promise<unknown> {
+    const args = cmd.args;
+    if (cmd.kind === 'set-state')
+      return this.setExecutionState(cmd.id, args.state as WorkflowState, args.stateInfo as string | null);
+    return this.completeAction(cmd.id, args as unknown as CompleteActionRequest);
+  }
+
   /** On a store shared by several nodes: takes over the executions of nodes that died, as they are found. */
   private watchCluster(): void {
     const cluster = this.opts.store.cluster;
     if (!cluster) return;
+    cluster.serveCommands((cmd) => this.applyCommand(cmd));
     this.stopDefinitionWatch = cluster.onRemote('definitions', () => {
       this.definitions
         .load()
@@ -221,6 +247,8 @@ export class Engine {
     state: WorkflowState,
     stateInfo?: string | null,
   ): Promise<ExecutionRecord> {
+    const remote = await this.forward(id, { kind: 'set-state', id, args: { state, stateInfo } });
+    if (remote) return remote.value as ExecutionRecord;
     await this.recovery.ensureLoaded(id);
     const changed = await this.rt.kernel.run(() => {
       const e = this.rt.liveExecs.get(id);
@@ -403,6 +431,10 @@ export class Engine {
   async completeAction(id: string, req: CompleteActionRequest): Promise<ActionExecutionRecord> {
     const stored = await this.opts.store.getActionExecution(id);
     if (stored && stored.workflowExecutionId === '') return this.standalone.complete(stored, req);
+    const remote = stored
+      ? await this.forward(stored.workflowExecutionId, { kind: 'complete-action', id, args: { ...req } })
+      : undefined;
+    if (remote) return remote.value as ActionExecutionRecord;
     return this.rt.kernel.run(() => structuredClone(this.rt.items.completeAsync(id, req)));
   }
 

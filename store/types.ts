@@ -396,6 +396,14 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** A steering call handed to the node that runs the execution (JSON; the engine gives `args` their meaning). */
+export interface ClusterCommand {
+  kind: 'set-state' | 'complete-action';
+  /** The execution, or the action execution, steered. */
+  id: string;
+  args: Record<string, unknown>;
+}
+
 /**
  * One engine node among several on one database. Each execution row belongs to the node that wrote it; a node
  * proves it is alive by a heartbeat, and its commits are refused once another node declared it dead (fencing),
@@ -414,6 +422,14 @@ export interface ClusterMembership {
   onRemote(what: 'events' | 'definitions', fn: () => void): () => void;
   /** The highest outbox id committed by any node (0 when empty): where a reader of every node's events starts. */
   latestEventId(): Promise<number>;
+  /**
+   * When another live node runs `executionId`, hands `cmd` to it and resolves with its outcome (`{ value }`, or
+   * rejects with its typed error); resolves `undefined` when this node may apply it itself (it runs the
+   * execution, or nobody live does).
+   */
+  forward(executionId: string, cmd: ClusterCommand): Promise<{ value: unknown } | undefined>;
+  /** How this node applies the commands other nodes hand it. */
+  serveCommands(handle: (cmd: ClusterCommand) => Promise<unknown>): void;
   /** Calls `start` once this node holds `role` (one node at a time; a survivor takes it when its holder dies). */
   lead(role: 'delivery', start: () => Promise<void>): void;
 }

@@ -13,7 +13,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { TramError } from '../../common/index.js';
-import type { ClusterMembership } from '../types.js';
+import type { ClusterCommand, ClusterMembership } from '../types.js';
+import { COMMANDS_CHANNEL, runCommands, sendCommand, type CommandHandler } from './commands.js';
 import { transaction, type Queryable } from './db.js';
 
 /** Any constant: the key of the advisory lock that serialises takeovers. */
@@ -31,12 +32,18 @@ export interface ClusterOptions {
   leaseMs?: number;
   /** How often a node looks for dead nodes' executions. @default 1000 */
   pollMs?: number;
+  /** How long a steering call handed to another node waits for its outcome. @default 10000 */
+  commandTimeoutMs?: number;
 }
 
 export class Cluster implements ClusterMembership {
   readonly nodeId = randomUUID();
   readonly pollMs: number;
   private readonly leaseMs: number;
+  private readonly commandTimeoutMs: number;
+  private commandHandler: CommandHandler | null = null;
+  private commandsRunning = false;
+  private commandsAgain = false;
   private heartbeat: NodeJS.Timeout | null = null;
   /** Set when another node declared this one dead: every later commit is refused. */
   private fenced = false;
@@ -54,6 +61,7 @@ export class Cluster implements ClusterMembership {
   ) {
     this.leaseMs = opts.leaseMs ?? 5000;
     this.pollMs = opts.pollMs ?? 1000;
+    this.commandTimeoutMs = opts.commandTimeoutMs ?? 10_000;
   }
 
   private async openSession(): Promise<pg.Client> {
@@ -64,6 +72,10 @@ export class Cluster implements ClusterMembership {
       if (this.session === client) this.session = null;
     });
     client.on('notification', (msg) => {
+      if (msg.channel === COMMANDS_CHANNEL) {
+        if (msg.payload === this.nodeId) this.takeCommands();
+        return;
+      }
       if (msg.payload === this.nodeId) return;
       const what =
         msg.channel === CHANNELS.events
@@ -74,7 +86,8 @@ export class Cluster implements ClusterMembership {
       if (what) for (const fn of this.remoteListeners[what]) fn();
     });
     await client.connect();
-    for (const channel of Object.values(CHANNELS)) await client.query(`LISTEN ${channel}`);
+    for (const channel of [...Object.values(CHANNELS), COMMANDS_CHANNEL])
+      await client.query(`LISTEN ${channel}`);
     this.session = client;
     return client;
   }
@@ -89,6 +102,46 @@ export class Cluster implements ClusterMembership {
     await this.ready();
     const { rows } = await this.pool.query('SELECT coalesce(max(id), 0) AS id FROM outbox');
     return Number(rows[0]?.id ?? 0);
+  }
+
+  async forward(executionId: string, cmd: ClusterCommand): Promise<{ value: unknown } | undefined> {
+    await this.ready();
+    const { rows } = await this.pool.query(
+      `SELECT owner_node FROM workflow_executions WHERE id = $1 AND owner_node <> $2
+         AND owner_node IN (SELECT id FROM nodes WHERE heartbeat_at >= ${DB_NOW} - $3)`,
+      [executionId, this.nodeId, this.leaseMs],
+    );
+    const owner = rows[0]?.owner_node as string | undefined;
+    if (!owner) return undefined;
+    const value = await sendCommand(this.pool, owner, cmd, {
+      timeoutMs: this.commandTimeoutMs,
+      pollMs: 50,
+      now: () => Date.now(),
+    });
+    return { value };
+  }
+
+  serveCommands(handle: CommandHandler): void {
+    this.commandHandler = handle;
+    this.takeCommands();
+  }
+
+  /** Applies the pending commands addressed to this node (one pass at a time; a wake-up meanwhile runs another). */
+  private takeCommands(): void {
+    const handle = this.commandHandler;
+    if (!handle || this.fenced || this.left) return;
+    if (this.commandsRunning) {
+      this.commandsAgain = true;
+      return;
+    }
+    this.commandsRunning = true;
+    this.commandsAgain = false;
+    void runCommands(this.pool, this.nodeId, handle)
+      .catch(() => undefined) // the next heartbeat tries again
+      .finally(() => {
+        this.commandsRunning = false;
+        if (this.commandsAgain) this.takeCommands();
+      });
   }
 
   /** Tells the other nodes (at commit, when `db` is a transaction). */
@@ -145,6 +198,8 @@ export class Cluster implements ClusterMembership {
       const session = await this.openSession();
       const r = await session.query(`UPDATE nodes SET heartbeat_at = ${DB_NOW} WHERE id = $1`, [this.nodeId]);
       if (r.rowCount === 0) this.fenced = true;
+      // Commands whose notification was missed (a session reopened) are found here.
+      this.takeCommands();
     } catch {
       // The database is unreachable: the next beat tries again; meanwhile commits fail on their own.
     }

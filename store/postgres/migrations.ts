@@ -46,6 +46,15 @@ const CLUSTER_MIGRATIONS = [
       CREATE INDEX workflow_executions_owner ON workflow_executions (owner_node);
     `,
   },
+  {
+    version: 1002,
+    name: 'cluster: steering commands handed to the owner node',
+    sql: `
+      CREATE TABLE commands (id BIGSERIAL PRIMARY KEY, target_node TEXT NOT NULL, command TEXT NOT NULL,
+        state TEXT NOT NULL, outcome TEXT, created_at BIGINT NOT NULL);
+      CREATE INDEX commands_pending ON commands (target_node, state);
+    `,
+  },
 ];
 
 export const MIGRATIONS = [

@@ -1,7 +1,8 @@
 /**
  * Two engine nodes on one PostgreSQL database, as processes: what one node shows of the executions the other one
  * runs. A WebSocket client on node A sees, live, every state change of an execution started on (and run by)
- * node B, in the order the store committed them.
+ * node B, in the order the store committed them; and steering calls sent to node A for an execution node B runs
+ * (pause, resume, completing an async action) are handed to node B and answered as if local.
  */
 import { expect } from 'chai';
 import pg from 'pg';
@@ -24,6 +25,13 @@ workflows:
         on-success: three
       three:
         action: std.echo output=3
+  gated:
+    tasks:
+      wait:
+        action: std.async_noop
+        on-success: done
+      done:
+        action: std.echo output=done
 `;
 
 type Msg = { event?: string; request_id?: unknown; status?: number; data?: Record<string, unknown> };
@@ -116,5 +124,56 @@ describe('two nodes on one PostgreSQL database', function () {
     } finally {
       ws.close();
     }
+  });
+
+  it('hands pause, resume and the completion of an async action sent to node A to node B, which runs the execution', async () => {
+    const started = await api<{ id: string }>('POST', `${b.url}/v2/executions`, {
+      workflow_name: 'pair.gated',
+    });
+    expect(started.status, JSON.stringify(started.body)).to.equal(201);
+    const id = started.body.id;
+    const action = await until(
+      'the async action RUNNING',
+      async () => {
+        const { rows } = await sql.query(
+          `SELECT id FROM action_executions WHERE workflow_execution_id = $1 AND state = 'RUNNING'`,
+          [id],
+        );
+        return rows[0]?.id as string | undefined;
+      },
+      60_000,
+    );
+    const ownerOf = async () =>
+      (await sql.query('SELECT owner_node FROM workflow_executions WHERE id = $1', [id])).rows[0]
+        ?.owner_node as string;
+    const owner = await ownerOf();
+
+    const paused = await api<{ state: string }>('PUT', `${a.url}/v2/executions/${id}`, { state: 'PAUSED' });
+    expect(paused.status, JSON.stringify(paused.body)).to.equal(200);
+    expect(paused.body.state).to.equal('PAUSED');
+    expect((await api<{ state: string }>('GET', `${b.url}/v2/executions/${id}`)).body.state).to.equal(
+      'PAUSED',
+    );
+    // A refusal from the owner comes back as the owner's error.
+    const bad = await api<{ code: string }>('PUT', `${a.url}/v2/executions/${id}`, { state: 'IDLE' });
+    expect(bad.status, JSON.stringify(bad.body)).to.be.within(400, 499);
+    const resumed = await api<{ state: string }>('PUT', `${a.url}/v2/executions/${id}`, { state: 'RUNNING' });
+    expect(resumed.status, JSON.stringify(resumed.body)).to.equal(200);
+    expect(resumed.body.state).to.equal('RUNNING');
+
+    const done = await api<{ state: string }>('PUT', `${a.url}/v2/action_executions/${action}`, {
+      state: 'SUCCESS',
+      output: '{"answer": 42}',
+    });
+    expect(done.status, JSON.stringify(done.body)).to.equal(200);
+    expect(done.body.state).to.equal('SUCCESS');
+    await until(
+      'SUCCESS',
+      async () =>
+        (await api<{ state: string }>('GET', `${a.url}/v2/executions/${id}`)).body.state === 'SUCCESS',
+      60_000,
+    );
+    // Node B ran it throughout: node A never took it.
+    expect(await ownerOf()).to.equal(owner);
   });
 });
