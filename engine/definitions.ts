@@ -31,6 +31,11 @@ export interface SavedDocument {
   actions: ActionDefinitionRow[];
 }
 
+/** Workflows are known by (namespace, name), as in Mistral: the same name may live in several namespaces. */
+function key(name: string, namespace: string): string {
+  return `${namespace}\u0000${name}`;
+}
+
 export class Definitions {
   private readonly workflows = new Map<string, WorkflowDefinitionRow>();
   private readonly actions = new Map<string, ActionDefinitionRow>();
@@ -46,7 +51,7 @@ export class Definitions {
     const actions = await this.store.listActionDefinitions();
     this.workflows.clear();
     this.actions.clear();
-    for (const w of workflows) this.workflows.set(w.name, w);
+    for (const w of workflows) this.workflows.set(key(w.name, w.namespace), w);
     for (const a of actions) this.actions.set(a.name, a);
   }
 
@@ -54,7 +59,7 @@ export class Definitions {
   get dslOptions(): DslOptions {
     return {
       isKnownAction: (n) => this.registry.has(n) || this.actions.has(n),
-      isKnownWorkflow: (n) => this.workflows.has(n),
+      isKnownWorkflow: (n) => this.workflowRow(n) !== null,
       actionParams: (n) => this.registry.get(n)?.input ?? this.actions.get(n)?.spec.input,
     };
   }
@@ -108,7 +113,7 @@ export class Definitions {
       };
     } else {
       for (const name of Object.keys(doc.workflows)) {
-        const existing = this.workflows.get(name);
+        const existing = this.workflows.get(key(name, namespace));
         if (existing && !opts.update) throw new ConflictError(`workflow already exists: ${name}`);
         if (!existing && opts.update) throw new NotFoundError('workflow', name);
       }
@@ -116,8 +121,8 @@ export class Definitions {
     const workflows = Object.values(doc.workflows).map((spec) => this.row(spec, text, namespace, scope, now));
     const actions = Object.values(doc.actions).map((spec) => this.row(spec, text, namespace, scope, now));
     await this.store.saveDocument(workbook, workflows, actions);
-    if (workbook) this.forgetWorkbook(workbook.name);
-    for (const w of workflows) this.workflows.set(w.name, w);
+    if (workbook) this.forgetWorkbook(workbook.name, namespace);
+    for (const w of workflows) this.workflows.set(key(w.name, w.namespace), w);
     for (const a of actions) this.actions.set(a.name, a);
     return { doc, workbook, workflows, actions };
   }
@@ -129,7 +134,7 @@ export class Definitions {
     scope: string,
     now: number,
   ) {
-    const previous = 'tasks' in spec ? this.workflows.get(spec.name) : this.actions.get(spec.name);
+    const previous = 'tasks' in spec ? this.workflows.get(key(spec.name, ns)) : this.actions.get(spec.name);
     return {
       id: previous?.id ?? newId(),
       name: spec.name,
@@ -144,8 +149,10 @@ export class Definitions {
     } as S extends WorkflowSpec ? WorkflowDefinitionRow : ActionDefinitionRow;
   }
 
-  private forgetWorkbook(name: string): void {
-    for (const [k, w] of this.workflows) if (w.workbookName === name) this.workflows.delete(k);
+  private forgetWorkbook(name: string, namespace: string): void {
+    for (const [k, w] of this.workflows) {
+      if (w.workbookName === name && w.namespace === namespace) this.workflows.delete(k);
+    }
     for (const [k, a] of this.actions) if (a.workbookName === name) this.actions.delete(k);
   }
 
@@ -158,23 +165,31 @@ export class Definitions {
     const row = this.workflowRow(nameOrId);
     if (!row) throw new NotFoundError('workflow', nameOrId);
     await this.store.deleteWorkflowDefinition(row.id);
-    this.workflows.delete(row.name);
+    this.workflows.delete(key(row.name, row.namespace));
   }
 
-  workflowRow(nameOrId: string): WorkflowDefinitionRow | null {
-    const byName = this.workflows.get(nameOrId);
+  /**
+   * A workflow by id, or by name in `namespace` (then in the default namespace `''`, as Mistral resolves names).
+   * Without a namespace a name is looked up in `''` first, then in any namespace.
+   */
+  workflowRow(nameOrId: string, namespace?: string): WorkflowDefinitionRow | null {
+    const byName =
+      (namespace ? this.workflows.get(key(nameOrId, namespace)) : undefined) ??
+      this.workflows.get(key(nameOrId, ''));
     if (byName) return byName;
-    for (const w of this.workflows.values()) if (w.id === nameOrId) return w;
+    for (const w of this.workflows.values()) {
+      if (w.id === nameOrId || (namespace === undefined && w.name === nameOrId)) return w;
+    }
     return null;
   }
 
-  /** Resolves a workflow name as written in a task of `fromWorkbook` (or at the top level). */
-  workflow(name: string, fromWorkbook?: string): WorkflowDefinitionRow | null {
+  /** Resolves a workflow name as written in a task of `fromWorkbook` (or at the top level), in `namespace`. */
+  workflow(name: string, fromWorkbook?: string, namespace = ''): WorkflowDefinitionRow | null {
     if (fromWorkbook) {
-      const local = this.workflows.get(`${fromWorkbook}.${name}`);
+      const local = this.workflowRow(`${fromWorkbook}.${name}`, namespace);
       if (local) return local;
     }
-    return this.workflowRow(name);
+    return this.workflowRow(name, namespace);
   }
 
   action(name: string, fromWorkbook?: string): AdHocActionSpec | null {

@@ -196,19 +196,22 @@ export class Engine {
       const existing = await this.opts.store.getExecution(req.id);
       if (existing) return existing.record;
     }
-    let row = this.definitions.workflowRow(req.workflow);
+    const namespace = req.namespace ?? (req.params?.namespace || undefined);
+    let row = this.definitions.workflowRow(req.workflow, namespace);
     if (!row && this.opts.store.cluster) {
       // Another node may have saved it a moment ago (its notice not here yet).
       await this.definitions.load();
-      row = this.definitions.workflowRow(req.workflow);
+      row = this.definitions.workflowRow(req.workflow, namespace);
     }
     if (!row) throw new NotFoundError('workflow', req.workflow);
     const params = { ...(req.params ?? {}) };
+    if (namespace) params.namespace = namespace;
     const env = await this.resolveEnv(params.env);
     return this.rt.kernel.run(() => {
       const e = this.rt.workflows.start({
         spec: row.spec,
         workflowId: row.id,
+        namespace: row.namespace,
         input: req.input ?? {},
         params,
         env,

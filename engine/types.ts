@@ -11,6 +11,8 @@ export type * from '../model/execution.js';
 export interface StartExecutionRequest {
   /** Workflow name (`wb.wf` or `wf`) or definition id. */
   workflow: string;
+  /** The namespace to find `workflow` in (then the default one, `''`); its sub-workflows resolve there too. */
+  namespace?: string;
   input?: Record<string, unknown>;
   params?: ExecutionParams;
   description?: string;

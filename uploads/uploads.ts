@@ -71,7 +71,9 @@ export class DefinitionUploads {
   private updateOptions(doc: DocumentSpec, opts: UploadOptions): UploadOptions {
     const namespaces = new Set<string>();
     for (const name of Object.keys(doc.workflows)) {
-      const row = this.engine.definitions.workflowRow(name);
+      // Named in a namespace, a workflow is that namespace's own (the same name may live elsewhere too).
+      const found = this.engine.definitions.workflowRow(name, opts.namespace || undefined);
+      const row = opts.namespace && found?.namespace !== opts.namespace ? null : found;
       if (row?.workbookName) throw belongsToWorkbook(row);
       if (row) namespaces.add(row.namespace);
     }

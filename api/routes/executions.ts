@@ -95,6 +95,7 @@ export function executionsRoutes(ctx: ApiContext): Router {
       throw new InvalidInputError('Workflow ID or workflow name must be provided.', 'workflow_name');
     const rec = await engine.startExecution({
       workflow,
+      namespace: body.namespace,
       input,
       params,
       description,

@@ -25,14 +25,15 @@ export interface CreateExecutionBody {
   description: string;
   id?: string;
   sourceExecutionId?: string;
+  /** `workflow_namespace`: where to find the workflow (then in the default namespace). */
+  namespace?: string;
 }
 
 export function readCreateBody(body: Record<string, unknown>): CreateExecutionBody {
   checkFields(body, RESOURCE_FIELDS);
   const workflowName = nonEmpty(body, 'workflow_name');
   const workflowId = nonEmpty(body, 'workflow_id');
-  // Namespaces are not kept apart by the definitions store: the field is checked, then the name decides.
-  optionalString(body, 'workflow_namespace');
+  const namespace = optionalString(body, 'workflow_namespace') || undefined;
   const description = optionalString(body, 'description') ?? '';
   const id = optionalString(body, 'id');
   if (id !== undefined && !CLIENT_ID.test(id)) {
@@ -51,7 +52,7 @@ export function readCreateBody(body: Record<string, unknown>): CreateExecutionBo
       'workflow_name',
     );
   }
-  return { workflow, input, params, description, id, sourceExecutionId };
+  return { workflow, namespace, input, params, description, id, sourceExecutionId };
 }
 
 /** `params`: an object (or its JSON text) whose known keys have the types Mistral's engine expects. */

@@ -19,6 +19,8 @@ import { failureMessage, outputError, outputOnErrorError } from './errors.js';
 export interface CreateExecution {
   spec: WorkflowSpec;
   workflowId: string;
+  /** The namespace the workflow definition lives in. */
+  namespace: string;
   input: Record<string, unknown>;
   params: ExecutionParams;
   env: Record<string, unknown>;
@@ -43,7 +45,7 @@ export class WorkflowFlow {
       id: req.id ?? crypto.randomUUID(),
       workflowName: req.spec.name,
       workflowId: req.workflowId,
-      workflowNamespace: '',
+      workflowNamespace: req.namespace,
       description: req.description ?? '',
       tags: [],
       params: req.params,
@@ -80,8 +82,8 @@ export class WorkflowFlow {
 
   /** Starts a sub-workflow for one item of a task. */
   startChild(t: TaskRun, index: number, name: string, input: Record<string, unknown>): ExecRun {
-    const row = this.rt.defs.workflow(name, t.exec.graph.spec.workbook);
     const p = t.exec.rec.params;
+    const row = this.rt.defs.workflow(name, t.exec.graph.spec.workbook, p.namespace ?? '');
     // Mistral's words: uploads accept unknown sub-workflows, so this is where a missing one shows up.
     if (!row) {
       throw new TramError(
@@ -104,6 +106,7 @@ export class WorkflowFlow {
     return this.start({
       spec: row.spec,
       workflowId: row.id,
+      namespace: row.namespace,
       input: own,
       params,
       env: t.exec.rt.env,

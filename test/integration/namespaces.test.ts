@@ -1,0 +1,108 @@
+/**
+ * Namespaces keep workflow names apart, as in Mistral: the same name may be created in two namespaces, each is
+ * got and run on its own, and a sub-workflow resolves in its parent's namespace first, then in the default one.
+ */
+import { expect } from 'chai';
+import { call, startTestServer, until, type TestServer } from './api-helpers.js';
+
+type Obj = Record<string, unknown>;
+
+/** `single_wf` calls `helper`, which says where it was defined. */
+const workflows = (where: string) => `version: '2.0'
+single_wf:
+  tasks:
+    nested:
+      workflow: helper
+      publish:
+        said: <% task().result.said %>
+  output:
+    said: <% $.said %>
+helper:
+  tasks:
+    say:
+      action: std.echo output="${where}"
+      publish:
+        said: <% task().result %>
+  output:
+    said: <% $.said %>
+`;
+
+describe('namespaces separate workflow names', function () {
+  this.timeout(30_000);
+  let t: TestServer;
+
+  before(async () => {
+    t = await startTestServer();
+  });
+  after(async () => {
+    await t.close();
+  });
+
+  async function run(namespace: string): Promise<Obj> {
+    const res = await call('POST', `${t.v2}/executions`, {
+      workflow_name: 'single_wf',
+      workflow_namespace: namespace,
+    });
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    return finished((res.body as Obj).id as string);
+  }
+
+  function finished(id: string): Promise<Obj> {
+    return until(`execution ${id}`, async () => {
+      const e = (await call('GET', `${t.v2}/executions/${id}`)).body as Obj;
+      return e.state === 'SUCCESS' || e.state === 'ERROR' ? e : null;
+    });
+  }
+
+  it('creates, gets and runs the same workflow name in two namespaces', async () => {
+    for (const ns of ['abc', 'abc2']) {
+      const res = await call('POST', `${t.v2}/workflows?namespace=${ns}`, workflows(ns));
+      expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    }
+    // A second create in the same namespace still conflicts.
+    expect((await call('POST', `${t.v2}/workflows?namespace=abc`, workflows('abc'))).status).to.equal(409);
+
+    const ids = new Set<unknown>();
+    for (const ns of ['abc', 'abc2']) {
+      const wf = (await call('GET', `${t.v2}/workflows/single_wf?namespace=${ns}`)).body as Obj;
+      expect(wf).to.include({ name: 'single_wf', namespace: ns });
+      ids.add(wf.id);
+    }
+    expect(ids.size).to.equal(2);
+
+    for (const ns of ['abc', 'abc2']) {
+      const e = await run(ns);
+      expect(e).to.include({ state: 'SUCCESS', workflow_namespace: ns });
+      expect(JSON.parse(e.output as string)).to.deep.equal({ said: ns });
+      const children = (await call('GET', `${t.v2}/executions?root_execution_id=${e.id as string}`)).body as {
+        executions: Obj[];
+      };
+      const child = children.executions.find((c) => c.workflow_name === 'helper');
+      expect(child).to.include({ workflow_namespace: ns });
+    }
+  });
+
+  it('finds a sub-workflow in the default namespace when its own namespace has none', async () => {
+    const text = `version: '2.0'
+outer_wf:
+  tasks:
+    nested:
+      workflow: shared_helper
+`;
+    const shared = `version: '2.0'
+shared_helper:
+  tasks:
+    t:
+      action: std.noop
+`;
+    expect((await call('POST', `${t.v2}/workflows`, shared)).status).to.equal(201);
+    expect((await call('POST', `${t.v2}/workflows?namespace=xyz`, text)).status).to.equal(201);
+    const res = await call('POST', `${t.v2}/executions`, {
+      workflow_name: 'outer_wf',
+      workflow_namespace: 'xyz',
+    });
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    const e = await finished((res.body as Obj).id as string);
+    expect(e).to.include({ state: 'SUCCESS', workflow_namespace: 'xyz' });
+  });
+});
