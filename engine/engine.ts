@@ -127,9 +127,16 @@ export class Engine {
   /** A command another node handed to this one: applied as the local call would be. */
   private applyCommand(cmd: ClusterCommand): Promise<unknown> {
     const args = cmd.args;
-    if (cmd.kind === 'set-state')
-      return this.setExecutionState(cmd.id, args.state as WorkflowState, args.stateInfo as string | null);
-    return this.completeAction(cmd.id, args as unknown as CompleteActionRequest);
+    switch (cmd.kind) {
+      case 'set-state':
+        return this.setExecutionState(cmd.id, args.state as WorkflowState, args.stateInfo as string | null);
+      case 'complete-action':
+        return this.completeAction(cmd.id, args as unknown as CompleteActionRequest);
+      case 'rerun-task':
+        return this.rerunTask(cmd.id);
+      case 'skip-task':
+        return this.skipTask(cmd.id);
+    }
   }
 
   /** On a store shared by several nodes: takes over the executions of nodes that died, as they are found. */
@@ -444,6 +451,12 @@ export class Engine {
   async rerunTask(taskId: string): Promise<TaskRecord> {
     const row = await this.opts.store.getTask(taskId);
     if (!row) throw new NotFoundError('task', taskId);
+    const remote = await this.forward(row.record.workflowExecutionId, {
+      kind: 'rerun-task',
+      id: taskId,
+      args: {},
+    });
+    if (remote) return remote.value as TaskRecord;
     await this.recovery.ensureLoaded(row.record.workflowExecutionId, true);
     return this.rt.kernel.run(() => {
       const t = this.rt.liveTasks.get(taskId);
@@ -456,6 +469,12 @@ export class Engine {
   async skipTask(taskId: string): Promise<TaskRecord> {
     const row = await this.opts.store.getTask(taskId);
     if (!row) throw new NotFoundError('task', taskId);
+    const remote = await this.forward(row.record.workflowExecutionId, {
+      kind: 'skip-task',
+      id: taskId,
+      args: {},
+    });
+    if (remote) return remote.value as TaskRecord;
     await this.recovery.ensureLoaded(row.record.workflowExecutionId, true);
     return this.rt.kernel.run(() => {
       const t = this.rt.liveTasks.get(taskId);

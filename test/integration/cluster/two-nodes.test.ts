@@ -2,7 +2,7 @@
  * Two engine nodes on one PostgreSQL database, as processes: what one node shows of the executions the other one
  * runs. A WebSocket client on node A sees, live, every state change of an execution started on (and run by)
  * node B, in the order the store committed them; and steering calls sent to node A for an execution node B runs
- * (pause, resume, completing an async action) are handed to node B and answered as if local.
+ * (pause, resume, completing an async action, skipping a failed task) are handed to node B and answered as if local.
  */
 import { expect } from 'chai';
 import pg from 'pg';
@@ -32,6 +32,10 @@ workflows:
         on-success: done
       done:
         action: std.echo output=done
+  failing:
+    tasks:
+      boom:
+        action: std.fail
 `;
 
 type Msg = { event?: string; request_id?: unknown; status?: number; data?: Record<string, unknown> };
@@ -175,5 +179,36 @@ describe('two nodes on one PostgreSQL database', function () {
     );
     // Node B ran it throughout: node A never took it.
     expect(await ownerOf()).to.equal(owner);
+  });
+
+  it('hands skipping a failed task sent to node A to node B, which ran the execution', async () => {
+    const started = await api<{ id: string }>('POST', `${b.url}/v2/executions`, {
+      workflow_name: 'pair.failing',
+    });
+    expect(started.status, JSON.stringify(started.body)).to.equal(201);
+    const id = started.body.id;
+    await until(
+      'ERROR',
+      async () =>
+        (await api<{ state: string }>('GET', `${a.url}/v2/executions/${id}`)).body.state === 'ERROR',
+      60_000,
+    );
+    const { rows } = await sql.query(
+      'SELECT t.id, e.owner_node FROM task_executions t JOIN workflow_executions e ON e.id = t.workflow_execution_id WHERE e.id = $1',
+      [id],
+    );
+    const skipped = await api<{ state: string }>('PUT', `${a.url}/v2/tasks/${String(rows[0]?.id)}`, {
+      state: 'SKIPPED',
+    });
+    expect(skipped.status, JSON.stringify(skipped.body)).to.equal(200);
+    expect(skipped.body.state).to.equal('SKIPPED');
+    await until(
+      'SUCCESS',
+      async () =>
+        (await api<{ state: string }>('GET', `${a.url}/v2/executions/${id}`)).body.state === 'SUCCESS',
+      60_000,
+    );
+    const { rows: after } = await sql.query('SELECT owner_node FROM workflow_executions WHERE id = $1', [id]);
+    expect(after[0]?.owner_node).to.equal(rows[0]?.owner_node);
   });
 });
