@@ -169,13 +169,11 @@ export class Definitions {
   }
 
   /**
-   * A workflow by id, or by name in `namespace` (then in the default namespace `''`, as Mistral resolves names).
-   * Without a namespace a name is looked up in `''` first, then in any namespace.
+   * A workflow by id, or by name in `namespace` (as Mistral, no fallback: starting `wf` in namespace `ns` when
+   * only `''` has it is a 404). Without a namespace a name is looked up in `''` first, then in any namespace.
    */
   workflowRow(nameOrId: string, namespace?: string): WorkflowDefinitionRow | null {
-    const byName =
-      (namespace ? this.workflows.get(key(nameOrId, namespace)) : undefined) ??
-      this.workflows.get(key(nameOrId, ''));
+    const byName = this.workflows.get(key(nameOrId, namespace ?? ''));
     if (byName) return byName;
     for (const w of this.workflows.values()) {
       if (w.id === nameOrId || (namespace === undefined && w.name === nameOrId)) return w;
@@ -183,13 +181,19 @@ export class Definitions {
     return null;
   }
 
-  /** Resolves a workflow name as written in a task of `fromWorkbook` (or at the top level), in `namespace`. */
+  /**
+   * Resolves a sub-workflow name as written in a task of `fromWorkbook` (or at the top level): in the parent's
+   * `namespace` first, then in the default namespace `''`, as Mistral does.
+   */
   workflow(name: string, fromWorkbook?: string, namespace = ''): WorkflowDefinitionRow | null {
-    if (fromWorkbook) {
-      const local = this.workflowRow(`${fromWorkbook}.${name}`, namespace);
-      if (local) return local;
+    const names = fromWorkbook ? [`${fromWorkbook}.${name}`, name] : [name];
+    for (const ns of namespace ? [namespace, ''] : ['']) {
+      for (const n of names) {
+        const row = this.workflowRow(n, ns);
+        if (row) return row;
+      }
     }
-    return this.workflowRow(name, namespace);
+    return null;
   }
 
   action(name: string, fromWorkbook?: string): AdHocActionSpec | null {

@@ -72,8 +72,7 @@ export class DefinitionUploads {
     const namespaces = new Set<string>();
     for (const name of Object.keys(doc.workflows)) {
       // Named in a namespace, a workflow is that namespace's own (the same name may live elsewhere too).
-      const found = this.engine.definitions.workflowRow(name, opts.namespace || undefined);
-      const row = opts.namespace && found?.namespace !== opts.namespace ? null : found;
+      const row = this.engine.definitions.workflowRow(name, opts.namespace || undefined);
       if (row?.workbookName) throw belongsToWorkbook(row);
       if (row) namespaces.add(row.namespace);
     }

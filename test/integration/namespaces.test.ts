@@ -104,5 +104,18 @@ shared_helper:
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     const e = await finished((res.body as Obj).id as string);
     expect(e).to.include({ state: 'SUCCESS', workflow_namespace: 'xyz' });
+    // The sub-workflow runs in the namespace it is defined in; its params carry the parent's (as Mistral 15).
+    const children = (await call('GET', `${t.v2}/executions?root_execution_id=${e.id as string}`)).body as {
+      executions: Obj[];
+    };
+    const child = children.executions.find((c) => c.workflow_name === 'shared_helper');
+    expect(child).to.include({ workflow_namespace: '' });
+    expect(JSON.parse(child?.params as string)).to.include({ namespace: 'xyz' });
+    // A workflow started by name is looked up in the given namespace alone.
+    const missing = await call('POST', `${t.v2}/executions`, {
+      workflow_name: 'shared_helper',
+      workflow_namespace: 'xyz',
+    });
+    expect(missing.status).to.equal(404);
   });
 });
