@@ -5,8 +5,9 @@
  * the events to the subscribers. Outbox ids become visible in id order (the store inserts events under one lock
  * held to COMMIT), so the tail never passes an event that commits later.
  *
- * Lifecycle: created on the first subscriber; the cursor starts at the outbox's highest id then (a reader that
- * needs older events replays them by sequence, as on one node); `close()` stops the wake-ups.
+ * Lifecycle: created on the first subscriber; while it has subscribers the cursor follows the outbox, starting at
+ * its highest id when the first one comes (a reader that needs older events replays them by sequence, as on one
+ * node), and nothing is read while it has none; `close()` stops the wake-ups.
  */
 import type { ClusterMembership, Store } from '../store/index.js';
 import type { OutboxEvent } from './types.js';
@@ -23,7 +24,7 @@ export class ClusterFeed {
 
   constructor(
     private readonly store: Store,
-    cluster: ClusterMembership,
+    private readonly cluster: ClusterMembership,
     onLocalCommit: (fn: () => void) => () => void,
     private readonly logger: Logger,
   ) {
@@ -35,6 +36,8 @@ export class ClusterFeed {
   }
 
   subscribe(fn: (ev: OutboxEvent) => void): () => void {
+    // Nothing is read while nobody listens: a first listener starts from the outbox's end.
+    if (!this.listeners.size) this.cursor = this.cluster.latestEventId();
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
@@ -45,6 +48,7 @@ export class ClusterFeed {
   }
 
   private wake(): void {
+    if (!this.listeners.size) return;
     if (this.reading) {
       this.again = true;
       return;

@@ -54,10 +54,12 @@ export function attachStateStream(
   let closing: Promise<void> | null = null;
   let overflows = 0;
 
-  // Every node's commits, not only this node's: a client may watch an execution another node runs.
-  const stopEvents = ctx.engine.onAnyNodeEvent((ev) => {
+  // Every node's commits, not only this node's: a client may watch an execution another node runs. Listened to
+  // only while a connection is open (on a cluster, each listened commit costs an outbox read).
+  let stopEvents: (() => void) | null = null;
+  const offer = (ev: Parameters<Connection['offer']>[0]): void => {
     for (const c of connections) c.offer(ev);
-  });
+  };
 
   const adopt = (ws: WebSocket, socket: Duplex): void => {
     if (closing) {
@@ -66,7 +68,14 @@ export function attachStateStream(
     }
     const conn = new Connection(ws, ctx.engine, opts, () => (overflows += 1), socket);
     connections.add(conn);
-    void conn.closed.then(() => connections.delete(conn));
+    stopEvents ??= ctx.engine.onAnyNodeEvent(offer);
+    void conn.closed.then(() => {
+      connections.delete(conn);
+      if (!connections.size) {
+        stopEvents?.();
+        stopEvents = null;
+      }
+    });
   };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -117,7 +126,8 @@ export function attachStateStream(
       closing ??= (async () => {
         server.off('upgrade', onUpgrade);
         if (heartbeat) clearInterval(heartbeat);
-        stopEvents();
+        stopEvents?.();
+        stopEvents = null;
         await Promise.all([...connections].map((c) => c.close(CloseCode.goingAway, 'server shutting down')));
         await new Promise<void>((resolve) => wss.close(() => resolve()));
       })();
