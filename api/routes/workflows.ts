@@ -92,13 +92,15 @@ export function workflowsRoutes(ctx: ApiContext): Router {
     res.json(workflowResource(row));
   });
 
+  // By name, a workflow is looked up in the namespace asked for, the default one ('') otherwise, as in Mistral:
+  // a workflow that exists only in namespace `abc` is not found without `?namespace=abc`.
   r.get('/:identifier', async (req, res) => {
-    res.json(workflowResource(await find(pathParam(req, 'identifier'), namespaceFilter(req))));
+    res.json(workflowResource(await find(pathParam(req, 'identifier'), namespaceFilter(req) ?? '')));
   });
 
   r.delete('/:identifier', async (req, res) => {
     // A workbook's workflow too, as Mistral allows (the workbook keeps its text).
-    const row = await find(pathParam(req, 'identifier'), namespaceFilter(req));
+    const row = await find(pathParam(req, 'identifier'), namespaceFilter(req) ?? '');
     const triggers = await engine.store.listCronTriggers({ workflowId: row.id });
     if (triggers.length > 0) {
       throw new InvalidStateError(

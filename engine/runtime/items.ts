@@ -178,6 +178,7 @@ export class Items {
       taskExecutionId: t?.rec.id ?? null,
       workflowExecutionId: e.rec.id,
       workflowName: e.rec.workflowName,
+      workflowNamespace: e.rec.workflowNamespace,
       taskName: t?.rec.name ?? null,
       state: 'RUNNING',
       stateInfo: null,

@@ -69,6 +69,8 @@ describe('namespaces separate workflow names', function () {
       ids.add(wf.id);
     }
     expect(ids.size).to.equal(2);
+    // By name without `?namespace=`, only the default namespace is searched (Mistral's default).
+    expect((await call('GET', `${t.v2}/workflows/single_wf`)).status).to.equal(404);
 
     for (const ns of ['abc', 'abc2']) {
       const e = await run(ns);
@@ -79,6 +81,12 @@ describe('namespaces separate workflow names', function () {
       };
       const child = children.executions.find((c) => c.workflow_name === 'helper');
       expect(child).to.include({ workflow_namespace: ns });
+      // Action executions carry their workflow's namespace too.
+      const actions = (
+        await call('GET', `${t.v2}/action_executions?workflow_execution_id=${child?.id as string}`)
+      ).body as { action_executions: Obj[] };
+      expect(actions.action_executions.length).to.be.greaterThan(0);
+      for (const a of actions.action_executions) expect(a).to.include({ workflow_namespace: ns });
     }
   });
 
