@@ -541,7 +541,7 @@ describe('tram CLI against a live server', function () {
       expect((await remote('workbook', 'get', 'cli_wb', '--definition')).stdout).to.equal(WORKBOOK);
       expect((await remote('workbook', 'get', 'cli_wb')).stdout).to.match(/^name\s+cli_wb$/m);
       expect((await remote('workbook', 'delete', 'cli_wb')).stdout).to.equal('deleted workbook cli_wb\n');
-      expect((await remote('workbook', 'get', 'cli_wb')).stderr).to.match(/^tram: 404 /);
+      expect((await remote('workbook', 'get', 'cli_wb')).stderr).to.match(/^tram: no workbook 'cli_wb'; /);
     });
 
     it('reports an invalid workbook as file:line:col lines and exits 1', async () => {
