@@ -938,7 +938,10 @@ describe('delivery: listeners over real HTTP and RabbitMQ', function () {
         () => `${outbox.length} notifications (got ${rx.delivered(key).length})`,
         () => rx.delivered(key).length >= outbox.length,
       );
-      const listenerId = (outbox[0]!.deliveries as Json[])[0]?.listener_id as string;
+      // Read again: the fan-out runs after the commit (on PostgreSQL on the delivery leader, woken by NOTIFY), so
+      // the first read may predate the deliveries.
+      const fannedOut = await api.events(`execution_id=${exId}`);
+      const listenerId = (fannedOut[0]!.deliveries as Json[])[0]?.listener_id as string;
       expect(listenerId).to.equal(`notify-${exId}-0`);
       await api.settledEvents(exId, listenerId, ['succeeded']);
       const listener = await api.listener(listenerId);
