@@ -38,8 +38,14 @@ const EXECUTIONS = 50;
 const TASKS = 20;
 const PACED_RATE = 1000;
 const PACED_SECONDS = 5;
-/** Throughput runs per figure (the median is shown): the machine may be busy with other work. */
-const ROUNDS = 3;
+/** Throughput runs per figure (the median is shown, and every run): the machine may be busy with other work. */
+const ROUNDS = Number(process.env.TRAM_BENCH_ROUNDS ?? 5);
+/** `TRAM_BENCH_TRANSPORTS=amqp` measures one transport only. */
+const TRANSPORTS = (process.env.TRAM_BENCH_TRANSPORTS ?? 'http,amqp')
+  .split(',')
+  .filter((t): t is Transport => t === 'http' || t === 'amqp');
+/** `TRAM_BENCH_LATENCY=0` skips the paced latency runs. */
+const LATENCY = process.env.TRAM_BENCH_LATENCY !== '0';
 
 type Transport = 'http' | 'amqp';
 
@@ -573,7 +579,8 @@ export async function runDeliveryBench(log: (line: string) => void = console.log
     );
     const widths = [28, 10, 13, 10, 8, 10];
     log(row(['run', 'events/s', 'range', 'cpu µs/ev', 'ratio', 'engine ms'], widths));
-    for (const t of ['http', 'amqp'] as const) {
+    const printed: string[] = [];
+    for (const t of TRANSPORTS) {
       const runs: Record<'bare' | 'live' | 'backlog', Throughput[]> = { bare: [], live: [], backlog: [] };
       for (let i = 0; i < ROUNDS; i++) {
         runs.bare.push(t === 'http' ? await bareHttp(env, events) : await bareAmqp(env, events));
@@ -598,18 +605,26 @@ export async function runDeliveryBench(log: (line: string) => void = console.log
       line(`${t} bare (${t === 'http' ? 'axios' : 'amqplib confirms'})`, bare, false);
       line(`${t} ours, live`, summary(runs.live), true);
       line(`${t} ours, backlog drain`, summary(runs.backlog), true);
+      const each = (rs: Throughput[]) => rs.map((r) => r.perSec.toFixed(0)).join(' ');
+      printed.push(
+        `${t} runs (events/s): bare ${each(runs.bare)} | live ${each(runs.live)} | backlog ${each(runs.backlog)}` +
+          ` | ratio per round, live ${runs.live.map((r, i) => (r.perSec / (runs.bare[i]?.perSec ?? NaN)).toFixed(2)).join(' ')}` +
+          `, backlog ${runs.backlog.map((r, i) => (r.perSec / (runs.bare[i]?.perSec ?? NaN)).toFixed(2)).join(' ')}`,
+      );
     }
+    for (const p of printed) log(p);
     log(
       `ratio = ours / bare, target >= 0.8. live: first commit -> last receipt while the executions run ` +
         `(cpu includes the engine; engine ms: first to last commit); backlog: delivery started after the ` +
         `commits -> last receipt. cpu: this process (the sender), per event.\n`,
     );
+    if (!LATENCY) return;
     log(
       `Latency, commit -> receipt, paced ~${PACED_RATE} events/s for ${PACED_SECONDS} s (target p99 < 50 ms):`,
     );
     const lw = [10, 8, 10, 8, 8, 8];
     log(row(['transport', 'events', 'events/s', 'p50 ms', 'p99 ms', 'max ms'], lw));
-    for (const t of ['http', 'amqp'] as const) {
+    for (const t of TRANSPORTS) {
       const l = await latency(env, t);
       log(
         row(

@@ -30,6 +30,8 @@ export interface DispatcherOptions {
   disableAfterMs?: number;
   /** Outbox events read per fan-out step. @default 500 */
   batchSize?: number;
+  /** AMQP deliveries of one queue in flight together (1: one at a time). @default AMQP_WINDOW */
+  amqpWindow?: number;
   now?: () => number;
   random?: () => number;
   logger?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
@@ -59,6 +61,22 @@ interface Queue {
 
 export const FIVE_DAYS_MS = 5 * 24 * 3600 * 1000;
 
+/** AMQP deliveries of one queue published together before their confirms are awaited. */
+export const AMQP_WINDOW = 32;
+
+/** What the dispatcher needs of a sender (`Sender`; tests give a stand-in). */
+export type DeliverySender = Pick<Sender, 'send'> & Partial<Pick<Sender, 'sendMany'>>;
+
+function thrown(err: unknown): SendOutcome {
+  return {
+    ok: false,
+    code: 'badConnection',
+    message: err instanceof Error ? err.message : String(err),
+    httpStatus: null,
+    durationMs: 0,
+  };
+}
+
 export class Dispatcher {
   private readonly registry = new Map<string, Listener>();
   private readonly queues = new Map<string, Queue>();
@@ -74,7 +92,7 @@ export class Dispatcher {
 
   constructor(
     private readonly store: Store,
-    private readonly sender: Sender,
+    private readonly sender: DeliverySender,
     private readonly opts: DispatcherOptions = {},
   ) {
     this.now = opts.now ?? Date.now;
@@ -285,7 +303,10 @@ export class Dispatcher {
         return;
       }
       q.busy = true;
-      const run = this.attempt(head, l, 'scheduled').finally(() => {
+      const window = this.window(q, l);
+      const run = (
+        window.length > 1 ? this.attemptWindow(window, l) : this.attempt(head, l, 'scheduled')
+      ).finally(() => {
         q.busy = false;
         this.inFlight.delete(run);
         this.pump(q);
@@ -295,21 +316,54 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * The deliveries of a queue that go out together: over AMQP the head and the due deliveries right behind it
+   * (at most `amqpWindow`), published in order on one channel and confirmed together; otherwise the head alone.
+   */
+  private window(q: Queue, l: Listener): Entry[] {
+    const size =
+      l.transport.type === 'amqp' && this.sender.sendMany ? (this.opts.amqpWindow ?? AMQP_WINDOW) : 1;
+    const now = this.now();
+    const out: Entry[] = [];
+    for (const e of q.entries) {
+      if (out.length >= size || e.delivery.state !== 'pending' || e.delivery.nextAttemptAt > now) break;
+      out.push(e);
+    }
+    return out;
+  }
+
+  /**
+   * One attempt of each delivery of a window, in order. The broker keeps their order; a delivery it refuses
+   * (nack, returned) is retried, while the ones behind it that it took stay delivered.
+   */
+  private async attemptWindow(window: Entry[], l: Listener): Promise<void> {
+    let outs: SendOutcome[];
+    try {
+      outs = (await this.sender.sendMany?.(l, window)) ?? [];
+    } catch (err) {
+      outs = window.map(() => thrown(err));
+    }
+    for (let i = 0; i < outs.length; i++) {
+      const e = window[i];
+      const out = outs[i];
+      if (e && out) this.settle(e, l, 'scheduled', out);
+    }
+  }
+
   /** One attempt of one delivery; updates it, its listener's health, and records the attempt. */
   private async attempt(e: Entry, l: Listener, trigger: Attempt['trigger']): Promise<Omit<Attempt, 'seq'>> {
-    const d = e.delivery;
     let out: SendOutcome;
     try {
-      out = await this.sender.send(l, e.event, d);
+      out = await this.sender.send(l, e.event, e.delivery);
     } catch (err) {
-      out = {
-        ok: false,
-        code: 'badConnection',
-        message: err instanceof Error ? err.message : String(err),
-        httpStatus: null,
-        durationMs: 0,
-      };
+      out = thrown(err);
     }
+    return this.settle(e, l, trigger, out);
+  }
+
+  /** Applies an attempt's outcome to its delivery and its listener's health, and records the attempt. */
+  private settle(e: Entry, l: Listener, trigger: Attempt['trigger'], out: SendOutcome): Omit<Attempt, 'seq'> {
+    const d = e.delivery;
     const now = this.now();
     d.attempts += 1;
     d.lastCode = out.code;

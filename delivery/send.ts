@@ -5,7 +5,7 @@
  * go to a durable topic exchange with publisher confirms; the message id is the delivery id too.
  */
 import type { OutboxEvent } from '../engine/index.js';
-import type { AmqpTransport, HttpTransport } from '../transports/index.js';
+import type { AmqpOutcome, AmqpPublishRequest, AmqpTransport, HttpTransport } from '../transports/index.js';
 import { routingKeyFor, signHeaders } from '../transports/index.js';
 import { formatMessage, type Message } from './format.js';
 import type { AttemptCode, Delivery, Listener } from './types.js';
@@ -37,10 +37,10 @@ export class Sender {
     private readonly opts: SenderOptions,
   ) {}
 
-  async send(l: Listener, ev: OutboxEvent, d: Delivery): Promise<SendOutcome> {
-    let msg: Message;
+  /** The message, or the `badPayload` outcome of a template that fails to render. */
+  private format(ev: OutboxEvent, l: Listener, d: Delivery): Message | SendOutcome {
     try {
-      msg = formatMessage(ev, l, d, l.transport.type);
+      return formatMessage(ev, l, d, l.transport.type);
     } catch (err) {
       return {
         ok: false,
@@ -50,6 +50,11 @@ export class Sender {
         durationMs: 0,
       };
     }
+  }
+
+  async send(l: Listener, ev: OutboxEvent, d: Delivery): Promise<SendOutcome> {
+    const msg = this.format(ev, l, d);
+    if ('ok' in msg) return msg;
     return l.transport.type === 'http' ? this.sendHttp(l, msg, d) : this.sendAmqp(l, ev, msg, d);
   }
 
@@ -91,9 +96,9 @@ export class Sender {
     };
   }
 
-  private async sendAmqp(l: Listener, ev: OutboxEvent, msg: Message, d: Delivery): Promise<SendOutcome> {
+  private amqpRequest(l: Listener, ev: OutboxEvent, msg: Message, d: Delivery): AmqpPublishRequest {
     if (l.transport.type !== 'amqp') throw new Error('unreachable');
-    const out = await this.amqp.publish({
+    return {
       url: l.transport.url ?? this.opts.defaultAmqpUrl,
       exchange: l.transport.exchange,
       routingKey: l.transport.routingKey ?? routingKeyFor(ev.entity, ev.eventType),
@@ -102,15 +107,52 @@ export class Sender {
       type: ev.eventType,
       contentType: msg.contentType,
       headers: msg.headers,
-    });
-    if (out.ok)
-      return {
-        ok: true,
-        code: 'success',
-        message: 'confirmed by the broker',
-        httpStatus: null,
-        durationMs: out.durationMs,
-      };
-    return { ok: false, code: out.code, message: out.message, httpStatus: null, durationMs: out.durationMs };
+    };
   }
+
+  private async sendAmqp(l: Listener, ev: OutboxEvent, msg: Message, d: Delivery): Promise<SendOutcome> {
+    return amqpOutcome(await this.amqp.publish(this.amqpRequest(l, ev, msg, d)));
+  }
+
+  /**
+   * A window of one AMQP listener's deliveries, published in order and confirmed together (see
+   * `AmqpTransport.publishMany`). Resolves with one outcome per delivery attempted, in order: a delivery whose
+   * payload fails to render ends the window there (it is `badPayload`, the ones after it are not attempted),
+   * so that nothing after it leaves before it.
+   */
+  async sendMany(
+    l: Listener,
+    items: ReadonlyArray<{ event: OutboxEvent; delivery: Delivery }>,
+  ): Promise<SendOutcome[]> {
+    if (l.transport.type !== 'amqp') {
+      const out: SendOutcome[] = [];
+      for (const it of items) out.push(await this.send(l, it.event, it.delivery));
+      return out;
+    }
+    const reqs: AmqpPublishRequest[] = [];
+    let refused: SendOutcome | null = null;
+    for (const { event, delivery } of items) {
+      const msg = this.format(event, l, delivery);
+      if ('ok' in msg) {
+        refused = msg;
+        break;
+      }
+      reqs.push(this.amqpRequest(l, event, msg, delivery));
+    }
+    const outs = (await this.amqp.publishMany(reqs)).map(amqpOutcome);
+    if (refused) outs.push(refused);
+    return outs;
+  }
+}
+
+function amqpOutcome(out: AmqpOutcome): SendOutcome {
+  if (out.ok)
+    return {
+      ok: true,
+      code: 'success',
+      message: 'confirmed by the broker',
+      httpStatus: null,
+      durationMs: out.durationMs,
+    };
+  return { ok: false, code: out.code, message: out.message, httpStatus: null, durationMs: out.durationMs };
 }

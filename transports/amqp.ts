@@ -444,46 +444,78 @@ export class AmqpTransport {
 
   /** One publish: resolves with its outcome, never rejects. */
   async publish(req: AmqpPublishRequest): Promise<AmqpOutcome> {
+    const [out] = await this.publishMany([req]);
+    return out ?? { ok: false, code: 'badConnection', message: 'nothing published', durationMs: 0 };
+  }
+
+  /**
+   * A window of publishes to one broker (`reqs[0].url`): published back to back on the one confirm channel, in
+   * array order (the broker keeps that order into each queue), then their confirms awaited together, so one
+   * round trip to the broker's disk serves the whole window. One outcome per request, in order; never rejects.
+   * The window shares one deadline (`timeoutMs` of the first request, else the transport's).
+   */
+  async publishMany(reqs: readonly AmqpPublishRequest[]): Promise<AmqpOutcome[]> {
     const t0 = performance.now();
-    const outcome = (r: Result): AmqpOutcome => ({ ...r, durationMs: performance.now() - t0 });
+    const first = reqs[0];
+    if (!first) return [];
+    const all = (r: Result): AmqpOutcome[] => {
+      const durationMs = performance.now() - t0;
+      return reqs.map(() => ({ ...r, durationMs }));
+    };
     if (this.closed)
-      return outcome({ ok: false, code: 'badConnection', message: 'the AMQP transport is closed' });
-    const b = this.broker(req.url);
-    const timeoutMs = req.timeoutMs ?? this.opts.timeoutMs;
+      return all({ ok: false, code: 'badConnection', message: 'the AMQP transport is closed' });
+    const b = this.broker(first.url);
+    const timeoutMs = first.timeoutMs ?? this.opts.timeoutMs;
     let expired = false;
     let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<Result>((resolve) => {
+    const timedOut = (): Result => ({
+      ok: false,
+      code: 'timeout',
+      message:
+        `no confirm from ${b.name} within ${timeoutMs} ms` +
+        (b.blocked ? ` (the broker blocks publishers: ${b.blocked})` : ''),
+    });
+    const deadline = new Promise<'expired'>((resolve) => {
       timer = setTimeout(() => {
         expired = true;
-        resolve({
-          ok: false,
-          code: 'timeout',
-          message:
-            `no confirm from ${b.name} within ${timeoutMs} ms` +
-            (b.blocked ? ` (the broker blocks publishers: ${b.blocked})` : ''),
-        });
+        resolve('expired');
       }, timeoutMs);
     });
-    const work = (async (): Promise<Result> => {
+    const settled: Array<AmqpOutcome | undefined> = reqs.map(() => undefined);
+    const work = (async (): Promise<void> => {
+      let pc: PublishChannel;
       try {
-        const pc = await b.channel();
-        await b.declare(req.exchange);
+        pc = await b.channel();
+        for (const ex of new Set(reqs.map((r) => r.exchange))) await b.declare(ex);
         while (pc.drained) await pc.drained;
-        if (expired) return { ok: false, code: 'timeout', message: 'expired' };
-        const content = typeof req.body === 'string' ? Buffer.from(req.body, 'utf8') : req.body;
-        const r = await pc.publish(req, content);
-        if (r.ok) b.healthy();
-        return r;
       } catch (err) {
-        if (err instanceof Failure) return { ok: false, code: err.code, message: err.message };
-        return { ok: false, code: 'badConnection', message: errorText(err) };
+        const r: Result =
+          err instanceof Failure
+            ? { ok: false, code: err.code, message: err.message }
+            : { ok: false, code: 'badConnection', message: errorText(err) };
+        const durationMs = performance.now() - t0;
+        for (let i = 0; i < reqs.length; i++) settled[i] ??= { ...r, durationMs };
+        return;
       }
+      if (expired) return;
+      // Synchronously, one after the other: nothing else can slip a publish in between, so the order on the
+      // wire is the array's. Back-pressure is not waited for inside a window (amqplib buffers the frames).
+      const confirms = reqs.map((req, i) =>
+        pc.publish(req, typeof req.body === 'string' ? Buffer.from(req.body, 'utf8') : req.body).then((r) => {
+          if (r.ok) b.healthy();
+          settled[i] ??= { ...r, durationMs: performance.now() - t0 };
+        }),
+      );
+      await Promise.all(confirms);
     })();
     try {
-      return outcome(await Promise.race([work, deadline]));
+      await Promise.race([work, deadline]);
     } finally {
       clearTimeout(timer);
     }
+    const late = timedOut();
+    const durationMs = performance.now() - t0;
+    return settled.map((o) => o ?? { ...late, durationMs });
   }
 
   /** Closes every connection, after waiting briefly for the confirms in flight. Later publishes fail. */
