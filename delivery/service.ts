@@ -22,6 +22,7 @@ import type {
   NewListener,
   StatusRecord,
   StatusUpdate,
+  WorkbookListenerPlan,
 } from './types.js';
 
 export interface DeliveryServiceOptions extends DispatcherOptions {
@@ -106,9 +107,16 @@ export class DeliveryService implements DeliveryApi {
 
   async createListener(input: NewListener): Promise<Listener> {
     await this.checkTransport(input);
-    const now = this.now();
+    const l = this.newRecord(input, this.now());
+    await this.store.delivery.createListener(l);
+    this.dispatcher.setListener(l);
+    return l;
+  }
+
+  /** A listener's first record: a new id, its own secret unless one was given, a clean health. */
+  private newRecord(input: NewListener, now: number): Listener {
     const { secret, ...rest } = input;
-    const l: Listener = {
+    return {
       ...rest,
       id: randomUUID(),
       secret: secret ?? newSecret(),
@@ -117,9 +125,6 @@ export class DeliveryService implements DeliveryApi {
       createdAt: now,
       updatedAt: now,
     };
-    await this.store.delivery.createListener(l);
-    this.dispatcher.setListener(l);
-    return l;
   }
 
   private async stored(id: string): Promise<Listener> {
@@ -218,30 +223,37 @@ export class DeliveryService implements DeliveryApi {
   }
 
   /**
-   * Makes the workbook's `listeners:` section the registry's truth for that workbook: new ones are created,
-   * changed ones updated (keeping id, secret and health), removed ones deleted. `null` removes them all (the
-   * workbook was deleted). Listener names are `<workbook>.<name>`.
+   * A workbook's `listeners:` section becomes the registry's truth for that workbook, stored with it: new ones
+   * are created, changed ones updated (keeping id, secret and health), removed ones deleted. The egress policy
+   * is checked here, once per upload.
    */
-  async syncWorkbookListeners(workbook: string, declared: Map<string, NewListener> | null): Promise<void> {
+  async planWorkbookListeners(workbook: string, declared: NewListener[]): Promise<WorkbookListenerPlan> {
     const existing = await this.store.delivery.listListeners({ origin: 'workbook', owner: workbook });
-    const want = declared ?? new Map<string, NewListener>();
-    for (const l of existing) {
-      if (want.has(l.name)) continue;
+    const now = this.now();
+    const listeners: Listener[] = [];
+    for (const input of declared) {
+      await this.checkTransport(input);
+      const old = existing.find((l) => l.name === input.name);
+      if (!old) {
+        listeners.push(this.newRecord(input, now));
+        continue;
+      }
+      const { secret, ...rest } = input;
+      listeners.push({ ...old, ...rest, secret: secret ?? old.secret, updatedAt: now });
+    }
+    const kept = new Set(listeners.map((l) => l.id));
+    return { workbook, listeners, removed: existing.filter((l) => !kept.has(l.id)).map((l) => l.id) };
+  }
+
+  workbookListenersSaved(plan: WorkbookListenerPlan): void {
+    for (const id of plan.removed) this.dispatcher.removeListener(id);
+    for (const l of plan.listeners) this.dispatcher.setListener(l);
+  }
+
+  async removeWorkbookListeners(workbook: string): Promise<void> {
+    for (const l of await this.store.delivery.listListeners({ origin: 'workbook', owner: workbook })) {
       await this.store.delivery.deleteListener(l.id);
       this.dispatcher.removeListener(l.id);
-    }
-    for (const [name, input] of want) {
-      await this.checkTransport(input);
-      const { secret, ...rest } = input;
-      const old = existing.find((l) => l.name === name);
-      const now = this.now();
-      if (old) {
-        const next: Listener = { ...old, ...rest, name, secret: secret ?? old.secret, updatedAt: now };
-        await this.store.delivery.updateListener(next);
-        this.dispatcher.setListener(next);
-      } else {
-        await this.createListener({ ...input, name, origin: 'workbook', owner: workbook });
-      }
     }
   }
 

@@ -37,6 +37,15 @@ export interface StatusUpdate {
   output?: { title?: string; summary?: string };
 }
 
+/** A workbook's listeners as they are to be stored with it (see `DeliveryApi.planWorkbookListeners`). */
+export interface WorkbookListenerPlan {
+  workbook: string;
+  /** Every listener the workbook declares, as a full record. */
+  listeners: Listener[];
+  /** The ids of the stored listeners of the workbook that it no longer declares. */
+  removed: string[];
+}
+
 /** A listener as shown by the API: the record (without its secret) and its backlog. */
 export interface ListenerView extends Omit<Listener, 'secret'> {
   backlog: number;
@@ -65,10 +74,15 @@ export interface DeliveryApi {
    * many. */
   recover(listenerId: string, since: number): Promise<number>;
   /**
-   * Makes a workbook's `listeners:` section (already parsed, keyed by full name `<workbook>.<name>`) the
-   * registry's truth for that workbook; null removes them (the workbook was deleted).
+   * The records a workbook's `listeners:` section (already read, named `<workbook>.<name>`) stands for, to be
+   * stored with the workbook in one transaction: each checked against the egress policy, a listener the
+   * workbook had already keeping its id, health and (unless the workbook sets one) secret.
    */
-  syncWorkbookListeners(workbook: string, declared: Map<string, NewListener> | null): Promise<void>;
+  planWorkbookListeners(workbook: string, declared: NewListener[]): Promise<WorkbookListenerPlan>;
+  /** The dispatcher follows a plan once the store committed it. */
+  workbookListenersSaved(plan: WorkbookListenerPlan): void;
+  /** Deletes the listeners of a workbook that was deleted. */
+  removeWorkbookListeners(workbook: string): Promise<void>;
   /** Checks a listener's transport against the egress policy (`InvalidInputError` naming `transport.url`). */
   checkTransport(l: Pick<Listener, 'transport'>): Promise<void>;
   /** `NotFoundError`, `ConflictError` (already completed) or `InvalidInputError`. */

@@ -14,6 +14,7 @@ import {
   type WorkflowSpec,
 } from '../dsl/index.js';
 import type { ActionRegistry } from '../actions/index.js';
+import type { Listener } from '../model/index.js';
 import type { ActionDefinitionRow, Store, WorkbookRow, WorkflowDefinitionRow } from '../store/index.js';
 
 export interface SaveOptions {
@@ -22,6 +23,11 @@ export interface SaveOptions {
   scope?: string;
   /** Replace existing definitions of the same names instead of refusing with a conflict. */
   update?: boolean;
+  /**
+   * The listeners of the workbook saved, stored with it in one transaction (`Store.saveWorkbook`): they replace
+   * the ones it had. Absent: the workbook's listeners are left as they are.
+   */
+  listeners?: Listener[];
 }
 
 export interface SavedDocument {
@@ -120,7 +126,9 @@ export class Definitions {
     }
     const workflows = Object.values(doc.workflows).map((spec) => this.row(spec, text, namespace, scope, now));
     const actions = Object.values(doc.actions).map((spec) => this.row(spec, text, namespace, scope, now));
-    await this.store.saveDocument(workbook, workflows, actions);
+    if (workbook && opts.listeners)
+      await this.store.saveWorkbook(workbook, workflows, actions, opts.listeners);
+    else await this.store.saveDocument(workbook, workflows, actions);
     if (workbook) this.forgetWorkbook(workbook.name, namespace);
     for (const w of workflows) this.workflows.set(key(w.name, w.namespace), w);
     for (const a of actions) this.actions.set(a.name, a);

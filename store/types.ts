@@ -333,6 +333,18 @@ export interface Store {
     workflows: WorkflowDefinitionRow[],
     actions: ActionDefinitionRow[],
   ): Promise<void>;
+  /**
+   * Saves a workbook document as `saveDocument` does and, in the same transaction, makes `listeners` the
+   * workbook's own (origin `workbook`, owner `workbook.name`): they are inserted or updated by id, and the
+   * workbook's other listeners are deleted with their pending deliveries. Nothing is written when any part
+   * fails (a listener name another listener holds is a `ConflictError`).
+   */
+  saveWorkbook(
+    workbook: WorkbookRow,
+    workflows: WorkflowDefinitionRow[],
+    actions: ActionDefinitionRow[],
+    listeners: Listener[],
+  ): Promise<void>;
   getWorkbook(name: string, namespace?: string): Promise<WorkbookRow | null>;
   listWorkbooks(opts?: ListOptions): Promise<WorkbookRow[]>;
   /** Deletes the workbook only: the workflows and actions it defined stay (Mistral's `delete_workbook`). */

@@ -1,12 +1,9 @@
 /**
  * The upload use case, one owner for it below the API: a workbook or a workflows document arrives as YAML text
  * and is parsed once, checked (its kind, the listeners a workbook declares with their egress policy, the
- * workbook membership and namespace of workflows being updated), saved, and its listeners registered. The routes
- * only translate HTTP to these calls and rows back to resources.
- *
- * Not yet one transaction: the definitions are committed first, then the workbook's listeners (the store has no
- * operation that writes both); listeners are read and checked before the save, so a bad listener still refuses
- * the whole upload.
+ * workbook membership and namespace of workflows being updated), then saved with its listeners in one store
+ * transaction, so a listener that cannot be stored leaves no workbook behind. The routes only translate HTTP to
+ * these calls and rows back to resources.
  */
 import { InvalidInputError, InvalidStateError, NotFoundError, type DslIssue } from '../common/index.js';
 import type { DeliveryApi } from '../delivery/index.js';
@@ -14,7 +11,7 @@ import type { DocumentSpec } from '../dsl/index.js';
 import type { Engine } from '../engine/index.js';
 import type { WorkbookRow, WorkflowDefinitionRow } from '../store/index.js';
 import { checkAs, parseAs, type UploadKind } from './documents.js';
-import { prepareWorkbookListeners } from './listeners.js';
+import { declaredListeners } from './listeners.js';
 
 export interface UploadOptions {
   namespace: string;
@@ -35,11 +32,17 @@ export class DefinitionUploads {
   /** Creates (or, with `update`, replaces) the workbook the text defines, with its listeners. */
   async saveWorkbook(text: string, opts: UploadOptions, update: boolean): Promise<WorkbookRow> {
     const doc = parseAs(this.engine, text, 'workbook');
-    const listeners = await prepareWorkbookListeners(this.delivery, doc);
-    const saved = await this.engine.definitions.saveParsed(doc, text, 'workbook', { ...opts, update });
-    const workbook = saved.workbook as WorkbookRow;
-    await this.delivery.syncWorkbookListeners(workbook.name, listeners);
-    return workbook;
+    const plan = await this.delivery.planWorkbookListeners(doc.name ?? '', declaredListeners(doc));
+    const options = { ...opts, update, listeners: plan.listeners };
+    const saved = await this.engine.definitions.saveParsed(doc, text, 'workbook', options);
+    this.delivery.workbookListenersSaved(plan);
+    return saved.workbook as WorkbookRow;
+  }
+
+  /** Deletes a workbook (its workflows and actions stay, as in Mistral) and the listeners it declared. */
+  async deleteWorkbook(name: string, namespace: string): Promise<void> {
+    await this.engine.definitions.deleteWorkbook(name, namespace);
+    await this.delivery.removeWorkbookListeners(name);
   }
 
   async createWorkflows(text: string, opts: UploadOptions): Promise<WorkflowDefinitionRow[]> {

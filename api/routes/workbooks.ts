@@ -79,8 +79,7 @@ export function workbooksRoutes(ctx: ApiContext): Router {
   });
 
   r.delete('/:name', async (req, res) => {
-    await engine.definitions.deleteWorkbook(pathParam(req, 'name'), namespaceParam(req));
-    await ctx.delivery.syncWorkbookListeners(pathParam(req, 'name'), null);
+    await ctx.uploads.deleteWorkbook(pathParam(req, 'name'), namespaceParam(req));
     res.status(204).end();
   });
 

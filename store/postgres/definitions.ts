@@ -44,41 +44,49 @@ export function saveDocument(
   workflows: WorkflowDefinitionRow[],
   actions: ActionDefinitionRow[],
 ): Promise<void> {
-  return transaction(pool, async (db) => {
-    if (workbook) {
-      // A workbook update replaces everything that came from it, including workflows it no longer has.
-      await deleteWorkbookDefinitions(db, workbook.name, workbook.namespace);
-      await db.query(UPSERT_WORKBOOK, [
-        workbook.name,
-        workbook.namespace,
-        workbook.definition,
-        JSON.stringify(workbook.spec),
-        JSON.stringify(workbook.tags),
-        workbook.scope,
-        workbook.createdAt,
-        workbook.updatedAt,
-      ]);
-    }
-    for (const [table, rows] of [
-      ['workflow_definitions', workflows],
-      ['action_definitions', actions],
-    ] as const) {
-      if (!rows.length) continue;
-      const values = rows.map((d) => ({
-        id: d.id,
-        name: d.name,
-        namespace: d.namespace,
-        workbook_name: d.workbookName,
-        definition: d.definition,
-        spec: JSON.stringify(d.spec),
-        tags: JSON.stringify(d.tags),
-        scope: d.scope,
-        created_at: d.createdAt,
-        updated_at: d.updatedAt,
-      }));
-      await db.query(upsertDefinitionsSql(table), [JSON.stringify(values)]);
-    }
-  });
+  return transaction(pool, (db) => writeDocument(db, workbook, workflows, actions));
+}
+
+/** The writes of `saveDocument`, inside the caller's transaction. */
+export async function writeDocument(
+  db: Queryable,
+  workbook: WorkbookRow | null,
+  workflows: WorkflowDefinitionRow[],
+  actions: ActionDefinitionRow[],
+): Promise<void> {
+  if (workbook) {
+    // A workbook update replaces everything that came from it, including workflows it no longer has.
+    await deleteWorkbookDefinitions(db, workbook.name, workbook.namespace);
+    await db.query(UPSERT_WORKBOOK, [
+      workbook.name,
+      workbook.namespace,
+      workbook.definition,
+      JSON.stringify(workbook.spec),
+      JSON.stringify(workbook.tags),
+      workbook.scope,
+      workbook.createdAt,
+      workbook.updatedAt,
+    ]);
+  }
+  for (const [table, rows] of [
+    ['workflow_definitions', workflows],
+    ['action_definitions', actions],
+  ] as const) {
+    if (!rows.length) continue;
+    const values = rows.map((d) => ({
+      id: d.id,
+      name: d.name,
+      namespace: d.namespace,
+      workbook_name: d.workbookName,
+      definition: d.definition,
+      spec: JSON.stringify(d.spec),
+      tags: JSON.stringify(d.tags),
+      scope: d.scope,
+      created_at: d.createdAt,
+      updated_at: d.updatedAt,
+    }));
+    await db.query(upsertDefinitionsSql(table), [JSON.stringify(values)]);
+  }
 }
 
 export async function getWorkbook(db: Queryable, name: string, namespace = ''): Promise<WorkbookRow | null> {

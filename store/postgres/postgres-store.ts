@@ -11,6 +11,7 @@
  */
 import type pg from 'pg';
 import { TramError } from '../../common/index.js';
+import type { Listener } from '../../model/index.js';
 import type {
   ActionDefinitionRow,
   ChangeSet,
@@ -38,6 +39,7 @@ import * as defs from './definitions.js';
 import { postgresDeliveryStore } from './delivery.js';
 import { postgresEventTriggers } from './event-triggers.js';
 import { postgresRetention } from './retention.js';
+import { saveWorkbook } from './workbook-save.js';
 import { migrate } from './migrations.js';
 import * as outbox from './outbox.js';
 import * as runtime from './runtime.js';
@@ -121,6 +123,15 @@ export class PostgresStore implements Store {
   // ---- definitions
   async saveDocument(wb: WorkbookRow | null, wfs: WorkflowDefinitionRow[], acts: ActionDefinitionRow[]) {
     await defs.saveDocument(await this.db(), wb, wfs, acts);
+    await this.definitionsChanged();
+  }
+  async saveWorkbook(
+    wb: WorkbookRow,
+    wfs: WorkflowDefinitionRow[],
+    acts: ActionDefinitionRow[],
+    listeners: Listener[],
+  ) {
+    await saveWorkbook(await this.db(), wb, wfs, acts, listeners);
     await this.definitionsChanged();
   }
   /** The other nodes reload their definitions (they keep them in memory). */

@@ -11,7 +11,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { TramError } from '../../common/index.js';
-import type { ActionExecutionRecord, ExecutionRecord, OutboxEvent, TaskRecord } from '../../model/index.js';
+import type {
+  ActionExecutionRecord,
+  ExecutionRecord,
+  Listener,
+  OutboxEvent,
+  TaskRecord,
+} from '../../model/index.js';
 import type {
   ActionDefinitionRow,
   ActionFilter,
@@ -39,6 +45,7 @@ import { SqliteDeliveryStore } from './delivery.js';
 import { SqliteEventTriggers } from './event-triggers.js';
 import { SqliteRetention } from './retention.js';
 import { applyMigrations } from './migrations.js';
+import { saveWorkbook } from './workbook-save.js';
 import { pageSql, sortColumns, whereClause } from './paging.js';
 
 export interface SqliteStoreOptions {
@@ -243,6 +250,14 @@ export class SqliteStore implements Store {
   // ---- definitions (delegated)
   async saveDocument(wb: WorkbookRow | null, wfs: WorkflowDefinitionRow[], acts: ActionDefinitionRow[]) {
     this.defs.saveDocument(wb, wfs, acts);
+  }
+  async saveWorkbook(
+    wb: WorkbookRow,
+    wfs: WorkflowDefinitionRow[],
+    acts: ActionDefinitionRow[],
+    listeners: Listener[],
+  ) {
+    saveWorkbook(this.db, this.defs, wb, wfs, acts, listeners);
   }
   async getWorkbook(name: string, namespace?: string) {
     return this.defs.getWorkbook(name, namespace);

@@ -317,6 +317,46 @@ describe('API: listeners, events, attempts and statuses', function () {
       expect((await del(`/listeners/${String(created.id)}`)).status).to.equal(204);
       expect((await get(`/listeners/${String(created.id)}`)).status).to.equal(404);
     });
+
+    it('saves a workbook and its listeners together: a listener that cannot be stored refuses the whole upload', async () => {
+      const workbook = (hooks: string[]) =>
+        [
+          "version: '2.0'",
+          'name: wbl',
+          'workflows:',
+          '  go:',
+          '    tasks:',
+          '      t:',
+          '        action: std.noop',
+          'listeners:',
+          ...hooks.flatMap((h) => [`  ${h}:`, `    url: ${receiverUrl}/${h}`]),
+        ].join('\n');
+      const mine = async () =>
+        ((await get('/listeners')).body.listeners as Json[])
+          .filter((l) => l.owner === 'wbl')
+          .map((l) => [l.name, l.id]);
+      const api = await createListener({ name: 'wbl.taken', url: `${receiverUrl}/api` });
+
+      const refused = await post('/workbooks', workbook(['first', 'taken']));
+      expect(refused.status, JSON.stringify(refused.body)).to.equal(409);
+      expect((await get('/workbooks/wbl')).status).to.equal(404);
+      expect(await mine()).to.deep.equal([]);
+
+      expect((await post('/workbooks', workbook(['first', 'second']))).status).to.equal(201);
+      const before = await mine();
+      expect(before.map(([name]) => name).sort()).to.deep.equal(['wbl.first', 'wbl.second']);
+      const updated = await call<Json>('PUT', `${srv.v2}/workbooks`, workbook(['first', 'third']));
+      expect(updated.status, JSON.stringify(updated.body)).to.equal(200);
+      const after = await mine();
+      expect(after.find(([name]) => name === 'wbl.first')).to.deep.equal(
+        before.find(([name]) => name === 'wbl.first'),
+      );
+      expect(after.map(([name]) => name).sort()).to.deep.equal(['wbl.first', 'wbl.third']);
+
+      expect((await del('/workbooks/wbl')).status).to.equal(204);
+      expect(await mine()).to.deep.equal([]);
+      expect((await del(`/listeners/${String(api.id)}`)).status).to.equal(204);
+    });
   });
 
   describe('reading events and attempts: parameters', () => {

@@ -7,6 +7,7 @@ import { deliveryContract } from './delivery.contract.js';
 import { postgresKind, sqliteKind, withStore } from './harness.js';
 import { retentionContract } from './retention.contract.js';
 import { runtimeContract } from './runtime.contract.js';
+import { workbookSaveContract } from './workbook-save.contract.js';
 
 for (const kind of [sqliteKind(), postgresKind()]) {
   describe(`store contract: ${kind.name}`, () => {
@@ -15,6 +16,7 @@ for (const kind of [sqliteKind(), postgresKind()]) {
       describe('definitions', () => definitionsContract(ctx));
       describe('delivery', () => deliveryContract(ctx));
       describe('retention', () => retentionContract(ctx));
+      describe('workbook save', () => workbookSaveContract(ctx));
     });
   });
 }

@@ -1,0 +1,40 @@
+/**
+ * Saving a workbook with the listeners it declares, on PostgreSQL: one transaction holds the document (the
+ * definitions' `writeDocument`) and the workbook's listeners (written as `delivery.ts` writes them), so an upload
+ * never leaves a workbook without its listeners, or listeners of a workbook that was not saved.
+ */
+import type pg from 'pg';
+import type { Listener } from '../../model/index.js';
+import type { ActionDefinitionRow, WorkbookRow, WorkflowDefinitionRow } from '../types.js';
+import { transaction, type Queryable } from './db.js';
+import { writeDocument } from './definitions.js';
+import { createListener, updateListener } from './delivery.js';
+
+const OWNED_IDS = `SELECT id FROM listeners WHERE origin = 'workbook' AND owner = $1`;
+const DELETE_PENDING = `DELETE FROM deliveries WHERE listener_id = ANY($1::text[]) AND state = 'pending'`;
+const DELETE_LISTENERS = 'DELETE FROM listeners WHERE id = ANY($1::text[])';
+
+/** Makes `listeners` the workbook's listeners: the others it owned go, with their pending deliveries. */
+async function replaceWorkbookListeners(db: Queryable, owner: string, listeners: Listener[]): Promise<void> {
+  const keep = new Set(listeners.map((l) => l.id));
+  const { rows } = await db.query(OWNED_IDS, [owner]);
+  const gone = rows.map((r) => r.id as string).filter((id) => !keep.has(id));
+  if (gone.length > 0) {
+    await db.query(DELETE_PENDING, [gone]);
+    await db.query(DELETE_LISTENERS, [gone]);
+  }
+  for (const l of listeners) if (!(await updateListener(db, l))) await createListener(db, l);
+}
+
+export function saveWorkbook(
+  pool: pg.Pool,
+  workbook: WorkbookRow,
+  workflows: WorkflowDefinitionRow[],
+  actions: ActionDefinitionRow[],
+  listeners: Listener[],
+): Promise<void> {
+  return transaction(pool, async (db) => {
+    await writeDocument(db, workbook, workflows, actions);
+    await replaceWorkbookListeners(db, workbook.name, listeners);
+  });
+}
