@@ -91,6 +91,12 @@ export async function startServer(
     warn: (o, m) => logger.warn(o, m),
   });
   retention.start();
+  store.cluster?.onFenced((err) =>
+    logger.fatal(
+      { err },
+      'this node stalled past its lease and its executions were taken over: it can no longer write',
+    ),
+  );
   logger.info({ url, store: store.description }, 'tramontane listening');
   let closing: Promise<void> | null = null;
   return {

@@ -444,6 +444,12 @@ export interface ClusterMembership {
   serveCommands(handle: (cmd: ClusterCommand) => Promise<unknown>): void;
   /** Calls `start` once this node holds `role` (one node at a time; a survivor takes it when its holder dies). */
   lead(role: 'delivery', start: () => Promise<void>): void;
+  /**
+   * Calls `fn` once, when this node finds another node declared it dead (it stalled past its lease and its
+   * executions were taken over): every later commit is refused, so the engine's in-memory state can no longer
+   * be written. Returns the unsubscribe function.
+   */
+  onFenced(fn: (err: Error) => void): () => void;
 }
 
 // ---- delivery

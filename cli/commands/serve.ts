@@ -2,6 +2,9 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
 
+/** Exit code of a node that lost its lease (sysexits' EX_TEMPFAIL: start it again). */
+export const EXIT_FENCED = 75;
+
 interface ServeOptions {
   host?: string;
   port?: string;
@@ -72,5 +75,11 @@ export function registerServe(program: Command): void {
       // listener left, which would kill the process before the graceful close ends. `close()` is idempotent.
       process.on('SIGTERM', stop);
       process.on('SIGINT', stop);
+      // A node declared dead by the others (it stalled past its lease) must not go on answering: its commits
+      // are refused, so every call that writes would wait forever. It exits (EX_TEMPFAIL) for its supervisor to
+      // start it again: a fresh process joins with a new id and an empty memory. The pause lets the log line out.
+      server.engine.store.cluster?.onFenced(() => {
+        setTimeout(() => process.exit(EXIT_FENCED), 100);
+      });
     });
 }

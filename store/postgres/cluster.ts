@@ -47,6 +47,7 @@ export class Cluster implements ClusterMembership {
   private heartbeat: NodeJS.Timeout | null = null;
   /** Set when another node declared this one dead: every later commit is refused. */
   private fenced = false;
+  private readonly fencedListeners = new Set<(err: TramError) => void>();
   /** A session of its own: LISTEN for other nodes' commits, and the session advisory locks of roles held. */
   private session: pg.Client | null = null;
   private readonly remoteListeners = { events: new Set<() => void>(), definitions: new Set<() => void>() };
@@ -197,7 +198,7 @@ export class Cluster implements ClusterMembership {
     try {
       const session = await this.openSession();
       const r = await session.query(`UPDATE nodes SET heartbeat_at = ${DB_NOW} WHERE id = $1`, [this.nodeId]);
-      if (r.rowCount === 0) this.fenced = true;
+      if (r.rowCount === 0) this.fence();
       // Commands whose notification was missed (a session reopened) are found here.
       this.takeCommands();
     } catch {
@@ -205,18 +206,30 @@ export class Cluster implements ClusterMembership {
     }
   }
 
+  /** Calls `fn` once, when this node finds it was declared dead: its commits are refused from then on. */
+  onFenced(fn: (err: TramError) => void): () => void {
+    if (this.fenced) fn(this.fence());
+    this.fencedListeners.add(fn);
+    return () => this.fencedListeners.delete(fn);
+  }
+
+  private fence(): TramError {
+    const err = new TramError(
+      'STORE',
+      `node ${this.nodeId} lost its lease (another node took its executions over): its writes are refused`,
+    );
+    if (this.fenced) return err;
+    this.fenced = true;
+    for (const fn of this.fencedListeners) fn(err);
+    return err;
+  }
+
   /** The fencing check, first in every engine commit's transaction. */
   async assertOwner(db: Queryable): Promise<void> {
     const { rows } = this.fenced
       ? { rows: [] }
       : await db.query('SELECT 1 FROM nodes WHERE id = $1 FOR SHARE', [this.nodeId]);
-    if (!rows.length) {
-      this.fenced = true;
-      throw new TramError(
-        'STORE',
-        `node ${this.nodeId} lost its lease (another node took its executions over): its writes are refused`,
-      );
-    }
+    if (!rows.length) throw this.fence();
   }
 
   async claimOrphans(): Promise<string[]> {
@@ -224,7 +237,14 @@ export class Cluster implements ClusterMembership {
     if (this.fenced) return [];
     return transaction(this.pool, async (db) => {
       await db.query('SELECT pg_advisory_xact_lock($1)', [CLAIM_LOCK]);
-      await db.query(`DELETE FROM nodes WHERE heartbeat_at < ${DB_NOW} - $1`, [this.leaseMs]);
+      // A node declared dead meanwhile claims nothing (what it would claim goes to a dead id).
+      await this.assertOwner(db);
+      // Never itself: a node running this is alive, however late its own heartbeat (an event loop or a process
+      // stalled past the lease renews it only now); deleting its own row would fence it for nothing.
+      await db.query(`DELETE FROM nodes WHERE heartbeat_at < ${DB_NOW} - $1 AND id <> $2`, [
+        this.leaseMs,
+        this.nodeId,
+      ]);
       const { rows } = await db.query(
         `UPDATE workflow_executions SET owner_node = $1
          WHERE (owner_node IS NULL OR owner_node NOT IN (SELECT id FROM nodes)) AND ${UNFINISHED}
