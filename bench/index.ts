@@ -12,6 +12,7 @@ import { runWorkloadViaApi } from './api.js';
 import { runClusterBench } from './cluster.js';
 import { runConsoleBench } from './console.js';
 import { runDeliveryBench } from './delivery.js';
+import { runScaleBench } from './scale.js';
 import { runApiBench } from './side-by-side.js';
 import { runTriggersBench } from './triggers.js';
 import { workloads, type Workload } from './workloads.js';
@@ -53,8 +54,9 @@ function row(cells: string[], widths: number[]): string {
   return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
 }
 
-/** `npm run bench [-- engine | api | delivery | cluster | triggers | console]`: the sections to run (all by default). */
-const SECTIONS = ['engine', 'api', 'delivery', 'cluster', 'triggers', 'console'] as const;
+/** `npm run bench [-- engine | api | delivery | cluster | triggers | console | scale]`: the sections to run (all
+ * but `scale`, which takes minutes, by default). */
+const SECTIONS = ['engine', 'api', 'delivery', 'cluster', 'triggers', 'console', 'scale'] as const;
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);
@@ -68,6 +70,13 @@ async function main(): Promise<void> {
   if (run('cluster')) await runClusterBench();
   if (run('triggers')) await runTriggersBench();
   if (run('console')) await runConsoleBench();
+  if (asked.includes('scale')) {
+    await runScaleBench({
+      seconds: Number(process.env.TRAM_SCALE_SECONDS ?? 60),
+      target: Number(process.env.TRAM_SCALE_N ?? 1_000_000),
+      clients: Number(process.env.TRAM_SCALE_CLIENTS ?? 16),
+    });
+  }
 }
 
 async function engineBench(): Promise<void> {

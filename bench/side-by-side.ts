@@ -23,7 +23,7 @@ interface ApiWorkload {
 }
 
 /** The same definitions as `../shared/bench/*.yaml`, under names that do not collide with anyone's. */
-function apiWorkloads(): ApiWorkload[] {
+export function apiWorkloads(): ApiWorkload[] {
   const chain = Array.from({ length: 50 }, (_, i) =>
     i < 49
       ? `    t${i}:\n      action: std.noop\n      on-success: [t${i + 1}]`
@@ -78,7 +78,7 @@ wfbench_hello:
   ];
 }
 
-async function call(
+export async function call(
   method: string,
   url: string,
   body?: unknown,
@@ -130,7 +130,7 @@ async function wfbench(base: string, w: ApiWorkload): Promise<number> {
   return (performance.now() - t0) / 1000;
 }
 
-function quantile(sorted: number[], q: number): number {
+export function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;
 }
 
@@ -165,12 +165,29 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startTramontane(dir: string): Promise<{ base: string; child: ChildProcess }> {
+/** `tram serve` in a child process on a free port, its database in `dir` (`tram.db`). Run from sources (tsx),
+ * the child runs the sources too. */
+export async function startTramontane(
+  dir: string,
+  extraArgs: string[] = [],
+): Promise<{ base: string; child: ChildProcess }> {
   const port = await freePort();
-  const main = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.js');
+  const here = fileURLToPath(import.meta.url);
+  const main = path.join(path.dirname(here), '..', 'cli', `main${path.extname(here)}`);
   const child = spawn(
     process.execPath,
-    [main, 'serve', '--port', String(port), '--db', path.join(dir, 'tram.db'), '--log-level', 'warn'],
+    [
+      ...process.execArgv,
+      main,
+      'serve',
+      '--port',
+      String(port),
+      '--db',
+      path.join(dir, 'tram.db'),
+      '--log-level',
+      'warn',
+      ...extraArgs,
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const base = `http://127.0.0.1:${port}/v2`;

@@ -16,17 +16,24 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface KeyColumn {
   col: string;
   dir: SortKey['dir'];
+  /** The column is NOT NULL: "after the marker" can then start with a range on it that an index seeks to. */
+  notNull?: boolean;
+}
+
+/** Sort keys mapped to columns, with the columns known never to hold NULL. */
+export interface SortColumns extends ReadonlyMap<string, string> {
+  readonly notNull?: ReadonlySet<string>;
 }
 
 const DEFAULT_SORT: SortKey[] = [{ key: 'created_at', dir: 'asc' }];
 
-/** The allow-list of sort keys that are column names of their own. */
-export function sortColumns(names: string[]): ReadonlyMap<string, string> {
-  return new Map(names.map((n) => [n, n]));
+/** The allow-list of sort keys that are column names of their own; `notNull` names the NOT NULL ones. */
+export function sortColumns(names: string[], notNull: string[] = []): SortColumns {
+  return Object.assign(new Map(names.map((n) => [n, n])), { notNull: new Set(notNull) });
 }
 
 /** The columns to order by: the requested keys (default `created_at`), then `id` unless named. */
-export function keyColumns(opts: ListOptions, columns: ReadonlyMap<string, string>): KeyColumn[] {
+export function keyColumns(opts: ListOptions, columns: SortColumns): KeyColumn[] {
   const keys = opts.sort && opts.sort.length > 0 ? opts.sort : DEFAULT_SORT;
   const all = keys.some((k) => k.key === 'id') ? keys : [...keys, { key: 'id', dir: 'asc' as const }];
   return all.map(({ key, dir }) => {
@@ -37,7 +44,7 @@ export function keyColumns(opts: ListOptions, columns: ReadonlyMap<string, strin
         'sort_keys',
       );
     }
-    return { col, dir };
+    return { col, dir, notNull: columns.notNull?.has(col) ?? false };
   });
 }
 
@@ -58,7 +65,11 @@ export function markerNotFound(marker: string): InvalidInputError {
   return new InvalidInputError(`marker not found: ${marker}`, 'marker');
 }
 
-/** The condition "sorts after the row whose sort values are `values`", with its parameters. */
+/**
+ * The condition "sorts after the row whose sort values are `values`", with its parameters. When the first key
+ * is NOT NULL, the condition opens with a bound on it (`created_at >= ?`): implied by the rest, but it is what
+ * lets both databases seek an index to the marker instead of walking every row before it.
+ */
 export function afterSql(
   keys: KeyColumn[],
   values: unknown[],
@@ -79,6 +90,12 @@ export function afterSql(
     if (v !== null) params.push(v);
     return `(${[...equal, past].join(' AND ')})`;
   });
+  const first = keys[0];
+  const v0 = values[0] ?? null;
+  if (first?.notNull && v0 !== null) {
+    const bound = `${first.col} ${first.dir === 'asc' ? '>=' : '<='} ?`;
+    return { sql: `(${bound} AND (${alternatives.join(' OR ')}))`, params: [v0, ...params] };
+  }
   return { sql: `(${alternatives.join(' OR ')})`, params };
 }
 

@@ -283,6 +283,8 @@ export interface ExecutionFilter extends ListOptions {
 
 export interface TaskFilter extends ListOptions {
   workflowExecutionId?: string;
+  /** The tasks of every execution of this workflow. */
+  workflowName?: string;
   state?: TaskState;
   name?: string;
 }

@@ -41,6 +41,7 @@ export function tasksRoutes(ctx: ApiContext): Router {
     const tasks = await engine.findTasks({
       ...page,
       workflowExecutionId: filterValue(req, 'workflow_execution_id'),
+      workflowName: filterValue(req, 'workflow_name'),
       name: filterValue(req, 'name'),
       state: stateFilter(req, TASK_STATES),
     });

@@ -103,7 +103,7 @@ export const TASK_EXECUTIONS: ListQuery = {
 
 /** `GET /v2/tasks`. */
 export const TASKS: ListQuery = {
-  filters: ['workflow_execution_id', 'name', 'state'],
+  filters: ['workflow_execution_id', 'workflow_name', 'name', 'state'],
   fields: TASK_FIELDS,
   defaultLimit: DEFAULT_RUNTIME_LIMIT,
 };

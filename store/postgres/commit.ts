@@ -9,6 +9,7 @@
  * event insert to COMMIT; everything else in the transaction runs in parallel across nodes.
  */
 import type { ActionExecutionRecord, ExecutionRecord } from '../../model/index.js';
+import type { PendingSpec, SpecRefs } from '../spec-refs.js';
 import type { ChangeSet } from '../types.js';
 import type { Queryable } from './db.js';
 import { CHANNELS } from './cluster.js';
@@ -24,16 +25,26 @@ function byId<T>(rows: T[], id: (r: T) => string): T[] {
 
 const UPSERT_EXECUTIONS = `
   INSERT INTO workflow_executions (id, workflow_name, state, parent_task_id, root_execution_id, created_at,
-    updated_at, record, runtime, owner_node)
+    updated_at, record, runtime, spec_id, owner_node)
   SELECT x.*, $2 FROM jsonb_to_recordset($1::jsonb) AS x(id text, workflow_name text, state text,
-    parent_task_id text, root_execution_id text, created_at bigint, updated_at bigint, record text, runtime text)
+    parent_task_id text, root_execution_id text, created_at bigint, updated_at bigint, record text, runtime text,
+    spec_id bigint)
   ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at,
-    record = excluded.record, runtime = excluded.runtime, owner_node = excluded.owner_node`;
+    record = excluded.record, runtime = excluded.runtime, spec_id = excluded.spec_id,
+    owner_node = excluded.owner_node`;
+
+/** Specs this node has not seen in the database: inserted unless another node did (then both read its number). */
+const INSERT_SPECS = `
+  INSERT INTO workflow_specs (hash, spec, created_at)
+  SELECT x.hash, x.text, $2 FROM jsonb_to_recordset($1::jsonb) AS x(hash text, text text)
+  ON CONFLICT (hash) DO NOTHING`;
+const SPEC_IDS = 'SELECT id, hash FROM workflow_specs WHERE hash = ANY($1::text[])';
 
 const UPSERT_TASKS = `
-  INSERT INTO task_executions (id, workflow_execution_id, name, state, created_at, updated_at, record, machine)
+  INSERT INTO task_executions (id, workflow_execution_id, name, state, created_at, updated_at, record, machine,
+    workflow_name)
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id text, workflow_execution_id text, name text, state text,
-    created_at bigint, updated_at bigint, record text, machine text)
+    created_at bigint, updated_at bigint, record text, machine text, workflow_name text)
   ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at,
     record = excluded.record, machine = excluded.machine`;
 
@@ -102,11 +113,42 @@ async function dropChildOutputs(db: Queryable, taskIds: string[]): Promise<void>
   if (changed.length) await db.query(SET_EXECUTION_RECORDS, [JSON.stringify(changed)]);
 }
 
-/** Applies one change set inside the caller's transaction; the executions written belong to node `owner`. */
-export async function applyChangeSet(db: Queryable, c: ChangeSet, owner: string): Promise<void> {
+/** Makes sure the database holds the specs in `pending`; adds their numbers to `specIds`. */
+async function storeSpecs(
+  db: Queryable,
+  pending: PendingSpec[],
+  specIds: Map<string, number>,
+): Promise<void> {
+  const missing = [...new Map(pending.map((p) => [p.hash, p])).values()];
+  if (!missing.length) return;
+  await db.query(INSERT_SPECS, [JSON.stringify(missing), Date.now()]);
+  const { rows } = await db.query(SPEC_IDS, [missing.map((p) => p.hash)]);
+  for (const r of rows) specIds.set(r.hash as string, r.id as number);
+}
+
+/**
+ * Applies one change set inside the caller's transaction; the executions written belong to node `owner`. The
+ * numbers of the specs stored go to `specIds`, for `specs.confirm` once the transaction committed.
+ */
+export async function applyChangeSet(
+  db: Queryable,
+  c: ChangeSet,
+  owner: string,
+  specs: SpecRefs,
+  specIds: Map<string, number>,
+): Promise<void> {
   // Before the action rows: a re-run's new action executions are in this change set and stay accepted.
   await rewriteActions(db, c.supersededRuns ?? [], (a) => ({ ...a, accepted: false }));
-  const execs = byId(c.executions, (e) => e.record.id).map(({ record: r, runtime }) => ({
+  const encoded = byId(c.executions, (e) => e.record.id).map((e) => ({
+    r: e.record,
+    stored: specs.encode(e.runtime),
+  }));
+  await storeSpecs(
+    db,
+    encoded.flatMap((e) => (e.stored.pending ? [e.stored.pending] : [])),
+    specIds,
+  );
+  const execs = encoded.map(({ r, stored }) => ({
     id: r.id,
     workflow_name: r.workflowName,
     state: r.state,
@@ -115,7 +157,8 @@ export async function applyChangeSet(db: Queryable, c: ChangeSet, owner: string)
     created_at: r.createdAt,
     updated_at: r.updatedAt,
     record: JSON.stringify(r),
-    runtime: JSON.stringify(runtime),
+    runtime: stored.runtime,
+    spec_id: stored.pending ? specIds.get(stored.pending.hash) : stored.specId,
   }));
   if (execs.length) await db.query(UPSERT_EXECUTIONS, [JSON.stringify(execs), owner]);
   const tasks = byId(c.tasks, (t) => t.record.id).map(({ record: r, machine }) => ({
@@ -127,6 +170,7 @@ export async function applyChangeSet(db: Queryable, c: ChangeSet, owner: string)
     updated_at: r.updatedAt,
     record: JSON.stringify(r),
     machine: JSON.stringify(machine),
+    workflow_name: r.workflowName,
   }));
   if (tasks.length) await db.query(UPSERT_TASKS, [JSON.stringify(tasks)]);
   const actions = byId(c.actions, (a) => a.id).map((a) => ({

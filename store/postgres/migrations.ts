@@ -8,7 +8,7 @@
  * not `jsonb`, because `jsonb` reorders object keys and the API shows users' objects as they wrote them.
  */
 import type pg from 'pg';
-import { MIGRATIONS as SQLITE_MIGRATIONS } from '../sqlite/migrations.js';
+import { MIGRATIONS as SQLITE_MIGRATIONS, scaleSql } from '../sqlite/migrations.js';
 import { transaction } from './db.js';
 
 /** Any constant: the key of the advisory lock held while migrating. */
@@ -33,7 +33,9 @@ export function toPostgres(sqliteSql: string): string {
  * One schema history for both stores: the SQLite migrations, translated, so that a store change written once
  * reaches both (a migration that uses SQLite-only syntax gets a PostgreSQL version here, by number).
  */
-const POSTGRES_ONLY: Record<number, string> = {};
+const POSTGRES_ONLY: Record<number, string> = {
+  6: toPostgres(scaleSql("record::json->>'workflowName'")),
+};
 
 /** What only several nodes need, numbered apart from the shared history. */
 const CLUSTER_MIGRATIONS = [

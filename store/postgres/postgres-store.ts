@@ -43,6 +43,7 @@ import { saveWorkbook } from './workbook-save.js';
 import { migrate } from './migrations.js';
 import * as outbox from './outbox.js';
 import * as runtime from './runtime.js';
+import { SpecRefs } from '../spec-refs.js';
 
 export interface PostgresStoreOptions extends ClusterOptions {
   /** `postgres://user@host:port/db`. */
@@ -70,6 +71,8 @@ export class PostgresStore implements Store {
   readonly retention: RetentionStore;
   private readonly pool: pg.Pool;
   private readonly ready: Promise<void>;
+  /** The workflow specs executions refer to, by number (`store/spec-refs.ts`). */
+  private readonly specs = new SpecRefs();
 
   constructor(opts: PostgresStoreOptions) {
     this.description = `postgres:${redactUrl(opts.url)}`;
@@ -112,12 +115,14 @@ export class PostgresStore implements Store {
 
   async commit(changes: ChangeSet): Promise<void> {
     const pool = await this.db();
+    const specIds = new Map<string, number>();
     await storeWrite('commit', () =>
       transaction(pool, async (db) => {
         await this.cluster.assertOwner(db);
-        await applyChangeSet(db, changes, this.cluster.nodeId);
+        await applyChangeSet(db, changes, this.cluster.nodeId, this.specs, specIds);
       }),
     );
+    this.specs.confirm(specIds);
   }
 
   // ---- definitions
@@ -216,7 +221,7 @@ export class PostgresStore implements Store {
 
   // ---- runtime reads
   async getExecution(id: string) {
-    return runtime.getExecution(await this.db(), id);
+    return runtime.getExecution(await this.db(), id, this.specs);
   }
   async listExecutions(filter?: ExecutionFilter) {
     return runtime.listExecutions(await this.db(), filter);
@@ -239,12 +244,12 @@ export class PostgresStore implements Store {
   /** What this node owns, after taking over the executions of nodes that died (or of a previous run). */
   async loadUnfinished() {
     await this.cluster.claimOrphans();
-    return runtime.loadUnfinished(await this.db(), this.cluster.nodeId);
+    return runtime.loadUnfinished(await this.db(), this.cluster.nodeId, this.specs);
   }
   /** Only executions this node may run: an unfinished one owned by another live node is left to it. */
   async loadExecutions(ids: string[]) {
     const pool = await this.db();
-    return runtime.loadExecutions(pool, await this.cluster.claimForLoad(pool, ids));
+    return runtime.loadExecutions(pool, await this.cluster.claimForLoad(pool, ids), this.specs);
   }
 
   // ---- outbox

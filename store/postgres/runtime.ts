@@ -6,6 +6,7 @@
 import type { ActionExecutionRecord, ExecutionRecord, TaskRecord } from '../../model/index.js';
 import {
   ACTION_SORT,
+  EXEC_COLUMNS,
   EXEC_SORT,
   TASK_SORT,
   UNFINISHED_WF,
@@ -25,6 +26,7 @@ import type {
 import { transaction, Where, type Queryable, type Row } from './db.js';
 import { page } from './paging.js';
 import type pg from 'pg';
+import type { SpecRefs } from '../spec-refs.js';
 
 const COMPLETED_TASK = `('SUCCESS','ERROR','CANCELLED','SKIPPED')`;
 
@@ -45,9 +47,23 @@ async function listRecords<T>(
   return rows.map((r) => JSON.parse(r.record as string) as T);
 }
 
-export async function getExecution(db: Queryable, id: string): Promise<ExecutionRow | null> {
-  const { rows } = await db.query('SELECT record, runtime FROM workflow_executions WHERE id = $1', [id]);
-  return rows[0] ? execFromRow(rows[0]) : null;
+/** Execution rows as the engine sees them, reading the specs they refer to that `specs` has not parsed yet. */
+async function execRows(db: Queryable, rows: Row[], specs: SpecRefs): Promise<ExecutionRow[]> {
+  const missing = [...new Set(rows.map((r) => (r.spec_id as number | null) ?? null))].filter((id) =>
+    specs.needs(id),
+  );
+  if (missing.length) {
+    const found = await db.query('SELECT id, spec FROM workflow_specs WHERE id = ANY($1::bigint[])', [
+      missing,
+    ]);
+    for (const r of found.rows) specs.add(r.id as number, r.spec as string);
+  }
+  return rows.map((r) => execFromRow(r, specs));
+}
+
+export async function getExecution(db: Queryable, id: string, specs: SpecRefs): Promise<ExecutionRow | null> {
+  const { rows } = await db.query(`SELECT ${EXEC_COLUMNS} FROM workflow_executions WHERE id = $1`, [id]);
+  return (await execRows(db, rows, specs))[0] ?? null;
 }
 
 export function listExecutions(db: Queryable, f: ExecutionFilter = {}): Promise<ExecutionRecord[]> {
@@ -90,6 +106,7 @@ export async function getTask(db: Queryable, id: string): Promise<TaskRow | null
 export function listTasks(db: Queryable, f: TaskFilter = {}): Promise<TaskRecord[]> {
   return listRecords(db, 'task_executions', TASK_SORT, f, {
     workflow_execution_id: f.workflowExecutionId,
+    workflow_name: f.workflowName,
     state: f.state,
     name: f.name,
   });
@@ -109,7 +126,7 @@ export function listActionExecutions(db: Queryable, f: ActionFilter = {}): Promi
 }
 
 // Each recovery query takes the execution ids as one array and keeps their order (then creation order).
-const LOAD_EXECUTIONS = `SELECT record, runtime FROM workflow_executions WHERE id = ANY($1::text[])
+const LOAD_EXECUTIONS = `SELECT ${EXEC_COLUMNS} FROM workflow_executions WHERE id = ANY($1::text[])
   ORDER BY array_position($1::text[], id)`;
 const LOAD_TASKS = `SELECT record, machine FROM task_executions WHERE workflow_execution_id = ANY($1::text[])
   ORDER BY array_position($1::text[], workflow_execution_id), created_at, id`;
@@ -126,8 +143,8 @@ const LOAD_FINISHED_CHILDREN = `SELECT e.record FROM workflow_executions e
     AND e.state NOT IN ${UNFINISHED_WF}
   ORDER BY array_position($1::text[], t.workflow_execution_id), e.created_at, e.id`;
 
-export async function loadExecutions(db: Queryable, ids: string[]): Promise<RecoverySet> {
-  const found = (await db.query(LOAD_EXECUTIONS, [ids])).rows.map(execFromRow);
+export async function loadExecutions(db: Queryable, ids: string[], specs: SpecRefs): Promise<RecoverySet> {
+  const found = await execRows(db, (await db.query(LOAD_EXECUTIONS, [ids])).rows, specs);
   const loaded = found.map((e) => e.record.id);
   const set: RecoverySet = {
     executions: found,
@@ -160,9 +177,9 @@ const UNFINISHED_IDS = `SELECT id FROM workflow_executions WHERE owner_node = $1
   ORDER BY created_at, id`;
 
 /** The unfinished executions node `owner` owns, with the timers of them. */
-export async function loadUnfinished(db: Queryable, owner: string): Promise<RecoverySet> {
+export async function loadUnfinished(db: Queryable, owner: string, specs: SpecRefs): Promise<RecoverySet> {
   const ids = (await db.query(UNFINISHED_IDS, [owner])).rows.map((r) => r.id as string);
-  const set = await loadExecutions(db, ids);
+  const set = await loadExecutions(db, ids, specs);
   set.timers.sort((a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id));
   return set;
 }

@@ -15,6 +15,35 @@ interface Migration {
   sql: string;
 }
 
+/**
+ * Migration 6, for any history size: each distinct workflow spec stored once (`store/spec-refs.ts`), tasks
+ * filterable by workflow, and one index per filtered list, leading with the filter columns and ending with the
+ * default sort (`created_at`; `id` breaks the rare ties in a small sort), so a page reads only its rows.
+ * `outbox (acked, id)` goes: nothing reads the outbox by `acked` on a hot path. `workflowName` is how each
+ * dialect reads a field of the JSON record.
+ */
+export function scaleSql(workflowName: string): string {
+  return `
+    CREATE TABLE workflow_specs (
+      id INTEGER PRIMARY KEY AUTOINCREMENT, hash TEXT NOT NULL UNIQUE, spec TEXT NOT NULL,
+      created_at INTEGER NOT NULL
+    );
+    ALTER TABLE workflow_executions ADD COLUMN spec_id INTEGER;
+    ALTER TABLE task_executions ADD COLUMN workflow_name TEXT;
+    UPDATE task_executions SET workflow_name = ${workflowName};
+    DROP INDEX workflow_executions_state;
+    CREATE INDEX workflow_executions_state ON workflow_executions (state, created_at);
+    CREATE INDEX workflow_executions_workflow ON workflow_executions (workflow_name, created_at);
+    CREATE INDEX workflow_executions_workflow_state ON workflow_executions (workflow_name, state, created_at);
+    DROP INDEX task_executions_state;
+    CREATE INDEX task_executions_state ON task_executions (state, created_at);
+    CREATE INDEX task_executions_workflow ON task_executions (workflow_name, created_at);
+    CREATE INDEX task_executions_created ON task_executions (created_at);
+    CREATE INDEX action_executions_created ON action_executions (created_at);
+    DROP INDEX outbox_unacked;
+  `;
+}
+
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -156,6 +185,11 @@ export const MIGRATIONS: Migration[] = [
         WHERE parent_task_id IS NULL AND state IN ('SUCCESS', 'ERROR', 'CANCELLED');
       CREATE INDEX outbox_created ON outbox (created_at);
     `,
+  },
+  {
+    version: 6,
+    name: 'content-addressed specs, list indexes',
+    sql: scaleSql("json_extract(record, '$.workflowName')"),
   },
 ];
 

@@ -47,6 +47,7 @@ import { SqliteRetention } from './retention.js';
 import { applyMigrations } from './migrations.js';
 import { saveWorkbook } from './workbook-save.js';
 import { pageSql, sortColumns, whereClause } from './paging.js';
+import { SpecRefs } from '../spec-refs.js';
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:`. */
@@ -56,13 +57,23 @@ export interface SqliteStoreOptions {
 }
 
 type Row = Record<string, unknown>;
-export const EXEC_SORT = sortColumns(['created_at', 'updated_at', 'id', 'state', 'workflow_name']);
-export const TASK_SORT = sortColumns(['created_at', 'updated_at', 'id', 'name', 'state']);
-export const ACTION_SORT = sortColumns(['created_at', 'updated_at', 'id', 'state']);
+const EXEC_KEYS = ['created_at', 'updated_at', 'id', 'state', 'workflow_name'];
+const TASK_KEYS = ['created_at', 'updated_at', 'id', 'name', 'state'];
+const ACTION_KEYS = ['created_at', 'updated_at', 'id', 'state'];
+// Every sort column of the runtime tables is NOT NULL, which lets paging seek from the marker.
+export const EXEC_SORT = sortColumns(EXEC_KEYS, EXEC_KEYS);
+export const TASK_SORT = sortColumns(TASK_KEYS, TASK_KEYS);
+export const ACTION_SORT = sortColumns(ACTION_KEYS, ACTION_KEYS);
+/** The columns an execution row is read with (`execFromRow`). */
+export const EXEC_COLUMNS = 'record, runtime, spec_id';
 export const UNFINISHED_WF = `('IDLE','RUNNING','PAUSED')`;
 
-export function execFromRow(r: Row): ExecutionRow {
-  return { record: JSON.parse(r.record as string), runtime: JSON.parse(r.runtime as string) };
+/** An execution row (`record`, `runtime`, `spec_id`), its spec already known to `specs`. */
+export function execFromRow(r: Row, specs: SpecRefs): ExecutionRow {
+  return {
+    record: JSON.parse(r.record as string),
+    runtime: specs.decode(r.runtime as string, (r.spec_id as number | null) ?? null),
+  };
 }
 export function taskFromRow(r: Row): TaskRow {
   return { record: JSON.parse(r.record as string), machine: JSON.parse(r.machine as string) };
@@ -103,7 +114,8 @@ export class SqliteStore implements Store {
   private readonly defs: SqliteDefinitions;
   private readonly crons: SqliteCronTriggers;
   private readonly stmts;
-  private readonly commitTx: (c: ChangeSet) => void;
+  private readonly commitTx: (c: ChangeSet, specs: Map<string, number>) => void;
+  private readonly specs = new SpecRefs();
   /** Statements of dynamic queries (filter combinations), prepared once: preparing costs more than running. */
   private readonly prepared = new Map<string, Database.Statement>();
 
@@ -129,13 +141,13 @@ export class SqliteStore implements Store {
     this.stmts = {
       upsertExec: db.prepare(
         `INSERT INTO workflow_executions (id, workflow_name, state, parent_task_id, root_execution_id, created_at,
-           updated_at, record, runtime) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+           updated_at, record, runtime, spec_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at,
-           record = excluded.record, runtime = excluded.runtime`,
+           record = excluded.record, runtime = excluded.runtime, spec_id = excluded.spec_id`,
       ),
       upsertTask: db.prepare(
-        `INSERT INTO task_executions (id, workflow_execution_id, name, state, created_at, updated_at, record, machine)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO task_executions (id, workflow_execution_id, name, state, created_at, updated_at, record, machine,
+           workflow_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at,
            record = excluded.record, machine = excluded.machine`,
       ),
@@ -167,16 +179,47 @@ export class SqliteStore implements Store {
       ),
       deleteTimer: db.prepare('DELETE FROM timers WHERE id = ?'),
       getEvent: db.prepare('SELECT * FROM outbox WHERE id = ?'),
+      insertSpec: db.prepare(
+        'INSERT INTO workflow_specs (hash, spec, created_at) VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING',
+      ),
+      specId: db.prepare('SELECT id FROM workflow_specs WHERE hash = ?').pluck(),
+      specText: db.prepare('SELECT spec FROM workflow_specs WHERE id = ?').pluck(),
+      getExec: db.prepare(`SELECT ${EXEC_COLUMNS} FROM workflow_executions WHERE id = ?`),
     };
-    this.commitTx = db.transaction((c: ChangeSet) => this.apply(c));
+    this.commitTx = db.transaction((c: ChangeSet, specs: Map<string, number>) => this.apply(c, specs));
   }
 
-  private apply(c: ChangeSet): void {
+  /** The number of a spec the database may not hold yet, inserting it (inside the commit's transaction). */
+  private specId(hash: string, text: string, specs: Map<string, number>): number {
+    let id = specs.get(hash);
+    if (id === undefined) {
+      this.stmts.insertSpec.run(hash, text, Date.now());
+      id = this.stmts.specId.get(hash) as number;
+      specs.set(hash, id);
+    }
+    return id;
+  }
+
+  /** An execution row as the engine sees it, its spec read once per process. */
+  private execRow(r: Row): ExecutionRow {
+    const id = (r.spec_id as number | null) ?? null;
+    if (this.specs.needs(id)) {
+      const text = this.stmts.specText.get(id) as string | undefined;
+      if (text !== undefined) this.specs.add(id, text);
+    }
+    return execFromRow(r, this.specs);
+  }
+
+  private apply(c: ChangeSet, specs: Map<string, number>): void {
     const s = this.stmts;
     // Before the action rows: a re-run's new action executions are in this change set and stay accepted.
     for (const id of c.supersededRuns ?? []) s.supersedeActions.run(id);
     for (const e of c.executions) {
       const r = e.record;
+      const stored = this.specs.encode(e.runtime);
+      const specId = stored.pending
+        ? this.specId(stored.pending.hash, stored.pending.text, specs)
+        : stored.specId;
       s.upsertExec.run(
         r.id,
         r.workflowName,
@@ -186,7 +229,8 @@ export class SqliteStore implements Store {
         r.createdAt,
         r.updatedAt,
         JSON.stringify(r),
-        JSON.stringify(e.runtime),
+        stored.runtime,
+        specId,
       );
     }
     for (const t of c.tasks) {
@@ -200,6 +244,7 @@ export class SqliteStore implements Store {
         r.updatedAt,
         JSON.stringify(r),
         JSON.stringify(t.machine),
+        r.workflowName,
       );
     }
     for (const a of c.actions) {
@@ -240,8 +285,10 @@ export class SqliteStore implements Store {
   }
 
   async commit(changes: ChangeSet): Promise<void> {
+    const specs = new Map<string, number>();
     try {
-      this.commitTx(changes);
+      this.commitTx(changes, specs);
+      this.specs.confirm(specs);
     } catch (err) {
       throw new TramError('STORE', `commit failed: ${(err as Error).message}`, { cause: err });
     }
@@ -321,8 +368,8 @@ export class SqliteStore implements Store {
 
   // ---- runtime reads
   async getExecution(id: string): Promise<ExecutionRow | null> {
-    const r = this.db.prepare('SELECT record, runtime FROM workflow_executions WHERE id = ?').get(id);
-    return r ? execFromRow(r as Row) : null;
+    const r = this.stmts.getExec.get(id) as Row | undefined;
+    return r ? this.execRow(r) : null;
   }
 
   async listExecutions(f: ExecutionFilter = {}): Promise<ExecutionRecord[]> {
@@ -361,6 +408,7 @@ export class SqliteStore implements Store {
   async listTasks(f: TaskFilter = {}): Promise<TaskRecord[]> {
     return this.listRecords<TaskRecord>('task_executions', TASK_SORT, f, {
       workflow_execution_id: f.workflowExecutionId,
+      workflow_name: f.workflowName,
       state: f.state,
       name: f.name,
     });
@@ -435,7 +483,7 @@ export class SqliteStore implements Store {
       sequences: {},
       finishedChildren: [],
     };
-    const execStmt = db.prepare('SELECT record, runtime FROM workflow_executions WHERE id = ?');
+    const execStmt = this.stmts.getExec;
     const taskStmt = db.prepare(
       'SELECT record, machine FROM task_executions WHERE workflow_execution_id = ? ORDER BY created_at, id',
     );
@@ -453,7 +501,7 @@ export class SqliteStore implements Store {
     for (const id of ids) {
       const r = execStmt.get(id) as Row | undefined;
       if (!r) continue;
-      set.executions.push(execFromRow(r));
+      set.executions.push(this.execRow(r));
       for (const t of taskStmt.all(id) as Row[]) set.tasks.push(taskFromRow(t));
       for (const a of actStmt.all(id) as Row[]) set.actions.push(JSON.parse(a.record as string));
       set.sequences[id] = ((seqStmt.get(id) as Row).seq as number | null) ?? 0;

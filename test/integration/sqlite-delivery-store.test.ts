@@ -1,5 +1,5 @@
 /**
- * What only the SQLite store has: migration 3 applied to a database created before it. The behaviour both
+ * What only the SQLite store has: migrations 3 and 6 applied to a database created before them. The behaviour both
  * stores share is the store contract (`store-contract/`).
  */
 import fs from 'node:fs';
@@ -9,7 +9,23 @@ import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { SqliteStore } from '../../store/index.js';
 import { MIGRATIONS } from '../../store/sqlite/migrations.js';
-import { changes, delivery, event, fanOut, listener } from './store-contract/fixtures.js';
+import { changes, delivery, event, execRow, fanOut, listener } from './store-contract/fixtures.js';
+
+/** A database as an earlier release left it: the migrations up to `version` only. */
+function databaseAt(file: string, version: number): Database.Database {
+  const db = new Database(file);
+  db.exec(`CREATE TABLE schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+  for (const m of MIGRATIONS.filter((x) => x.version <= version)) {
+    db.exec(m.sql);
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+      m.version,
+      m.name,
+      1,
+    );
+  }
+  return db;
+}
 
 describe('SqliteStore migrations', () => {
   let dir: string;
@@ -31,17 +47,7 @@ describe('SqliteStore migrations', () => {
       await store.close();
       fs.rmSync(file);
       // A database as the previous release left it: migrations 1 and 2 only, with data in it.
-      const db = new Database(file);
-      db.exec(`CREATE TABLE schema_migrations (
-        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
-      for (const m of MIGRATIONS.filter((x) => x.version <= 2)) {
-        db.exec(m.sql);
-        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
-          m.version,
-          m.name,
-          1,
-        );
-      }
+      const db = databaseAt(file, 2);
       db.prepare(
         `INSERT INTO outbox (execution_id, root_execution_id, sequence, entity, entity_id, event_type, state,
            previous_state, payload, duplicate, created_at) VALUES ('old', 'old', 1, 'execution', 'old',
@@ -63,6 +69,26 @@ describe('SqliteStore migrations', () => {
       const versions = check.prepare('SELECT version FROM schema_migrations ORDER BY version').all();
       check.close();
       expect(versions).to.deep.equal(MIGRATIONS.map((m) => ({ version: m.version })));
+    });
+
+    it('applies migration 6 to a database at version 5: executions keep their inline spec, tasks get their workflow', async () => {
+      await store.close();
+      fs.rmSync(file);
+      const db = databaseAt(file, 5);
+      const old = execRow('old', 'RUNNING', 1);
+      db.prepare(
+        `INSERT INTO workflow_executions (id, workflow_name, state, parent_task_id, root_execution_id, created_at,
+           updated_at, record, runtime) VALUES ('old', 'wf', 'RUNNING', NULL, 'old', 1, 1, ?, ?)`,
+      ).run(JSON.stringify(old.record), JSON.stringify(old.runtime));
+      db.prepare(
+        `INSERT INTO task_executions (id, workflow_execution_id, name, state, created_at, updated_at, record, machine)
+         VALUES ('t', 'old', 't', 'RUNNING', 1, 1, '{"id":"t","workflowName":"wf"}', '{}')`,
+      ).run();
+      db.close();
+      store = new SqliteStore({ path: file });
+      expect((await store.getExecution('old'))?.runtime.spec).to.deep.equal(old.runtime.spec);
+      expect((await store.loadUnfinished()).executions[0]?.runtime).to.deep.equal(old.runtime);
+      expect((await store.listTasks({ workflowName: 'wf' })).map((t) => t.id)).to.deep.equal(['t']);
     });
   });
 });

@@ -3,7 +3,7 @@
  * by `store-contract.test.ts`.
  */
 import { expect } from 'chai';
-import type { Store } from '../../../store/index.js';
+import type { ExecutionRow, Store } from '../../../store/index.js';
 import { changes, execRow, launched } from './fixtures.js';
 import type { ContractContext } from './harness.js';
 
@@ -93,6 +93,84 @@ export function runtimeContract(ctx: ContractContext): void {
       marker = page[page.length - 1]?.id;
     }
     expect(seen).to.deep.equal(all);
+  });
+
+  it('gives each execution its own spec back, each spec stored once and shared, after a reopen and on a second node', async () => {
+    const specA = { name: 'wf', tasks: { t1: { name: 't1' } } } as unknown as ExecutionRow['runtime']['spec'];
+    const specB = { name: 'wf', tasks: { t2: { name: 't2' } } } as unknown as ExecutionRow['runtime']['spec'];
+    const withSpec = (id: string, spec: ExecutionRow['runtime']['spec'], at: number) => {
+      const row = execRow(id, 'RUNNING', at);
+      row.runtime.spec = spec;
+      return row;
+    };
+    await store.commit(changes({ executions: [withSpec('a1', specA, 1), withSpec('b1', specB, 2)] }));
+    // A later commit of the same execution, and another execution of the same spec (a copy: the content counts).
+    await store.commit(
+      changes({ executions: [withSpec('a1', specA, 1), withSpec('a2', structuredClone(specA), 3)] }),
+    );
+    const other = await ctx.open();
+    try {
+      await other.commit(changes({ executions: [withSpec('a3', structuredClone(specA), 4)] }));
+    } finally {
+      await other.close();
+    }
+    store = await ctx.reopen();
+    for (const [id, spec] of [
+      ['a1', specA],
+      ['a2', specA],
+      ['a3', specA],
+      ['b1', specB],
+    ] as const) {
+      expect((await store.getExecution(id))?.runtime.spec, id).to.deep.equal(spec);
+    }
+    const set = await store.loadUnfinished();
+    expect(set.executions.map((e) => [e.record.id, e.runtime.spec])).to.deep.equal([
+      ['a1', specA],
+      ['b1', specB],
+      ['a2', specA],
+      ['a3', specA],
+    ]);
+    expect(set.executions[0]?.runtime.spec, 'parsed once, shared').to.equal(set.executions[2]?.runtime.spec);
+  });
+
+  it('lists tasks by workflow name and by state, paging from a marker', async () => {
+    const task = (id: string, workflowName: string, state: 'SUCCESS' | 'ERROR', at: number) => ({
+      record: {
+        id,
+        workflowExecutionId: 'e1',
+        workflowName,
+        name: 't',
+        state,
+        createdAt: at,
+        updatedAt: at,
+      } as never,
+      machine: {},
+    });
+    await store.commit(
+      changes({
+        tasks: [
+          task('t1', 'wf', 'SUCCESS', 1),
+          task('t2', 'other', 'SUCCESS', 2),
+          task('t3', 'wf', 'ERROR', 3),
+          task('t4', 'wf', 'SUCCESS', 4),
+        ],
+      }),
+    );
+    expect((await store.listTasks({ workflowName: 'wf' })).map((t) => t.id)).to.deep.equal([
+      't1',
+      't3',
+      't4',
+    ]);
+    expect((await store.listTasks({ state: 'SUCCESS', marker: 't1' })).map((t) => t.id)).to.deep.equal([
+      't2',
+      't4',
+    ]);
+    const desc = await store.listTasks({
+      workflowName: 'wf',
+      sort: [{ key: 'created_at', dir: 'desc' }],
+      marker: 't4',
+    });
+    expect(desc.map((t) => t.id)).to.deep.equal(['t3', 't1']);
   });
 
   it('refuses a marker that names no row, and reads a huge limit as no limit', async () => {

@@ -1,0 +1,120 @@
+/**
+ * What `npm run bench -- scale` measures at each history size: the database's size per execution (the SQLite
+ * file as a reader sees it, WAL included, with a per-table breakdown from the `dbstat` virtual table) and the
+ * median latency of every filtered list route, each asked the way a client pages through history.
+ */
+import fs from 'node:fs';
+import Database from 'better-sqlite3';
+import { call, quantile } from './side-by-side.js';
+
+export interface DbSize {
+  /** Bytes in use: pages of the database as of the last commit (WAL frames included), free pages excluded. */
+  used: number;
+  /** The files on disk: the main file and the WAL. */
+  file: number;
+  wal: number;
+  /** Bytes by table, its indexes included, largest first. */
+  tables: [string, number][];
+}
+
+export function measureDb(file: string): DbSize {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    const pages = db.pragma('page_count', { simple: true }) as number;
+    const free = db.pragma('freelist_count', { simple: true }) as number;
+    const owner = new Map<string, string>(
+      (
+        db.prepare(`SELECT name, tbl_name FROM sqlite_schema`).all() as { name: string; tbl_name: string }[]
+      ).map((r) => [r.name, r.tbl_name]),
+    );
+    const byTable = new Map<string, number>();
+    for (const r of db.prepare('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name').all() as {
+      name: string;
+      bytes: number;
+    }[]) {
+      const table = owner.get(r.name) ?? r.name;
+      byTable.set(table, (byTable.get(table) ?? 0) + r.bytes);
+    }
+    const size = (f: string) => (fs.existsSync(f) ? fs.statSync(f).size : 0);
+    return {
+      used: (pages - free) * pageSize,
+      file: size(file),
+      wal: size(`${file}-wal`),
+      tables: [...byTable].sort((a, b) => b[1] - a[1]),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/** One list route, as a client asks it; `path` is relative to `/v2`. */
+export interface ListRoute {
+  name: string;
+  path: string;
+}
+
+/** Some ids from the history, for the routes that filter on one execution or page from a marker. */
+export interface Samples {
+  /** An execution from the middle of the history. */
+  executionId: string;
+  /** Its root (for the events of one tree). */
+  workflowName: string;
+  /** A listener whose attempts are listed, if any. */
+  listenerId: string | null;
+  /** An instant in the middle of the history (ISO), for the time-bounded routes. */
+  middle: string;
+}
+
+/** Every filtered list route of issue 15, each at a page size a client uses. */
+export function listRoutes(s: Samples): ListRoute[] {
+  const wf = encodeURIComponent(s.workflowName);
+  const routes: ListRoute[] = [
+    { name: 'executions by workflow', path: `/executions?workflow_name=${wf}&limit=10` },
+    { name: 'executions by state', path: `/executions?state=SUCCESS&limit=10` },
+    { name: 'executions by workflow+state', path: `/executions?workflow_name=${wf}&state=SUCCESS&limit=10` },
+    { name: 'executions newest first', path: `/executions?sort_keys=created_at&sort_dirs=desc&limit=10` },
+    { name: 'executions from a marker', path: `/executions?limit=10&marker=${s.executionId}` },
+    {
+      name: 'executions by state, newest updated',
+      path: `/executions?state=SUCCESS&sort_keys=updated_at&sort_dirs=desc&limit=10`,
+    },
+    { name: 'executions (default page of 100)', path: `/executions` },
+    { name: 'tasks of an execution', path: `/tasks?workflow_execution_id=${s.executionId}` },
+    { name: 'tasks by workflow', path: `/tasks?workflow_name=${wf}&limit=10` },
+    { name: 'tasks by state', path: `/tasks?state=SUCCESS&limit=10` },
+    { name: 'tasks (default page of 100)', path: `/tasks` },
+    { name: 'events (first page)', path: `/events?limit=100` },
+    { name: 'events of an execution', path: `/events?execution_id=${s.executionId}` },
+    { name: 'events by type', path: `/events?event_types=WORKFLOW_SUCCEEDED&limit=10` },
+    { name: 'events after a time', path: `/events?after=${encodeURIComponent(s.middle)}&limit=10` },
+    { name: 'attempts (first page)', path: `/event_attempts?limit=100` },
+    { name: 'attempts after a time', path: `/event_attempts?after=${encodeURIComponent(s.middle)}&limit=10` },
+  ];
+  if (s.listenerId) {
+    routes.push({
+      name: 'attempts of a listener',
+      path: `/event_attempts?listener_ids=${s.listenerId}&limit=10`,
+    });
+  }
+  return routes;
+}
+
+/** Median milliseconds of `runs` sequential GETs (after two warm-up calls); a route that fails is reported. */
+export async function p50(base: string, route: ListRoute, runs = 21): Promise<number | string> {
+  try {
+    for (let i = 0; i < 2; i++) await call('GET', `${base}${route.path}`);
+    const ms: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      await call('GET', `${base}${route.path}`);
+      ms.push(performance.now() - t);
+    }
+    return quantile(
+      ms.sort((a, b) => a - b),
+      0.5,
+    );
+  } catch (err) {
+    return (err as { status?: number }).status ? `HTTP ${(err as { status: number }).status}` : 'error';
+  }
+}
