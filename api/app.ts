@@ -3,9 +3,7 @@
  * request ids and structured logs, authentication, the /v2 resources, GraphQL (statuses) at /graphql, and one error handler. Routes live in
  * `routes/`, one module per resource.
  */
-import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
-import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import { authMiddleware } from './auth.js';
 import { boundedBody } from './body-bounds.js';
@@ -14,7 +12,7 @@ import { consoleRoutes } from './console.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { opsRoutes, type OpsOptions } from './ops/index.js';
 import { graphqlHandler } from './graphql/handler.js';
-import { httpLogSerializers } from './logging.js';
+import { requestLogging } from './logging.js';
 import { openApiDocument } from './openapi/index.js';
 import { actionExecutionsRoutes } from './routes/action-executions.js';
 import { actionsRoutes } from './routes/actions.js';
@@ -37,17 +35,7 @@ export function createApp(ctx: ApiContext, logger: Logger, ops: OpsOptions = {})
   if (ops.metrics) app.use(ops.metrics.httpMiddleware());
   // Probes and scrapers carry no token, and are not worth a log line each.
   app.use(opsRoutes(ops));
-  app.use(
-    pinoHttp({
-      logger,
-      serializers: httpLogSerializers(ctx.config.logHeaders),
-      genReqId: (req, res) => {
-        const id = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
-    }),
-  );
+  app.use(requestLogging(logger, ctx.config.logHeaders));
   app.get('/', (_req, res) => {
     res.json({ versions: [{ id: 'v2.0', status: 'CURRENT', links: [{ href: '/v2', rel: 'self' }] }] });
   });

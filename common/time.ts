@@ -42,8 +42,20 @@ export const systemClock: Clock = {
   },
 };
 
-/** Formats epoch milliseconds as Mistral does: `2026-11-23 10:51:11`. */
+let lastSecond = NaN;
+let lastText = '';
+
+/**
+ * Formats epoch milliseconds as Mistral does: `2026-11-23 10:51:11`. Every event payload and API resource carries
+ * a few of these, mostly of the same second, so the text of the last second formatted is reused (a `Date` and
+ * an ISO string per call cost more than the rest of a task step).
+ */
 export function mistralTime(ms: number | null | undefined): string | null {
   if (ms === null || ms === undefined) return null;
-  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastText = new Date(second * 1000).toISOString().slice(0, 19).replace('T', ' ');
+    lastSecond = second;
+  }
+  return lastText;
 }

@@ -7,7 +7,7 @@
  * Actions start only after the commit that recorded them RUNNING (a side effect of the unit of work); their
  * outcome comes back as new work. Cheap synchronous actions skip the promise machinery entirely.
  */
-import { TramError, toError } from '../../common/index.js';
+import { TramError, newTimeId, toError } from '../../common/index.js';
 import { runAction, type ActionContext, type ActionOutcome } from '../../actions/index.js';
 import type { ActionExecutionRecord, CompleteActionRequest, ExecutionRecord } from '../types.js';
 import { evalFor } from './dataflow.js';
@@ -173,7 +173,7 @@ export class Items {
   ): ActionRun {
     const now = this.rt.clock.now();
     const rec: ActionExecutionRecord = {
-      id: crypto.randomUUID(),
+      id: newTimeId(),
       name,
       taskExecutionId: t?.rec.id ?? null,
       workflowExecutionId: e.rec.id,

@@ -5,7 +5,7 @@
  * Each step that waits (a timer, an action, a hook, a resume) returns, and the matching event resumes the flow
  * where `runtimeContext` says it stopped, so the same code path serves a live run and a recovered one.
  */
-import { toError } from '../../common/index.js';
+import { newTimeId, toError } from '../../common/index.js';
 import { truthy, type TaskSpec } from '../../dsl/index.js';
 import type { TaskRecord } from '../types.js';
 import { assignData, evalFor, taskResult } from './dataflow.js';
@@ -33,7 +33,7 @@ export class TaskFlow {
   create(e: ExecRun, spec: TaskSpec, inContext: Record<string, unknown>): TaskRun {
     const now = this.rt.clock.now();
     const rec: TaskRecord = {
-      id: crypto.randomUUID(),
+      id: newTimeId(),
       name: spec.name,
       workflowExecutionId: e.rec.id,
       workflowName: e.rec.workflowName,

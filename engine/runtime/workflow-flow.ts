@@ -4,7 +4,7 @@
  * tasks command (`fail`, `succeed`, `pause`). A sub-workflow is an execution whose completion finishes one item
  * of its parent task.
  */
-import { InvalidStateError, TramError, toError } from '../../common/index.js';
+import { InvalidStateError, TramError, newTimeId, toError } from '../../common/index.js';
 import type { WorkflowSpec } from '../../dsl/index.js';
 import { isCompletedTask, isTerminalWorkflow } from '../states.js';
 import type { ExecutionParams, ExecutionRecord } from '../types.js';
@@ -42,7 +42,7 @@ export class WorkflowFlow {
     const parentTask = req.parent?.task ?? null;
     const parentExec = parentTask?.exec ?? null;
     const rec: ExecutionRecord = {
-      id: req.id ?? crypto.randomUUID(),
+      id: req.id ?? newTimeId(),
       workflowName: req.spec.name,
       workflowId: req.workflowId,
       workflowNamespace: req.namespace,
