@@ -12,13 +12,12 @@
  *
  * One dispatcher per store: with the embedded SQLite store there is one engine node.
  */
-import { newTimeId } from '../common/index.js';
 import type { OutboxEvent } from '../engine/index.js';
-import type { Store } from '../store/index.js';
+import type { BacklogKey, PendingEntry, Store } from '../store/index.js';
 import { FanOutStep } from './fan-out.js';
+import { BacklogPager, compareKeys, keyOf, START, type PagerLimits } from './pager.js';
 import { ProgressWriter } from './progress.js';
-import { maskUrlsIn } from './secrets.js';
-import { nextRetryDelayMs } from './retry.js';
+import { applyOutcome, thrown } from './outcome.js';
 import type { Sender, SendOutcome } from './send.js';
 import type { Attempt, Delivery, Listener } from './types.js';
 
@@ -32,6 +31,8 @@ export interface DispatcherOptions {
   batchSize?: number;
   /** AMQP deliveries of one queue in flight together (1: one at a time). @default AMQP_WINDOW */
   amqpWindow?: number;
+  /** How much of the backlog is held in memory (the rest waits in the store). */
+  backlog?: PagerLimits;
   now?: () => number;
   random?: () => number;
   logger?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
@@ -54,9 +55,17 @@ interface Entry {
 interface Queue {
   key: string;
   listenerId: string;
+  orderKey: string;
+  /** In memory: a prefix, in event order, of the queue's pending deliveries. */
   entries: Entry[];
   busy: boolean;
   timer: NodeJS.Timeout | null;
+  /** The store holds pending deliveries of this queue, up to its listener's cursor, that are not in memory. */
+  more: boolean;
+  /** Deliveries left in the store because the queue held enough (they set `more`). */
+  skips: number;
+  /** The last delivery this queue took in (its refills start after it). */
+  tail: BacklogKey | null;
 }
 
 export const FIVE_DAYS_MS = 5 * 24 * 3600 * 1000;
@@ -67,16 +76,6 @@ export const AMQP_WINDOW = 32;
 /** What the dispatcher needs of a sender (`Sender`; tests give a stand-in). */
 export type DeliverySender = Pick<Sender, 'send'> & Partial<Pick<Sender, 'sendMany'>>;
 
-function thrown(err: unknown): SendOutcome {
-  return {
-    ok: false,
-    code: 'badConnection',
-    message: err instanceof Error ? err.message : String(err),
-    httpStatus: null,
-    durationMs: 0,
-  };
-}
-
 export class Dispatcher {
   private readonly registry = new Map<string, Listener>();
   private readonly queues = new Map<string, Queue>();
@@ -84,6 +83,7 @@ export class Dispatcher {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly fanOut: FanOutStep;
   private readonly progress: ProgressWriter;
+  private readonly pager: BacklogPager;
   private readonly now: () => number;
   private fanning = false;
   private fanAgain = false;
@@ -106,6 +106,15 @@ export class Dispatcher {
           'listener filter failed: event skipped',
         ),
     });
+    this.pager = new BacklogPager(
+      {
+        store: store.delivery,
+        has: (id) => this.entries.has(id),
+        place: (e) => this.place(e),
+        onError: (err) => this.opts.logger?.error({ err }, 'loading delivery backlog failed; will retry'),
+      },
+      opts.backlog,
+    );
     this.progress = new ProgressWriter(store.delivery, (err) =>
       this.opts.logger?.error({ err }, 'writing delivery outcomes failed; will retry'),
     );
@@ -115,16 +124,8 @@ export class Dispatcher {
   async start(): Promise<void> {
     for (const l of (await this.storedListeners()).values()) this.registry.set(l.id, l);
     this.cursor = await this.store.delivery.fanOutCursor();
-    for (let after = { eventId: 0, id: '' }; ;) {
-      const page = await this.store.delivery.listPending(after, 1000);
-      for (const d of page) {
-        const event = await this.store.getEvent(d.eventId);
-        if (event) this.enqueue({ delivery: d, event });
-      }
-      const last = page[page.length - 1];
-      if (!last || page.length < 1000) break;
-      after = { eventId: last.eventId, id: last.id };
-    }
+    for (const id of await this.store.delivery.pendingListeners()) this.pager.spill(id);
+    await this.pager.scanAll();
     this.kick();
   }
 
@@ -162,7 +163,7 @@ export class Dispatcher {
           return;
         }
         this.cursor = events[events.length - 1]?.id ?? this.cursor;
-        for (const c of created.created) this.enqueue(c);
+        for (const c of created.created) this.pager.offer(c);
       }
     } while (this.fanAgain);
   }
@@ -207,6 +208,7 @@ export class Dispatcher {
       q.entries = [];
       this.queues.delete(q.key);
     }
+    this.pager.forget(id);
   }
 
   listener(id: string): Listener | undefined {
@@ -226,15 +228,10 @@ export class Dispatcher {
     return stored;
   }
 
-  /** Loads a (re-enabled) listener's pending deliveries that are not queued yet. */
+  /** A (re-enabled) listener: its queues go on, and the rest of its backlog is paged in. */
   private async reload(listenerId: string): Promise<void> {
-    const pending = await this.store.delivery.listDeliveries({ listenerId, state: 'pending' });
-    for (const d of pending) {
-      if (this.entries.has(d.id)) continue;
-      const event = await this.store.getEvent(d.eventId);
-      if (event) this.enqueue({ delivery: d, event });
-    }
     for (const q of this.queues.values()) if (q.listenerId === listenerId) this.pump(q);
+    await this.pager.scan(listenerId);
   }
 
   // ---- queues
@@ -243,23 +240,76 @@ export class Dispatcher {
     return `${d.listenerId}\u0000${d.orderKey}`;
   }
 
-  private enqueue(e: Entry): void {
+  /** Takes a paged delivery into memory, unless its queue holds a page already (it then refills from the store). */
+  private place(e: PendingEntry): boolean {
+    const q = this.queues.get(this.queueKey(e.delivery));
+    if (q && (q.more || q.entries.length >= this.pager.queuePage)) {
+      q.more = true;
+      q.skips++;
+      return false;
+    }
+    this.enqueue(e);
+    return true;
+  }
+
+  /** Takes a delivery into memory, in its queue (created if need be), in event order. */
+  private enqueue(e: Entry, pump = true): void {
     if (this.entries.has(e.delivery.id)) return;
     const key = this.queueKey(e.delivery);
     let q = this.queues.get(key);
     if (!q) {
-      q = { key, listenerId: e.delivery.listenerId, entries: [], busy: false, timer: null };
+      q = {
+        key,
+        listenerId: e.delivery.listenerId,
+        orderKey: e.delivery.orderKey,
+        entries: [],
+        busy: false,
+        timer: null,
+        more: false,
+        skips: 0,
+        tail: null,
+      };
       this.queues.set(key, q);
     }
     this.entries.set(e.delivery.id, e);
+    this.pager.held(e.delivery.listenerId, 1);
+    const k = keyOf(e.delivery);
+    if (!q.tail || compareKeys(k, q.tail) > 0) q.tail = k;
     const last = q.entries[q.entries.length - 1];
     if (!last || last.delivery.eventId < e.delivery.eventId) q.entries.push(e);
     else {
-      // A recovered or reloaded delivery: keep the queue in event order.
+      // A recovered delivery: keep the queue in event order.
       const at = q.entries.findIndex((x) => x.delivery.eventId > e.delivery.eventId);
       q.entries.splice(at < 0 ? q.entries.length : at, 0, e);
     }
-    this.pump(q);
+    if (pump) this.pump(q);
+  }
+
+  /** Loads the next page of a queue that has more in the store, then goes on with it. */
+  private refill(q: Queue): void {
+    q.busy = true;
+    const skips = q.skips;
+    const upTo = this.pager.cursorOf(q.listenerId);
+    const limit = this.pager.queuePage;
+    const run = this.store.delivery
+      .pendingPage({ listenerId: q.listenerId, orderKey: q.orderKey, after: q.tail ?? START, upTo, limit })
+      .then(
+        (page) => {
+          for (const p of page) this.enqueue(p, false);
+          // Everything up to `upTo` is in memory, and nothing was left out since: the queue is whole again.
+          if (page.length < limit && q.skips === skips) q.more = false;
+        },
+        (err: unknown) => {
+          this.opts.logger?.error({ err }, 'loading delivery backlog failed; will retry');
+          return new Promise((r) => setTimeout(r, 1000).unref());
+        },
+      )
+      .finally(() => {
+        q.busy = false;
+        this.inFlight.delete(run);
+        this.pump(q);
+      });
+    this.inFlight.add(run);
   }
 
   private pump(q: Queue): void {
@@ -267,6 +317,7 @@ export class Dispatcher {
     for (;;) {
       const head = q.entries[0];
       if (!head) {
+        if (q.more) return this.refill(q);
         if (q.timer) clearTimeout(q.timer);
         this.queues.delete(q.key);
         return;
@@ -274,6 +325,7 @@ export class Dispatcher {
       if (head.delivery.state !== 'pending') {
         q.entries.shift();
         this.entries.delete(head.delivery.id);
+        this.pager.held(q.listenerId, -1);
         if (q.timer) {
           clearTimeout(q.timer);
           q.timer = null;
@@ -361,77 +413,20 @@ export class Dispatcher {
     return this.settle(e, l, trigger, out);
   }
 
-  /** Applies an attempt's outcome to its delivery and its listener's health, and records the attempt. */
+  /** Applies an attempt's outcome (see `outcome.ts`) and queues its writing. */
   private settle(e: Entry, l: Listener, trigger: Attempt['trigger'], out: SendOutcome): Omit<Attempt, 'seq'> {
-    const d = e.delivery;
-    const now = this.now();
-    d.attempts += 1;
-    d.lastCode = out.code;
-    d.updatedAt = now;
-    const attempt: Omit<Attempt, 'seq'> = {
-      id: newTimeId(now),
-      deliveryId: d.id,
-      eventId: d.eventId,
-      listenerId: l.id,
-      code: out.code,
-      message: out.message,
-      httpStatus: out.httpStatus,
-      durationMs: Math.round(out.durationMs * 100) / 100,
-      attemptNumber: d.attempts,
-      trigger,
-      createdAt: now,
-    };
     // The listener may have been changed (disabled, edited) or deleted while the attempt was in flight: the
     // outcome goes to the current object, so that it does not write an old copy back.
     const live = this.listener(l.id);
-    const target = live ?? { ...l, health: { ...l.health } };
-    const h = target.health;
-    target.updatedAt = now;
-    if (out.ok) {
-      d.state = 'succeeded';
-      h.lastSuccessAt = now;
-      h.firstFailureAt = null;
-      h.failuresInRow = 0;
-    } else {
-      h.lastFailureAt = now;
-      h.firstFailureAt ??= now;
-      h.failuresInRow += 1;
-      // One line per failed attempt, so an operator sees a failing receiver without asking the API.
-      this.opts.logger?.warn(
-        {
-          listener: l.id,
-          event: d.eventId,
-          attempt: d.attempts,
-          code: out.code,
-          httpStatus: out.httpStatus,
-          reason: maskUrlsIn(out.message),
-        },
-        'delivery attempt failed',
-      );
-      if (out.gone) {
-        d.state = 'failed';
-        this.disable(target, `the receiver answered 410 Gone`);
-      } else if (trigger === 'scheduled') {
-        const delay = e.once
-          ? null
-          : nextRetryDelayMs(l.retry, d.attempts, out.retryAfterMs, this.opts.random);
-        if (delay === null) d.state = 'failed';
-        else d.nextAttemptAt = now + delay;
-      }
-      const limit = this.opts.disableAfterMs ?? FIVE_DAYS_MS;
-      if (target.enabled && now - h.firstFailureAt >= limit) {
-        this.disable(target, `failing without a success since ${new Date(h.firstFailureAt).toISOString()}`);
-      }
-    }
-    this.progress.record(d, attempt, live ?? null);
-    this.opts.onAttempt?.(attempt, d, target, e.event);
-    return attempt;
-  }
-
-  private disable(l: Listener, reason: string): void {
-    l.enabled = false;
-    l.disabledReason = reason;
-    this.opts.logger?.warn({ listener: l.id, reason }, 'listener disabled');
+    const r = applyOutcome(e, l, live, trigger, out, {
+      now: this.now(),
+      disableAfterMs: this.opts.disableAfterMs ?? FIVE_DAYS_MS,
+      ...(this.opts.random ? { random: this.opts.random } : {}),
+      ...(this.opts.logger ? { logger: this.opts.logger } : {}),
+    });
+    this.progress.record(e.delivery, r.attempt, live ?? null);
+    this.opts.onAttempt?.(r.attempt, e.delivery, r.listener, e.event);
+    return r.attempt;
   }
 
   // ---- manual operations
@@ -471,7 +466,7 @@ export class Dispatcher {
     return n;
   }
 
-  /** Pending deliveries held in memory (for tests and metrics). */
+  /** Pending deliveries held in memory (for tests and metrics); the rest of the backlog waits in the store. */
   get backlog(): number {
     return this.entries.size;
   }
@@ -479,6 +474,7 @@ export class Dispatcher {
   /** Stops sending; waits for attempts in flight (bounded by the transports' timeouts) and writes outcomes. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.pager.stop();
     for (const q of this.queues.values()) if (q.timer) clearTimeout(q.timer);
     await Promise.allSettled([...this.inFlight]);
     await this.progress.flush();

@@ -517,6 +517,30 @@ export interface StatusFilter {
   limit?: number;
 }
 
+/** A position in a listener's backlog: deliveries are paged in (event id, delivery id) order. */
+export interface BacklogKey {
+  eventId: number;
+  id: string;
+}
+
+/**
+ * A page of a listener's pending deliveries, in (event id, delivery id) order, strictly after `after` and, when
+ * given, at or before `upTo`; `orderKey` narrows it to one queue (listener, root execution). A delivery whose
+ * event is no longer in the outbox is left out.
+ */
+export interface PendingPage {
+  listenerId: string;
+  after: BacklogKey;
+  upTo?: BacklogKey;
+  orderKey?: string;
+  limit: number;
+}
+
+export interface PendingEntry {
+  delivery: Delivery;
+  event: OutboxEvent;
+}
+
 export interface DeliveryStore {
   createListener(l: Listener): Promise<void>;
   /** Replaces every field; resolves false when there is no such listener. */
@@ -540,6 +564,10 @@ export interface DeliveryStore {
    * start-up: one event has a delivery per listener, so the event id alone is not a cursor).
    */
   listPending(after: { eventId: number; id: string }, limit: number): Promise<Delivery[]>;
+  /** The listeners that have pending deliveries (where the dispatcher starts paging its backlog). */
+  pendingListeners(): Promise<string[]>;
+  /** A page of one listener's pending deliveries with their events (see `PendingPage`). */
+  pendingPage(q: PendingPage): Promise<PendingEntry[]>;
   /** Pending deliveries per listener (the backlog shown in listener health). */
   countPending(listenerIds: string[]): Promise<Record<string, number>>;
 

@@ -10,9 +10,12 @@ import {
   DEFAULT_ATTEMPT_LIMIT,
   LISTENER_SORT,
   OPEN_STATUSES,
+  PENDING_LISTENERS_SQL,
   attemptFromRow,
   deliveryFromRow,
   listenerFromRow,
+  pendingEntryFromRow,
+  pendingPageSql,
   statusFromRow,
 } from '../sqlite/delivery.js';
 import type {
@@ -22,6 +25,8 @@ import type {
   DeliveryStore,
   FanOut,
   ListenerFilter,
+  PendingEntry,
+  PendingPage,
   StatusFilter,
 } from '../types.js';
 import { storeWrite, transaction, unique, Where, type Queryable } from './db.js';
@@ -254,6 +259,20 @@ export async function listPending(
   return rows.map(deliveryFromRow);
 }
 
+export async function pendingListeners(db: Queryable): Promise<string[]> {
+  return (await db.query(PENDING_LISTENERS_SQL)).rows.map((r) => r.id as string);
+}
+
+export async function pendingPage(db: Queryable, q: PendingPage): Promise<PendingEntry[]> {
+  let n = 0;
+  const sql = pendingPageSql(q.orderKey !== undefined, q.upTo !== undefined, () => `$${++n}`);
+  const params: unknown[] = [q.listenerId, q.after.eventId, q.after.id];
+  if (q.orderKey !== undefined) params.push(q.orderKey);
+  if (q.upTo !== undefined) params.push(q.upTo.eventId, q.upTo.id);
+  params.push(Math.max(1, Math.floor(q.limit)));
+  return (await db.query(sql, params)).rows.map(pendingEntryFromRow);
+}
+
 export async function countPending(db: Queryable, listenerIds: string[]): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   if (!listenerIds.length) return counts;
@@ -333,6 +352,8 @@ export function postgresDeliveryStore(pool: pg.Pool): DeliveryStore {
     getDelivery: (id) => getDelivery(pool, id),
     listDeliveries: (f) => listDeliveries(pool, f),
     listPending: (after, limit) => listPending(pool, after, limit),
+    pendingListeners: () => pendingListeners(pool),
+    pendingPage: (q) => pendingPage(pool, q),
     countPending: (ids) => countPending(pool, ids),
     listAttempts: (f) => listAttempts(pool, f),
     getAttempt: (id) => getAttempt(pool, id),

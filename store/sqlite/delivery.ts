@@ -35,9 +35,12 @@ import type {
   DeliveryStore,
   FanOut,
   ListenerFilter,
+  PendingEntry,
+  PendingPage,
   StatusFilter,
 } from '../types.js';
 import { limitSql, pageSql, sortColumns, whereClause } from './paging.js';
+import { eventFromRow } from './sqlite-store.js';
 
 type Row = Record<string, unknown>;
 export const LISTENER_SORT = sortColumns(['created_at', 'id']);
@@ -49,18 +52,24 @@ export function listenerFromRow(r: Row): Listener {
 }
 
 export function deliveryFromRow(r: Row): Delivery {
+  return prefixedDelivery(r, '');
+}
+
+/** A delivery row whose columns carry a prefix in a join (`d_id`, `d_event_id`, ...). */
+function prefixedDelivery(r: Row, prefix: string): Delivery {
+  const c = (name: string) => r[prefix + name];
   return {
-    id: r.id as string,
-    eventId: r.event_id as number,
-    listenerId: r.listener_id as string,
-    orderKey: r.order_key as string,
-    state: r.state as Delivery['state'],
-    attempts: r.attempts as number,
-    nextAttemptAt: r.next_attempt_at as number,
-    lastCode: (r.last_code as AttemptCode | null) ?? null,
-    statusId: (r.status_id as string | null) ?? null,
-    createdAt: r.created_at as number,
-    updatedAt: r.updated_at as number,
+    id: c('id') as string,
+    eventId: c('event_id') as number,
+    listenerId: c('listener_id') as string,
+    orderKey: c('order_key') as string,
+    state: c('state') as Delivery['state'],
+    attempts: c('attempts') as number,
+    nextAttemptAt: c('next_attempt_at') as number,
+    lastCode: (c('last_code') as AttemptCode | null) ?? null,
+    statusId: (c('status_id') as string | null) ?? null,
+    createdAt: c('created_at') as number,
+    updatedAt: c('updated_at') as number,
   };
 }
 
@@ -133,7 +142,39 @@ class Conditions {
   }
 }
 
+/**
+ * A page of one listener's backlog with the events (`PendingPage`), on the partial indexes of migration 6. The
+ * outbox columns come as they are (so `eventFromRow` reads them); the delivery's are prefixed `d_`. Shared with
+ * the PostgreSQL store: `param` is `?` here, and numbers its placeholders there.
+ */
+export function pendingPageSql(queue: boolean, upTo: boolean, param: (() => string) | '?'): string {
+  const p = param === '?' ? () => '?' : param;
+  const conds = [`d.state = 'pending'`, `d.listener_id = ${p()}`, `(d.event_id, d.id) > (${p()}, ${p()})`];
+  if (queue) conds.push(`d.order_key = ${p()}`);
+  if (upTo) conds.push(`(d.event_id, d.id) <= (${p()}, ${p()})`);
+  return `SELECT o.*, d.id AS d_id, d.event_id AS d_event_id, d.listener_id AS d_listener_id, d.order_key AS d_order_key,
+      d.state AS d_state, d.attempts AS d_attempts, d.next_attempt_at AS d_next_attempt_at,
+      d.last_code AS d_last_code, d.status_id AS d_status_id, d.created_at AS d_created_at,
+      d.updated_at AS d_updated_at
+    FROM deliveries d JOIN outbox o ON o.id = d.event_id
+    WHERE ${conds.join(' AND ')} ORDER BY d.event_id, d.id LIMIT ${p()}`;
+}
+
+/** Listeners with a pending delivery, one index probe each (a skip scan), not one row per delivery. */
+export const PENDING_LISTENERS_SQL = `
+  WITH RECURSIVE l(id) AS (
+    SELECT MIN(listener_id) FROM deliveries WHERE state = 'pending'
+    UNION ALL
+    SELECT (SELECT MIN(listener_id) FROM deliveries WHERE state = 'pending' AND listener_id > l.id)
+    FROM l WHERE l.id IS NOT NULL)
+  SELECT id FROM l WHERE id IS NOT NULL`;
+
+export function pendingEntryFromRow(r: Row): PendingEntry {
+  return { delivery: prefixedDelivery(r, 'd_'), event: eventFromRow(r) };
+}
+
 export class SqliteDeliveryStore implements DeliveryStore {
+  private readonly pageStmts = new Map<string, Database.Statement>();
   private readonly stmts;
   private readonly fanOutTx: (f: FanOut) => void;
   private readonly progressTx: (p: DeliveryProgress) => void;
@@ -181,6 +222,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
         `SELECT * FROM deliveries WHERE state = 'pending' AND (event_id > ? OR (event_id = ? AND id > ?))
          ORDER BY event_id, id LIMIT ?`,
       ),
+      pendingListeners: db.prepare(PENDING_LISTENERS_SQL),
       countPending: db.prepare(
         `SELECT listener_id, COUNT(*) AS n FROM deliveries
          WHERE state = 'pending' AND listener_id IN (SELECT value FROM json_each(?)) GROUP BY listener_id`,
@@ -394,6 +436,24 @@ export class SqliteDeliveryStore implements DeliveryStore {
       Math.max(1, Math.floor(limit)),
     ) as Row[];
     return rows.map(deliveryFromRow);
+  }
+
+  async pendingListeners(): Promise<string[]> {
+    return (this.stmts.pendingListeners.all() as Row[]).map((r) => r.id as string);
+  }
+
+  async pendingPage(q: PendingPage): Promise<PendingEntry[]> {
+    const variant = `${q.orderKey === undefined ? '' : 'q'}${q.upTo === undefined ? '' : 'u'}`;
+    let stmt = this.pageStmts.get(variant);
+    if (!stmt) {
+      stmt = this.db.prepare(pendingPageSql(q.orderKey !== undefined, q.upTo !== undefined, '?'));
+      this.pageStmts.set(variant, stmt);
+    }
+    const params: unknown[] = [q.listenerId, q.after.eventId, q.after.id];
+    if (q.orderKey !== undefined) params.push(q.orderKey);
+    if (q.upTo !== undefined) params.push(q.upTo.eventId, q.upTo.id);
+    params.push(Math.max(1, Math.floor(q.limit)));
+    return (stmt.all(...params) as Row[]).map(pendingEntryFromRow);
   }
 
   async countPending(listenerIds: string[]): Promise<Record<string, number>> {

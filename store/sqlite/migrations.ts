@@ -191,6 +191,17 @@ export const MIGRATIONS: Migration[] = [
     name: 'content-addressed specs, list indexes',
     sql: scaleSql("json_extract(record, '$.workflowName')"),
   },
+  {
+    version: 7,
+    name: 'delivery backlog paging',
+    // The dispatcher pages pending deliveries per listener and per queue (listener, root execution) in event
+    // order instead of holding them all in memory; partial indexes stay as small as the backlog.
+    sql: `
+      CREATE INDEX deliveries_pending_listener ON deliveries (listener_id, event_id, id) WHERE state = 'pending';
+      CREATE INDEX deliveries_pending_queue ON deliveries (listener_id, order_key, event_id, id)
+        WHERE state = 'pending';
+    `,
+  },
 ];
 
 export function applyMigrations(db: Database.Database): number[] {

@@ -156,6 +156,56 @@ export function deliveryContract(ctx: ContractContext): void {
   });
 
   describe('backlog', () => {
+    it("pages one listener's pending deliveries with their events, per queue and up to a position", async () => {
+      await store.commit(changes({ events: [1, 2, 3, 4, 5].map((n) => event(n)) }));
+      const evs = await store.readEvents({});
+      const id = (n: number) => evs[n - 1]!.id;
+      await store.delivery.applyFanOut(
+        fanOut({
+          deliveries: [
+            delivery(id(1), 'la'),
+            delivery(id(1), 'lb'),
+            delivery(id(2), 'la', { orderKey: 'root-2' }),
+            delivery(id(3), 'la', { state: 'succeeded' }),
+            delivery(id(4), 'la'),
+            delivery(id(5), 'la', { orderKey: 'root-2' }),
+          ],
+          cursor: id(5),
+        }),
+      );
+      expect(await store.delivery.pendingListeners()).to.deep.equal(['la', 'lb']);
+      const page = async (q: Partial<Parameters<Store['delivery']['pendingPage']>[0]>) =>
+        (
+          await store.delivery.pendingPage({
+            listenerId: 'la',
+            after: { eventId: 0, id: '' },
+            limit: 100,
+            ...q,
+          })
+        ).map((p) => [p.delivery.id, p.event.sequence, p.delivery.orderKey]);
+      expect(await page({})).to.deep.equal([
+        [`d-${id(1)}-la`, 1, 'root-1'],
+        [`d-${id(2)}-la`, 2, 'root-2'],
+        [`d-${id(4)}-la`, 4, 'root-1'],
+        [`d-${id(5)}-la`, 5, 'root-2'],
+      ]);
+      expect(await page({ limit: 2 })).to.have.length(2);
+      expect(await page({ after: { eventId: id(2), id: `d-${id(2)}-la` } })).to.have.length(2);
+      expect(await page({ orderKey: 'root-2' })).to.deep.equal([
+        [`d-${id(2)}-la`, 2, 'root-2'],
+        [`d-${id(5)}-la`, 5, 'root-2'],
+      ]);
+      expect(await page({ upTo: { eventId: id(4), id: `d-${id(4)}-la` } })).to.have.length(3);
+      expect(await page({ orderKey: 'root-2', upTo: { eventId: id(4), id: '' } })).to.have.length(1);
+      const [first] = await store.delivery.pendingPage({
+        listenerId: 'lb',
+        after: { eventId: 0, id: '' },
+        limit: 1,
+      });
+      expect(first?.event).to.deep.equal(evs[0]);
+      expect(first?.delivery).to.deep.equal(delivery(id(1), 'lb'));
+    });
+
     it('lists pending deliveries in event order after a position, and counts them per listener', async () => {
       await store.delivery.applyFanOut(
         fanOut({
