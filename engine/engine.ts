@@ -136,6 +136,8 @@ export class Engine {
         return this.rerunTask(cmd.id);
       case 'skip-task':
         return this.skipTask(cmd.id);
+      case 'update-execution':
+        return this.updateExecution(cmd.id, args);
     }
   }
 
@@ -302,6 +304,10 @@ export class Engine {
    * resume). The description cannot change together with the state.
    */
   async updateExecution(id: string, change: ExecutionUpdate): Promise<ExecutionRecord> {
+    // The owner alone writes the execution: a write from here would take its row over and be lost at the
+    // owner's next commit (it keeps the record in memory).
+    const remote = await this.forward(id, { kind: 'update-execution', id, args: { ...change } });
+    if (remote) return remote.value as ExecutionRecord;
     const current = await this.getExecution(id);
     if (change.description !== undefined && change.state !== undefined) {
       throw new InvalidInputError(
@@ -345,23 +351,34 @@ export class Engine {
 
   /**
    * Applies `patch` to an execution's record and runtime and persists it: through the kernel when the
-   * execution is in memory (so it serialises with the engine's own changes), else straight to the store.
+   * execution is in memory (so it serialises with the engine's own changes), else straight to the store (a
+   * finished execution). An unfinished one that is not in memory is one nobody live runs (a steering call for an
+   * execution another live node runs is handed to it first): it is loaded here, taken over, and patched in memory.
    */
   private async patchExecution(
     id: string,
     patch: (rec: ExecutionRecord, runtime: ExecutionRow['runtime']) => void,
   ): Promise<void> {
     const now = () => (this.opts.clock ?? systemClock).now();
-    const live = await this.rt.kernel.run(() => {
-      const e = this.rt.liveExecs.get(id);
-      if (!e) return false;
-      patch(e.rec, e.rt);
-      e.rec.updatedAt = now();
-      this.rt.markExec(e);
-      return true;
-    });
-    if (live) return;
-    const row = await this.opts.store.getExecution(id);
+    const patchLive = () =>
+      this.rt.kernel.run(() => {
+        const e = this.rt.liveExecs.get(id);
+        if (!e) return false;
+        patch(e.rec, e.rt);
+        e.rec.updatedAt = now();
+        this.rt.markExec(e);
+        return true;
+      });
+    if (await patchLive()) return;
+    let row = await this.opts.store.getExecution(id);
+    if (row && !isTerminalWorkflow(row.record.state)) {
+      await this.recovery.ensureLoaded(id);
+      if (await patchLive()) return;
+      // Another node took it between the hand-over check and the load: writing it from here would take it back.
+      if (this.opts.store.cluster)
+        throw new ConflictError(`execution ${id} is run by another node that just took it: try again`);
+      row = await this.opts.store.getExecution(id);
+    }
     if (!row) throw new NotFoundError('execution', id);
     patch(row.record, row.runtime);
     row.record.updatedAt = now();

@@ -412,7 +412,7 @@ export interface Store {
 
 /** A steering call handed to the node that runs the execution (JSON; the engine gives `args` their meaning). */
 export interface ClusterCommand {
-  kind: 'set-state' | 'complete-action' | 'rerun-task' | 'skip-task';
+  kind: 'set-state' | 'complete-action' | 'rerun-task' | 'skip-task' | 'update-execution';
   /** The execution, action execution or task execution steered. */
   id: string;
   args: Record<string, unknown>;

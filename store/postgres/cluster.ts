@@ -14,7 +14,13 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { TramError } from '../../common/index.js';
 import type { ClusterCommand, ClusterMembership } from '../types.js';
-import { COMMANDS_CHANNEL, runCommands, sendCommand, type CommandHandler } from './commands.js';
+import {
+  COMMANDS_CHANNEL,
+  deleteStaleCommands,
+  runCommands,
+  sendCommand,
+  type CommandHandler,
+} from './commands.js';
 import { transaction, type Queryable } from './db.js';
 
 /** Any constant: the key of the advisory lock that serialises takeovers. */
@@ -45,6 +51,7 @@ export class Cluster implements ClusterMembership {
   private commandsRunning = false;
   private commandsAgain = false;
   private heartbeat: NodeJS.Timeout | null = null;
+  private lastSweep = 0;
   /** Set when another node declared this one dead: every later commit is refused. */
   private fenced = false;
   private readonly fencedListeners = new Set<(err: TramError) => void>();
@@ -201,6 +208,7 @@ export class Cluster implements ClusterMembership {
       if (r.rowCount === 0) this.fence();
       // Commands whose notification was missed (a session reopened) are found here.
       this.takeCommands();
+      await this.sweepCommands(session);
     } catch {
       // The database is unreachable: the next beat tries again; meanwhile commits fail on their own.
     }
@@ -222,6 +230,17 @@ export class Cluster implements ClusterMembership {
     this.fenced = true;
     for (const fn of this.fencedListeners) fn(err);
     return err;
+  }
+
+  /**
+   * At most once per command timeout: deletes the commands older than twice the timeout (node clocks, as the
+   * callers stamp them; a skew below one timeout between nodes deletes nothing a caller still waits for).
+   */
+  private async sweepCommands(db: Queryable): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastSweep < this.commandTimeoutMs) return;
+    this.lastSweep = now;
+    await deleteStaleCommands(db, now - 2 * this.commandTimeoutMs);
   }
 
   /** The fencing check, first in every engine commit's transaction. */

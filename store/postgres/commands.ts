@@ -6,7 +6,9 @@
  * nothing), applies each through its own engine, and writes the outcome (a result, or a typed error).
  *
  * A command still pending when the caller gives up is marked EXPIRED in the same statement that checks it, so it
- * is never applied after the caller answered that it was not.
+ * is never applied after the caller answered that it was not. The caller deletes its row once it has the
+ * outcome; rows nobody waits for any more (the caller gave up while the owner was applying it, the caller died,
+ * the target died before taking it) are swept by every node's heartbeat once they are twice the timeout old.
  */
 import { TramError, toError, type ErrorCode } from '../../common/index.js';
 import type { ClusterCommand } from '../types.js';
@@ -91,4 +93,13 @@ export async function runCommands(db: Queryable, me: string, handle: CommandHand
       JSON.stringify(outcome),
     ]);
   }
+}
+
+/**
+ * Deletes the commands created before `before` (epoch ms): their callers gave up long ago. One that is being
+ * applied meanwhile is applied all the same; its outcome then updates no row.
+ */
+export async function deleteStaleCommands(db: Queryable, before: number): Promise<number> {
+  const r = await db.query('DELETE FROM commands WHERE created_at < $1', [before]);
+  return r.rowCount ?? 0;
 }

@@ -74,6 +74,10 @@ describe('a cron trigger on three nodes', function () {
       }
     }
     const byNode = new Set(rows.map((r) => r.owner_node as string));
-    console.log(`      ${RUNS} runs started by ${byNode.size} node(s)`);
+    console.log(`      ${RUNS} runs started by ${byNode.size} node(s):`);
+    for (const r of rows)
+      console.log(
+        `        ${new Date(Number(r.created_at)).toISOString()} on node ${String(r.owner_node).slice(0, 8)}`,
+      );
   });
 });

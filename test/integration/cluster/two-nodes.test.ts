@@ -2,7 +2,8 @@
  * Two engine nodes on one PostgreSQL database, as processes: what one node shows of the executions the other one
  * runs. A WebSocket client on node A sees, live, every state change of an execution started on (and run by)
  * node B, in the order the store committed them; and steering calls sent to node A for an execution node B runs
- * (pause, resume, completing an async action, skipping a failed task) are handed to node B and answered as if local.
+ * (pause, resume, completing an async action, skipping a failed task, a new description or environment) are
+ * handed to node B and answered as if local.
  */
 import { expect } from 'chai';
 import pg from 'pg';
@@ -36,6 +37,17 @@ workflows:
     tasks:
       boom:
         action: std.fail
+  coloured:
+    tasks:
+      wait:
+        action: std.async_noop
+        on-success: show
+      show:
+        action: std.echo output=<% env().colour %>
+        publish:
+          colour: <% task().result %>
+    output:
+      colour: <% $.colour %>
 `;
 
 type Msg = { event?: string; request_id?: unknown; status?: number; data?: Record<string, unknown> };
@@ -61,6 +73,28 @@ describe('two nodes on one PostgreSQL database', function () {
     await sql?.end();
     await db?.drop();
   });
+
+  /** Starts an execution on node B and waits for its async action to run; `ownerOf` reads its owner node. */
+  async function startWaiting(body: Record<string, unknown>) {
+    const started = await api<{ id: string }>('POST', `${b.url}/v2/executions`, body);
+    expect(started.status, JSON.stringify(started.body)).to.equal(201);
+    const id = started.body.id;
+    const action = await until(
+      'the async action RUNNING',
+      async () => {
+        const { rows } = await sql.query(
+          `SELECT id FROM action_executions WHERE workflow_execution_id = $1 AND state = 'RUNNING'`,
+          [id],
+        );
+        return rows[0]?.id as string | undefined;
+      },
+      60_000,
+    );
+    const ownerOf = async () =>
+      (await sql.query('SELECT owner_node FROM workflow_executions WHERE id = $1', [id])).rows[0]
+        ?.owner_node as string;
+    return { id, action, ownerOf };
+  }
 
   it('streams on node A every state change of an execution node B runs, live and in commit order', async () => {
     const ws = new WebSocket(`${a.url.replace(/^http/, 'ws')}/v2/ws`);
@@ -131,25 +165,7 @@ describe('two nodes on one PostgreSQL database', function () {
   });
 
   it('hands pause, resume and the completion of an async action sent to node A to node B, which runs the execution', async () => {
-    const started = await api<{ id: string }>('POST', `${b.url}/v2/executions`, {
-      workflow_name: 'pair.gated',
-    });
-    expect(started.status, JSON.stringify(started.body)).to.equal(201);
-    const id = started.body.id;
-    const action = await until(
-      'the async action RUNNING',
-      async () => {
-        const { rows } = await sql.query(
-          `SELECT id FROM action_executions WHERE workflow_execution_id = $1 AND state = 'RUNNING'`,
-          [id],
-        );
-        return rows[0]?.id as string | undefined;
-      },
-      60_000,
-    );
-    const ownerOf = async () =>
-      (await sql.query('SELECT owner_node FROM workflow_executions WHERE id = $1', [id])).rows[0]
-        ?.owner_node as string;
+    const { id, action, ownerOf } = await startWaiting({ workflow_name: 'pair.gated' });
     const owner = await ownerOf();
 
     const paused = await api<{ state: string }>('PUT', `${a.url}/v2/executions/${id}`, { state: 'PAUSED' });
@@ -210,5 +226,49 @@ describe('two nodes on one PostgreSQL database', function () {
     );
     const { rows: after } = await sql.query('SELECT owner_node FROM workflow_executions WHERE id = $1', [id]);
     expect(after[0]?.owner_node).to.equal(rows[0]?.owner_node);
+  });
+
+  it('hands a new description and environment sent to node A to node B, whose run then uses them', async () => {
+    const { id, action, ownerOf } = await startWaiting({
+      workflow_name: 'pair.coloured',
+      params: { env: { colour: 'red' } },
+    });
+    const owner = await ownerOf();
+    const put = (body: Record<string, unknown>) =>
+      api<{ state: string; description: string; params: string }>(
+        'PUT',
+        `${a.url}/v2/executions/${id}`,
+        body,
+      );
+    expect((await put({ state: 'PAUSED' })).status).to.equal(200);
+    const described = await put({ description: 'painted' });
+    expect(described.status, JSON.stringify(described.body)).to.equal(200);
+    expect(described.body.description).to.equal('painted');
+    const recoloured = await put({ params: { env: { colour: 'blue' } } });
+    expect(recoloured.status, JSON.stringify(recoloured.body)).to.equal(200);
+    expect(JSON.parse(recoloured.body.params)).to.have.nested.property('env.colour', 'blue');
+    // Node B still runs it: the update did not take its row to node A.
+    expect(await ownerOf()).to.equal(owner);
+    expect((await put({ state: 'RUNNING' })).status).to.equal(200);
+    const done = await api('PUT', `${a.url}/v2/action_executions/${action}`, {
+      state: 'SUCCESS',
+      output: '{}',
+    });
+    expect(done.status, JSON.stringify(done.body)).to.equal(200);
+    const final = await until(
+      'SUCCESS',
+      async () => {
+        const ex = await api<{ state: string; description: string; output: string }>(
+          'GET',
+          `${a.url}/v2/executions/${id}`,
+        );
+        return ex.body.state === 'SUCCESS' && ex.body;
+      },
+      60_000,
+    );
+    // Node B's later commits kept the description, and its run read the new environment.
+    expect(final.description).to.equal('painted');
+    expect(JSON.parse(final.output)).to.deep.equal({ colour: 'blue' });
+    expect(await ownerOf()).to.equal(owner);
   });
 });
