@@ -9,6 +9,7 @@
  * event insert to COMMIT; everything else in the transaction runs in parallel across nodes.
  */
 import type { ActionExecutionRecord, ExecutionRecord } from '../../model/index.js';
+import { encodePayload } from '../event-codec.js';
 import type { PendingSpec, SpecRefs } from '../spec-refs.js';
 import type { ChangeSet } from '../types.js';
 import type { Queryable } from './db.js';
@@ -208,7 +209,7 @@ export async function applyChangeSet(
       event_type: ev.eventType,
       state: ev.state,
       previous_state: ev.previousState,
-      payload: JSON.stringify(ev.payload),
+      payload: encodePayload(ev.entity, ev, ev.payload),
       duplicate: ev.duplicate ? 1 : 0,
       created_at: ev.createdAt,
     }));

@@ -48,6 +48,7 @@ import { applyMigrations } from './migrations.js';
 import { saveWorkbook } from './workbook-save.js';
 import { pageSql, sortColumns, whereClause } from './paging.js';
 import { SpecRefs } from '../spec-refs.js';
+import { decodePayload, encodePayload } from '../event-codec.js';
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:`. */
@@ -79,7 +80,7 @@ export function taskFromRow(r: Row): TaskRow {
   return { record: JSON.parse(r.record as string), machine: JSON.parse(r.machine as string) };
 }
 export function eventFromRow(r: Row): OutboxEvent {
-  return {
+  const ev: OutboxEvent = {
     id: r.id as number,
     executionId: r.execution_id as string,
     rootExecutionId: r.root_execution_id as string,
@@ -89,10 +90,12 @@ export function eventFromRow(r: Row): OutboxEvent {
     eventType: r.event_type as OutboxEvent['eventType'],
     state: r.state as OutboxEvent['state'],
     previousState: (r.previous_state as OutboxEvent['previousState']) ?? null,
-    payload: JSON.parse(r.payload as string),
+    payload: {},
     duplicate: r.duplicate === 1,
     createdAt: r.created_at as number,
   };
+  ev.payload = decodePayload(ev.entity, ev, r.payload as string);
+  return ev;
 }
 export function timerFromRow(r: Row): TimerRow {
   return {
@@ -268,7 +271,7 @@ export class SqliteStore implements Store {
         ev.eventType,
         ev.state,
         ev.previousState,
-        JSON.stringify(ev.payload),
+        encodePayload(ev.entity, ev, ev.payload),
         ev.duplicate ? 1 : 0,
         ev.createdAt,
       );
