@@ -5,5 +5,6 @@
 export { DeliveryService, type DeliveryServiceOptions } from './service.js';
 export { DEFAULT_RETRY_SCHEDULE } from './retry.js';
 export { eventView, filterExpression } from './match.js';
+export { parseListenerInput, parseListenerPatch, type ListenerInputOptions } from './listener-input.js';
 export { MASK, maskTransport, maskUrl, maskUrlsIn } from './secrets.js';
 export type * from './types.js';

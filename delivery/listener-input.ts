@@ -14,9 +14,9 @@
  *
  * `url` at the top level is a shorthand for an http transport with the defaults (the original Mistral listener
  * design). Fields of the listener resource that a client may echo back (`id`, `origin`, `health`, ...) are
- * ignored. Pure: no I/O; the egress policy (which hosts may be called) is the service's business.
+ * ignored. Pure: no I/O; the egress policy (which hosts may be called) is the service's business. The rules
+ * themselves (selectors, bounds, URL schemes, the secret's form) are those of `model/listener-rules.ts`.
  */
-import { Buffer } from 'node:buffer';
 import { InvalidInputError } from '../common/index.js';
 import { checkSyntax, hasExpressions } from '../dsl/expressions/index.js';
 import {
@@ -25,12 +25,19 @@ import {
   DEFAULT_RETRY,
   DEFAULT_STATUS_TIMEOUT_S,
   EVENT_SELECTORS,
+  HEADER_NAME,
   HTTP_METHODS,
+  HTTP_TIMEOUT_MS,
   LISTENER_FORMATS,
   MAX_NAME_LENGTH,
   MAX_RETRIES,
   MAX_RETRY_DELAY_S,
-} from './listener-rules.js';
+  SECRET_RULE,
+  STATUS_TIMEOUT_S,
+  TRANSPORT_TYPES,
+  isSigningSecret,
+  isTransportUrl,
+} from '../model/index.js';
 import type {
   AmqpTransportSpec,
   EventSelector,
@@ -41,8 +48,6 @@ import type {
   NewListener,
   TransportSpec,
 } from './types.js';
-
-export * from './listener-rules.js';
 
 /** Listener resource fields that are shown, not set: a body that echoes a resource back may carry them. */
 const READ_ONLY = ['id', 'origin', 'owner', 'disabled_reason', 'health', 'created_at', 'updated_at'];
@@ -170,35 +175,20 @@ class Reader {
 
   httpUrl(v: unknown, name: string): string {
     const s = this.string(v, name);
-    let u: URL;
-    try {
-      u = new URL(s);
-    } catch {
-      this.fail(name, 'must be an absolute http:// or https:// URL');
-    }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-      this.fail(name, 'must be an absolute http:// or https:// URL');
-    }
+    if (!isTransportUrl(s, 'http')) this.fail(name, 'must be an absolute http:// or https:// URL');
     return s;
   }
 
   amqpUrl(v: unknown, name: string): string | null {
     if (v === undefined || v === null) return null;
     const s = this.string(v, name);
-    let ok = false;
-    try {
-      const u = new URL(s);
-      ok = u.protocol === 'amqp:' || u.protocol === 'amqps:';
-    } catch {
-      ok = false;
-    }
-    if (!ok) this.fail(name, 'must be an amqp:// or amqps:// URL');
+    if (!isTransportUrl(s, 'amqp')) this.fail(name, 'must be an amqp:// or amqps:// URL');
     return s;
   }
 
   transport(v: unknown): TransportSpec {
     const body = this.object(v, 'transport');
-    const type = this.oneOf(body.type, 'transport.type', ['http', 'amqp'] as const);
+    const type = this.oneOf(body.type, 'transport.type', TRANSPORT_TYPES);
     if (type === 'http') {
       this.known(body, ['type', 'url', 'method', 'headers', 'timeout_ms'], 'transport');
       const http: HttpTransportSpec = {
@@ -209,7 +199,7 @@ class Reader {
         timeoutMs:
           body.timeout_ms === undefined || body.timeout_ms === null
             ? DEFAULT_HTTP_TIMEOUT_MS
-            : this.int(body.timeout_ms, 'transport.timeout_ms', 100, 60_000),
+            : this.int(body.timeout_ms, 'transport.timeout_ms', HTTP_TIMEOUT_MS.min, HTTP_TIMEOUT_MS.max),
       };
       return http;
     }
@@ -250,7 +240,7 @@ class Reader {
     const body = this.object(v, 'transport.headers');
     const out: Record<string, string> = {};
     for (const [k, x] of Object.entries(body)) {
-      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(k)) {
+      if (!HEADER_NAME.test(k)) {
         this.fail(`transport.headers.${k}`, 'is not a valid header name');
       }
       if (typeof x !== 'string' || /[\r\n\0]/.test(x)) {
@@ -301,19 +291,12 @@ class Reader {
       timeoutS:
         body.timeout_s === undefined || body.timeout_s === null
           ? DEFAULT_STATUS_TIMEOUT_S
-          : this.int(body.timeout_s, 'status.timeout_s', 1, 604_800),
+          : this.int(body.timeout_s, 'status.timeout_s', STATUS_TIMEOUT_S.min, STATUS_TIMEOUT_S.max),
     };
   }
 
-  /** `whsec_` and the base64 of 24 to 64 bytes (Standard Webhooks' signing secrets). */
   secret(v: unknown): string {
-    const bad: () => never = () =>
-      this.fail('secret', `must be 'whsec_' followed by the base64 of 24 to 64 random bytes`);
-    if (typeof v !== 'string' || !v.startsWith('whsec_')) bad();
-    const b64 = v.slice('whsec_'.length);
-    if (b64.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) bad();
-    const n = Buffer.from(b64, 'base64').length;
-    if (n < 24 || n > 64) bad();
+    if (typeof v !== 'string' || !isSigningSecret(v)) this.fail('secret', SECRET_RULE);
     return v;
   }
 

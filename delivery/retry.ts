@@ -5,9 +5,9 @@
  * `Retry-After` (429, 503) is honoured: we never come back sooner than it asked.
  */
 
-import { DEFAULT_RETRY } from './listener-rules.js';
+import { DEFAULT_RETRY } from '../model/index.js';
 
-/** Svix's default schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (one definition, in `listener-rules.ts`). */
+/** Svix's default schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (one definition, in `model/listener-rules.ts`). */
 export const DEFAULT_RETRY_SCHEDULE: readonly number[] = DEFAULT_RETRY;
 
 /**

@@ -81,21 +81,5 @@ export function workflowEventFor(from: WorkflowState | null, to: WorkflowState):
   }
 }
 
-/** Every event type the engine emits, in Mistral's order (`notification_events.py`). */
-export const EVENT_TYPES: readonly EventType[] = [
-  'WORKFLOW_LAUNCHED',
-  'WORKFLOW_SUCCEEDED',
-  'WORKFLOW_FAILED',
-  'WORKFLOW_CANCELLED',
-  'WORKFLOW_PAUSED',
-  'WORKFLOW_RESUMED',
-  'WORKFLOW_RERUN',
-  'TASK_LAUNCHED',
-  'TASK_SUCCEEDED',
-  'TASK_FAILED',
-  'TASK_CANCELLED',
-  'TASK_PAUSED',
-  'TASK_RESUMED',
-  'TASK_RERUN',
-  'TASK_SKIPPED',
-];
+/** Every event type the engine emits (defined with the listener rules, which select them). */
+export { EVENT_TYPES } from '../model/index.js';

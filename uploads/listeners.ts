@@ -4,8 +4,7 @@
  * I/O); delivery checks them against the egress policy and the store saves them with the workbook.
  */
 import type { DocumentSpec } from '../dsl/index.js';
-import type { NewListener } from '../delivery/index.js';
-import { parseListenerInput } from '../delivery/listener-input.js';
+import { parseListenerInput, type NewListener } from '../delivery/index.js';
 
 export function declaredListeners(spec: DocumentSpec): NewListener[] {
   const workbook = spec.name ?? '';

@@ -2,7 +2,22 @@
  * OpenAPI building blocks of the delivery resources (`api/openapi/{listeners,events,statuses}.ts`): the
  * listener, event, attempt and status resources and the parameters their lists share.
  */
-import { EVENT_SELECTORS, EVENT_TYPES } from '../../delivery/listener-input.js';
+import {
+  DEFAULT_EXCHANGE,
+  DEFAULT_HTTP_TIMEOUT_MS,
+  DEFAULT_RETRY,
+  DEFAULT_STATUS_TIMEOUT_S,
+  EVENT_SELECTORS,
+  EVENT_TYPES,
+  HTTP_METHODS,
+  HTTP_TIMEOUT_MS,
+  LISTENER_FORMATS,
+  MAX_NAME_LENGTH,
+  MAX_RETRIES,
+  MAX_RETRY_DELAY_S,
+  SECRET_FORM,
+  STATUS_TIMEOUT_S,
+} from '../../model/index.js';
 
 type Json = Record<string, unknown>;
 
@@ -45,9 +60,14 @@ const httpTransport: Json = {
   properties: {
     type: { type: 'string', enum: ['http'] },
     url: { type: 'string', format: 'uri', description: 'http:// or https://' },
-    method: { type: 'string', enum: ['POST', 'PUT', 'PATCH'], default: 'POST' },
+    method: { type: 'string', enum: HTTP_METHODS, default: 'POST' },
     headers: { type: 'object', additionalProperties: { type: 'string' } },
-    timeout_ms: { type: 'integer', minimum: 100, maximum: 60000, default: 10000 },
+    timeout_ms: {
+      type: 'integer',
+      minimum: HTTP_TIMEOUT_MS.min,
+      maximum: HTTP_TIMEOUT_MS.max,
+      default: DEFAULT_HTTP_TIMEOUT_MS,
+    },
   },
 };
 
@@ -57,7 +77,7 @@ const amqpTransport: Json = {
   properties: {
     type: { type: 'string', enum: ['amqp'] },
     url: { ...nullableStr, description: "amqp:// or amqps://; null: the server's TRAM_AMQP_URL" },
-    exchange: { type: 'string', default: 'tram.events', description: 'A durable topic exchange' },
+    exchange: { type: 'string', default: DEFAULT_EXCHANGE, description: 'A durable topic exchange' },
     routing_key: {
       ...nullableStr,
       description: 'Fixed routing key; null: `<entity>.<event type in lower case>`, e.g. task.task_failed',
@@ -69,7 +89,7 @@ const transport: Json = { oneOf: [httpTransport, amqpTransport] };
 
 const format: Json = {
   type: 'string',
-  enum: ['mistral', 'cloudevents', 'template'],
+  enum: LISTENER_FORMATS,
   default: 'mistral',
   description:
     "mistral: Mistral's notify payload; cloudevents: CloudEvents 1.0; template: the rendered `payload`",
@@ -77,10 +97,9 @@ const format: Json = {
 
 const retry: Json = {
   type: 'array',
-  maxItems: 20,
-  items: { type: 'number', minimum: 0 },
-  description:
-    'Delays in seconds before the 2nd, 3rd... attempt; default [5, 300, 1800, 7200, 18000, 36000, 36000]',
+  maxItems: MAX_RETRIES,
+  items: { type: 'number', minimum: 0, maximum: MAX_RETRY_DELAY_S },
+  description: `Delays in seconds before the 2nd, 3rd... attempt; default [${DEFAULT_RETRY.join(', ')}]`,
 };
 
 const statusSettings: Json = {
@@ -89,13 +108,18 @@ const statusSettings: Json = {
   required: ['enabled'],
   properties: {
     enabled: { type: 'boolean' },
-    timeout_s: { type: 'integer', minimum: 1, maximum: 604800, default: 3600 },
+    timeout_s: {
+      type: 'integer',
+      minimum: STATUS_TIMEOUT_S.min,
+      maximum: STATUS_TIMEOUT_S.max,
+      default: DEFAULT_STATUS_TIMEOUT_S,
+    },
   },
   description: 'Statuses: each delivery gets a queued status that the receiver completes within timeout_s',
 };
 
 const listenerFields: Json = {
-  name: { type: 'string', minLength: 1, maxLength: 200, description: 'Unique' },
+  name: { type: 'string', minLength: 1, maxLength: MAX_NAME_LENGTH, description: 'Unique' },
   scope,
   events,
   filter: { ...nullableStr, description: "A YAQL expression over the event (`$.state = 'ERROR'`)" },
@@ -120,6 +144,7 @@ export const LISTENER_BODY: Json = {
     url: shorthandUrl,
     secret: {
       type: 'string',
+      pattern: SECRET_FORM.source,
       description: "'whsec_' + base64 of 24 to 64 bytes; default: a random one",
     },
   },

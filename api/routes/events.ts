@@ -9,7 +9,7 @@
  */
 import { Router, type Request } from 'express';
 import { InvalidInputError, NotFoundError } from '../../common/index.js';
-import { EVENT_TYPES } from '../../delivery/listener-input.js';
+import { EVENT_TYPES } from '../../model/index.js';
 import type { Delivery } from '../../delivery/types.js';
 import type { OutboxEvent } from '../../engine/index.js';
 import type { EventFilter } from '../../store/index.js';

@@ -7,7 +7,7 @@
  */
 import { Router } from 'express';
 import { InvalidInputError } from '../../common/index.js';
-import { parseListenerInput, parseListenerPatch } from '../../delivery/listener-input.js';
+import { parseListenerInput, parseListenerPatch } from '../../delivery/index.js';
 import type { ApiContext } from '../context.js';
 import { listenerResource } from '../delivery/serializers.js';
 import { onlyQuery, parseTime, queryLimit, queryOne } from '../delivery/query.js';

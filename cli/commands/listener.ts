@@ -28,13 +28,19 @@ import {
   withRemoteOptions,
 } from './remote.js';
 import type { RemoteOptions } from './remote.js';
-// The rules the server applies too, from their one definition (constants only: no expression languages).
+// The rules the server applies too, from their one definition (no expression languages loaded).
 import {
   EVENT_SELECTORS as SELECTORS,
+  HEADER_NAME,
   HTTP_METHODS as METHODS,
   LISTENER_FORMATS as FORMATS,
   MAX_RETRY_DELAY_S,
-} from '../../delivery/listener-rules.js';
+  SECRET_RULE,
+  STATUS_TIMEOUT_S,
+  URL_SCHEMES,
+  isSigningSecret,
+  isTransportUrl,
+} from '../../model/index.js';
 
 /** Every event type the engine emits, and the two categories (every event of an execution, of a task). */
 export const EVENT_SELECTORS: readonly string[] = SELECTORS;
@@ -89,8 +95,8 @@ export function wholeNumber(value: string, flag: string, min = 1): number {
 function parseHeaders(values: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const h of values) {
-    const m = /^\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*:\s?(.*)$/.exec(h);
-    if (!m) throw new Error(`--header takes 'Name: value', not '${h}'`);
+    const m = /^\s*([^:\s]+)\s*:\s?(.*)$/.exec(h);
+    if (!m || !HEADER_NAME.test(m[1]!)) throw new Error(`--header takes 'Name: value', not '${h}'`);
     out[m[1]!] = m[2]!;
   }
   return out;
@@ -111,18 +117,20 @@ function parseFormat(value: string): string {
   return v;
 }
 
-function checkUrl(value: string, flag: string, schemes: readonly string[]): string {
-  let protocol: string | undefined;
-  try {
-    protocol = new URL(value).protocol;
-  } catch {
-    protocol = undefined;
-  }
-  if (protocol === undefined || !schemes.includes(protocol)) {
-    const want = schemes.map((s) => `${s}//`).join(' or ');
+function checkUrl(value: string, flag: string, type: 'http' | 'amqp'): string {
+  if (!isTransportUrl(value, type)) {
+    const want = URL_SCHEMES[type].map((s) => `${s}//`).join(' or ');
     throw new Error(`${flag} must be an ${want} URL, not '${value}'`);
   }
   return value;
+}
+
+function statusTimeout(value: string): number {
+  const { min, max } = STATUS_TIMEOUT_S;
+  const n = wholeNumber(value, '--status-timeout', min);
+  if (n > max)
+    throw new Error(`--status-timeout must be a whole number from ${min} to ${max}, not '${value}'`);
+  return n;
 }
 
 /** `--since`: a time the server reads (ISO 8601, 'YYYY-MM-DD HH:MM:SS' UTC, epoch ms), or an age: 30m, 2h, 7d. */
@@ -318,7 +326,7 @@ function transportFrom(flags: ListenerFlags, current?: ListenerTransport): Liste
     const t: HttpListenerTransport = {
       ...base,
       type: 'http',
-      url: checkUrl(url, '--webhook', ['http:', 'https:']),
+      url: checkUrl(url, '--webhook', 'http'),
     };
     if (flags.method !== undefined) t.method = parseMethod(flags.method);
     if (flags.header.length > 0) t.headers = parseHeaders(flags.header);
@@ -327,7 +335,7 @@ function transportFrom(flags: ListenerFlags, current?: ListenerTransport): Liste
   if (httpFlags) throw new Error('--method and --header go with --webhook, not with AMQP');
   const base = current?.type === 'amqp' ? current : { type: 'amqp' as const };
   const t: ListenerTransport = { ...base, type: 'amqp' };
-  if (typeof flags.amqp === 'string') t.url = checkUrl(flags.amqp, '--amqp', ['amqp:', 'amqps:']);
+  if (typeof flags.amqp === 'string') t.url = checkUrl(flags.amqp, '--amqp', 'amqp');
   if (flags.exchange !== undefined) t.exchange = flags.exchange;
   if (flags.routingKey !== undefined) t.routing_key = flags.routingKey;
   return t;
@@ -341,15 +349,15 @@ function settingsFrom(flags: ListenerFlags, body: ListenerBody): void {
   if (flags.payload !== undefined) body.payload = parseJsonValue(flags.payload, '--payload');
   if (flags.retry !== undefined) body.retry = parseRetry(flags.retry);
   if (flags.statusTimeout !== undefined) {
-    body.status = { enabled: true, timeout_s: wholeNumber(flags.statusTimeout, '--status-timeout') };
+    body.status = { enabled: true, timeout_s: statusTimeout(flags.statusTimeout) };
   }
   if (flags.status === false) {
     if (flags.statusTimeout !== undefined) throw new Error('give --status-timeout or --no-status, not both');
     body.status = null;
   }
   if (flags.secret !== undefined) {
-    if (!/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(flags.secret)) {
-      throw new Error("--secret must be 'whsec_' followed by base64 (24 to 64 random bytes)");
+    if (!isSigningSecret(flags.secret)) {
+      throw new Error(`--secret ${SECRET_RULE}`);
     }
     body.secret = flags.secret;
   }
@@ -527,7 +535,7 @@ function registerListenerAdd(program: Command): void {
     if (which !== 'execution' && which !== 'task') {
       throw new Error(`listener-add takes 'execution' or 'task', not '${kind}'`);
     }
-    const transport: ListenerTransport = { type: 'http', url: checkUrl(url, 'URL', ['http:', 'https:']) };
+    const transport: ListenerTransport = { type: 'http', url: checkUrl(url, 'URL', 'http') };
     const { api, out } = connect(opts);
     const suffix = randomBytes(3).toString('hex');
     let body: ListenerBody;

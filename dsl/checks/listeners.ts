@@ -3,9 +3,16 @@
  * somewhere to deliver to (`url` or `transport`, not both) at a URL of the right kind, its scope names this
  * workbook and workflows and tasks of it, its selectors can match, its filter is one YAQL expression (bare or
  * in `<% %>`), its secret is long enough, and a `template` format has a payload. Strings of the payload are
- * checked as expressions by `checks/expressions.ts`.
+ * checked as expressions by `checks/expressions.ts`. The rules are those of `model/listener-rules.ts`, which the
+ * API applies to the same bodies.
  */
-import { Buffer } from 'node:buffer';
+import {
+  SECRET_FORM,
+  SECRET_RULE,
+  isExecutionSelector,
+  isSigningSecret,
+  isTransportUrl,
+} from '../../model/index.js';
 import { checkSyntax } from '../expressions/index.js';
 import { resolveWorkflow } from '../resolve.js';
 import type { ListenerBody, WorkflowSpec } from '../spec.js';
@@ -14,10 +21,6 @@ import { isRecord } from '../source/paths.js';
 import { didYouMean } from '../suggest.js';
 import { isExpression, mayContainExpression, scanExpressions } from '../syntax/expr-scan.js';
 import type { CheckContext } from './context.js';
-
-function isExecutionSelector(s: unknown): boolean {
-  return typeof s === 'string' && (s === 'EXECUTION' || s.startsWith('WORKFLOW_'));
-}
 
 export function checkListeners(c: CheckContext): void {
   for (const [name, body] of Object.entries(c.doc.listeners ?? {})) checkListener(c, name, body);
@@ -63,14 +66,7 @@ function checkTransport(c: CheckContext, path: Path, subject: string, body: List
 }
 
 function checkUrl(c: CheckContext, path: Path, url: string, kind: 'http' | 'amqp'): void {
-  const schemes = kind === 'http' ? ['http:', 'https:'] : ['amqp:', 'amqps:'];
-  let protocol: string | undefined;
-  try {
-    protocol = new URL(url).protocol;
-  } catch {
-    protocol = undefined;
-  }
-  if (protocol !== undefined && schemes.includes(protocol)) return;
+  if (isTransportUrl(url, kind)) return;
   const want = kind === 'http' ? 'an http:// or https:// URL' : 'an amqp:// or amqps:// URL';
   c.sink.at(path, `${c.sink.describe(path)} must be ${want}`, 'value');
 }
@@ -117,14 +113,10 @@ function checkTaskName(
   c.sink.at(at, `${c.sink.describe(at)}: no task '${task}' in ${where}${didYouMean(task, names)}`, 'value');
 }
 
-/** The schema checks the form (`whsec_` and base64); Standard Webhooks wants 24 to 64 bytes of key. */
+/** The schema checks the form (`whsec_` and base64, reported there); Standard Webhooks wants 24 to 64 bytes. */
 function checkSecret(c: CheckContext, path: Path, secret: string): void {
-  const b64 = secret.slice('whsec_'.length);
-  if (!/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(secret)) return;
-  const bytes = Buffer.from(b64, 'base64').length;
-  if (b64.length % 4 === 0 && bytes >= 24 && bytes <= 64) return;
-  const message = `${c.sink.describe(path)} must be 'whsec_' followed by the base64 of 24 to 64 random bytes`;
-  c.sink.at(path, message, 'value');
+  if (!SECRET_FORM.test(secret) || isSigningSecret(secret)) return;
+  c.sink.at(path, `${c.sink.describe(path)} ${SECRET_RULE}`, 'value');
 }
 
 /** A filter is one YAQL expression: bare (`$.state = 'ERROR'`) or delimited (`<% $.state = 'ERROR' %>`). */

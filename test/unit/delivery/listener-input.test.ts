@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { InvalidInputError } from '../../../common/index.js';
-import { DEFAULT_RETRY, parseListenerInput, parseListenerPatch } from '../../../delivery/listener-input.js';
+import { parseListenerInput, parseListenerPatch } from '../../../delivery/index.js';
+import { DEFAULT_RETRY } from '../../../model/index.js';
 
 const secret = (bytes: number) => `whsec_${randomBytes(bytes).toString('base64')}`;
 

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { parseListenerInput } from '../../../delivery/listener-input.js';
+import { parseListenerInput } from '../../../delivery/index.js';
+import * as rules from '../../../model/index.js';
 import { issuesOf, parse, yaml } from './helpers.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -126,7 +127,7 @@ describe('DSL: workbook listeners', () => {
       "17:25 listener 'bad': 'events[1]' must be 'EXECUTION', 'TASK' or an event type such as 'TASK_FAILED'",
       "18:24 listener 'bad': 'transport.type' must be 'http' or 'amqp'",
       "19:13 listener 'bad': 'format' must be 'mistral', 'cloudevents' or 'template'",
-      "20:16 listener 'bad': 'retry[1]' must be a delay in seconds (a number ≥ 0)",
+      "20:16 listener 'bad': 'retry[1]' must be a delay in seconds from 0 to 86400 (one day)",
       "21:5 listener 'bad': 'status' needs 'enabled'",
       "21:26 listener 'bad': 'status.timeout_s' must be a whole number of seconds from 1 to 604800 (7 days)",
       "22:13 listener 'bad': 'secret' must be 'whsec_' followed by the base64 of 24 to 64 random bytes",
@@ -268,6 +269,40 @@ describe('DSL: workbook listeners', () => {
         'url',
       ].sort(),
     );
+  });
+
+  it('states in the schema shipped for editors the rules the server applies (model/listener-rules.ts)', () => {
+    interface Node {
+      enum?: unknown[];
+      pattern?: string;
+      errorMessage?: string;
+      minimum?: number;
+      maximum?: number;
+      maxItems?: number;
+      properties?: Record<string, Node>;
+      items?: Node;
+      propertyNames?: Node;
+    }
+    const defs = (
+      JSON.parse(fs.readFileSync(path.join(ROOT, 'dsl/workflow-language.schema.json'), 'utf8')) as {
+        definitions: Record<string, Node>;
+      }
+    ).definitions;
+    const listener = defs['listener']!.properties!;
+    const http = defs['httpTransport']!.properties!;
+    const bounds = (n: Node) => [n.minimum, n.maximum];
+    expect(defs['eventSelector']!.enum).to.deep.equal(rules.EVENT_SELECTORS);
+    expect(listener['format']!.enum).to.deep.equal(rules.LISTENER_FORMATS);
+    expect(defs['transport']!.properties!['type']!.enum).to.deep.equal(rules.TRANSPORT_TYPES);
+    expect(http['method']!.enum).to.deep.equal(rules.HTTP_METHODS);
+    expect(bounds(http['timeout_ms']!)).to.deep.equal([rules.HTTP_TIMEOUT_MS.min, rules.HTTP_TIMEOUT_MS.max]);
+    expect(http['headers']!.propertyNames!.pattern).to.equal(rules.HEADER_NAME.source);
+    expect(listener['retry']!.maxItems).to.equal(rules.MAX_RETRIES);
+    expect(bounds(listener['retry']!.items!)).to.deep.equal([0, rules.MAX_RETRY_DELAY_S]);
+    const timeout = listener['status']!.properties!['timeout_s']!;
+    expect(bounds(timeout)).to.deep.equal([rules.STATUS_TIMEOUT_S.min, rules.STATUS_TIMEOUT_S.max]);
+    expect(listener['secret']!.pattern).to.equal(rules.SECRET_FORM.source);
+    expect(listener['secret']!.errorMessage).to.equal(rules.SECRET_RULE);
   });
 
   it('accepts the example workbook workbooks/listeners.yaml', () => {
