@@ -54,6 +54,7 @@ export async function startServer(
     allowPrivate: config.egressAllowPrivate,
     defaultAmqpUrl: config.amqpUrl,
     disableAfterMs: config.listenerDisableAfterS * 1000,
+    backlog: { listener: config.deliveryMemory, total: config.deliveryMemory * 10 },
     logger: { error: (o, m) => logger.error(o, m), warn: (o, m) => logger.warn(o, m) },
   });
   await delivery.start();

@@ -42,6 +42,11 @@ export interface Config {
    */
   listenerDisableAfterS: number;
   /**
+   * Pending deliveries of one listener held in memory; the rest of the backlog waits in the store and is paged
+   * in (ten times this for all listeners together). Env: `TRAM_DELIVERY_MEMORY`. @default 2000
+   */
+  deliveryMemory: number;
+  /**
    * Longest `timeout` a `std.javascript` task may ask for; a larger one fails the task.
    * Env: `TRAM_SCRIPT_TIMEOUT_MAX` (seconds). @default 60
    */
@@ -120,6 +125,7 @@ export const DEFAULTS: Config = {
   amqpUrl: 'amqp://guest:guest@127.0.0.1:5672',
   egressAllowPrivate: true,
   listenerDisableAfterS: 432000,
+  deliveryMemory: 2000,
   scriptTimeoutMaxS: 60,
   scriptMemoryMb: 64,
   eventTriggerQueuePrefix: 'tram.event_triggers',
@@ -165,6 +171,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     fromEnv.egressAllowPrivate = parseBool('TRAM_EGRESS_ALLOW_PRIVATE', env.TRAM_EGRESS_ALLOW_PRIVATE);
   if (env.TRAM_LISTENER_DISABLE_AFTER)
     fromEnv.listenerDisableAfterS = Number(env.TRAM_LISTENER_DISABLE_AFTER);
+  if (env.TRAM_DELIVERY_MEMORY) fromEnv.deliveryMemory = Number(env.TRAM_DELIVERY_MEMORY);
   if (env.TRAM_LOG_HEADERS) fromEnv.logHeaders = parseBool('TRAM_LOG_HEADERS', env.TRAM_LOG_HEADERS);
   if (env.TRAM_SCRIPT_TIMEOUT_MAX) fromEnv.scriptTimeoutMaxS = Number(env.TRAM_SCRIPT_TIMEOUT_MAX);
   if (env.TRAM_SCRIPT_MEMORY_MB) fromEnv.scriptMemoryMb = Number(env.TRAM_SCRIPT_MEMORY_MB);
@@ -201,6 +208,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
       `invalid TRAM_LISTENER_DISABLE_AFTER: ${String(cfg.listenerDisableAfterS)} (seconds, > 0)`,
     );
   }
+  positive('TRAM_DELIVERY_MEMORY', cfg.deliveryMemory, 'deliveries', 10_000_000);
   positive('TRAM_SCRIPT_TIMEOUT_MAX', cfg.scriptTimeoutMaxS, 'seconds', 3600);
   positive('TRAM_SCRIPT_MEMORY_MB', cfg.scriptMemoryMb, 'MiB', 4096);
   if (!Number.isInteger(cfg.eventTriggerPrefetch) || cfg.eventTriggerPrefetch < 1) {

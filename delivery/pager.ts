@@ -22,7 +22,7 @@ export interface PagerLimits {
   listener?: number;
   /** Pending deliveries of all listeners held in memory. @default 20000 */
   total?: number;
-  /** Deliveries one queue takes in at a time. @default 64 */
+  /** Deliveries one queue takes in at a time. @default 64, or `listener` when smaller */
   queue?: number;
   /** Deliveries read per scan of a listener's backlog. @default 500 */
   scan?: number;
@@ -72,7 +72,7 @@ export class BacklogPager {
   ) {
     this.listenerBudget = limits.listener ?? 2000;
     this.totalBudget = limits.total ?? 20000;
-    this.queuePage = limits.queue ?? 64;
+    this.queuePage = limits.queue ?? Math.min(64, this.listenerBudget);
     this.scanPage = limits.scan ?? 500;
   }
 

@@ -18,6 +18,7 @@ import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'a
 import { expect } from 'chai';
 import express from 'express';
 import { Webhook } from 'standardwebhooks';
+import type { Config } from '../../config/index.js';
 import { call, startTestServer, type Reply, type TestServer } from './api-helpers.js';
 
 type Json = Record<string, unknown>;
@@ -451,10 +452,10 @@ interface Env {
   rx: Receiver;
 }
 
-function useServer(): Env {
+function useServer(overrides: Partial<Config> = {}): Env {
   const env = {} as Env;
   before(async () => {
-    env.srv = await startTestServer({ amqpUrl: AMQP_URL });
+    env.srv = await startTestServer({ amqpUrl: AMQP_URL, ...overrides });
     env.api = new Api(env.srv);
     await env.api.upload(DEFINITIONS);
     env.rx = await Receiver.start();
@@ -1250,6 +1251,135 @@ describe('delivery: listeners over real HTTP and RabbitMQ', function () {
           expect(m.properties.type).to.equal(type);
         });
       } finally {
+        await tap.close();
+      }
+    });
+  });
+  describe('a backlog larger than the memory (TRAM_DELIVERY_MEMORY=4)', () => {
+    const env = useServer({ deliveryMemory: 4 });
+    const EXECUTIONS = 5;
+    /** dlv_long: 10 tasks, 22 events per execution. */
+    const PER_EXECUTION = 22;
+    const RETRY = [0.2, 0.5, ...Array<number>(18).fill(1)];
+
+    /** Pending deliveries the server holds in memory (its queue depth gauge). */
+    async function heldInMemory(): Promise<number> {
+      const text = await (await fetch(`${env.srv.url}/metrics`)).text();
+      const m = /^tram_delivery_queue_depth (\d+)/m.exec(text);
+      if (!m) throw new Error('no tram_delivery_queue_depth in /metrics');
+      return Number(m[1]);
+    }
+
+    /** Starts the executions and waits for their ends; resolves with their ids. */
+    async function runAll(): Promise<string[]> {
+      const ids = Array.from({ length: EXECUTIONS }, () => randomUUID());
+      await Promise.all(ids.map((id) => env.api.start({ id, workflow_name: 'dlv_long' })));
+      for (const id of ids) await env.api.waitState(id, 'SUCCESS');
+      return ids;
+    }
+
+    /** Each execution's events arrived, first receipts in sequence order 1..22, none missing. */
+    function expectInOrder(received: Array<{ executionId: string; sequence: number }>, ids: string[]): void {
+      for (const id of ids) {
+        const seen: number[] = [];
+        for (const r of received)
+          if (r.executionId === id && !seen.includes(r.sequence)) seen.push(r.sequence);
+        expect(seen, `first receipts of execution ${id}`).to.deep.equal(
+          Array.from({ length: PER_EXECUTION }, (_, i) => i + 1),
+        );
+      }
+    }
+
+    it('HTTP: holds only its memory while the receiver is down, then delivers every event in order', async () => {
+      const { api } = env;
+      const port = await freePort();
+      const key = `paged-${randomUUID()}`;
+      const l = await api.createListener({
+        name: 'paged-http',
+        scope: { workflow: 'dlv_long' },
+        transport: { type: 'http', url: `http://127.0.0.1:${port}/hook/${key}`, timeout_ms: 2000 },
+        retry: RETRY,
+      });
+      const ids = await runAll();
+      const total = EXECUTIONS * PER_EXECUTION;
+      await until('the whole backlog stored', async () => {
+        const h = (await api.listener(l.id as string)).health as Json;
+        return h.backlog === total;
+      });
+      // The listener's budget, plus at most one queue page taken in by a refill.
+      expect(await heldInMemory()).to.be.at.most(4 + 4);
+
+      const late = await Receiver.start(port);
+      try {
+        await until(
+          () => `all ${total} events once the receiver is back (got ${late.delivered(key).length})`,
+          () => new Set(late.delivered(key).map((h) => h.headers['x-tram-delivery'])).size >= total,
+          60_000,
+        );
+        expectInOrder(
+          late.delivered(key).map((h) => ({
+            executionId: String(h.headers['x-tram-execution-id']),
+            sequence: Number(h.headers['x-tram-sequence']),
+          })),
+          ids,
+        );
+        await until('an empty backlog', async () => {
+          const h = (await api.listener(l.id as string)).health as Json;
+          return h.backlog === 0;
+        });
+      } finally {
+        await late.close();
+      }
+    });
+
+    it('AMQP: pages the backlog while the broker is unreachable, then publishes it in windows, in order', async () => {
+      const { api } = env;
+      const port = await freePort();
+      const exchange = `tram.test.paged.${randomUUID()}`;
+      const tap = await AmqpTap.open(exchange);
+      let proxy: net.Server | null = null;
+      const sockets = new Set<net.Socket>();
+      try {
+        const l = await api.createListener({
+          name: 'paged-amqp',
+          scope: { workflow: 'dlv_long' },
+          transport: { type: 'amqp', url: AMQP_URL.replace(/:\d+(\/|$)/, `:${port}$1`), exchange },
+          retry: RETRY,
+        });
+        const ids = await runAll();
+        const total = EXECUTIONS * PER_EXECUTION;
+        await until('the whole backlog stored', async () => {
+          const h = (await api.listener(l.id as string)).health as Json;
+          return h.backlog === total;
+        });
+        expect(await heldInMemory()).to.be.at.most(4 + 4);
+        // The broker comes back: a TCP proxy to it on the listener's port.
+        const broker = new globalThis.URL(AMQP_URL);
+        proxy = net.createServer((c) => {
+          const up = net.connect(Number(broker.port || 5672), broker.hostname);
+          for (const s of [c, up]) {
+            sockets.add(s);
+            s.on('error', () => undefined);
+          }
+          c.pipe(up).pipe(c);
+        });
+        await new Promise<void>((r) => proxy!.listen(port, '127.0.0.1', () => r()));
+        await until(
+          () => `all ${total} messages once the broker is back (got ${tap.messages.length})`,
+          () => new Set(tap.messages.map((m) => m.properties.messageId as string)).size >= total,
+          60_000,
+        );
+        expectInOrder(
+          tap.messages.map((m) => {
+            const h = (m.properties.headers ?? {}) as Record<string, unknown>;
+            return { executionId: String(h['x-tram-execution-id']), sequence: Number(h['x-tram-sequence']) };
+          }),
+          ids,
+        );
+        await api.cleanup();
+      } finally {
+        for (const s of sockets) s.destroy();
+        await new Promise<void>((r) => (proxy ? proxy.close(() => r()) : r()));
         await tap.close();
       }
     });
