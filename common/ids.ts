@@ -10,6 +10,9 @@ export function isUuid(s: string): boolean {
   return UUID_RE.test(s);
 }
 
+let lastMs = NaN;
+let lastPrefix = '';
+
 /**
  * A UUIDv7 (RFC 9562): 48 bits of milliseconds, then random bits. Rows keyed by these ids are inserted at the end
  * of their indexes instead of at random places, which keeps append-heavy tables (deliveries, attempts) fast as
@@ -17,8 +20,13 @@ export function isUuid(s: string): boolean {
  */
 export function newTimeId(now: number = Date.now()): string {
   // randomUUID draws from Node's pooled entropy: far cheaper than a randomBytes call per id. Its first 48 bits
-  // become the time, the version nibble becomes 7; the variant bits are already RFC 9562's.
-  const ms = Math.floor(now).toString(16).padStart(12, '0').slice(-12);
-  const r = randomUUID();
-  return `${ms.slice(0, 8)}-${ms.slice(8)}-7${r.slice(15)}`;
+  // become the time, the version nibble becomes 7; the variant bits are already RFC 9562's. Ids come in bursts
+  // of the same millisecond: its text is kept.
+  const ms = Math.floor(now);
+  if (ms !== lastMs) {
+    const hex = ms.toString(16).padStart(12, '0').slice(-12);
+    lastPrefix = `${hex.slice(0, 8)}-${hex.slice(8)}-7`;
+    lastMs = ms;
+  }
+  return lastPrefix + randomUUID().slice(15);
 }

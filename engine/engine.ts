@@ -442,7 +442,7 @@ export class Engine {
     }
     for (const [actionId, a] of this.rt.liveActions) {
       if (a.exec !== e) continue;
-      a.abort?.abort(new Error('Execution deleted'));
+      (a.abort ??= new AbortController()).abort(new Error('Execution deleted'));
       a.rec.state = 'CANCELLED'; // a late outcome is then ignored
       this.rt.liveActions.delete(actionId);
     }

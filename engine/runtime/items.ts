@@ -201,7 +201,7 @@ export class Items {
   /** Runs an action (after commit). Its outcome is queued as work. */
   invoke(ar: ActionRun): void {
     if (ar.rec.state !== 'RUNNING') return;
-    ar.abort = new AbortController();
+    ar.abort = null;
     const t = ar.task;
     const ctx: ActionContext = {
       workflowExecutionId: ar.exec.rec.id,
@@ -214,7 +214,10 @@ export class Items {
       callbackUrl: this.rt.callbackBaseUrl
         ? `${this.rt.callbackBaseUrl}/v2/action_executions/${ar.rec.id}`
         : undefined,
-      signal: ar.abort.signal,
+      // Made when the action asks for it: most never do, and one controller per action is a tenth of a step.
+      get signal() {
+        return (ar.abort ??= new AbortController()).signal;
+      },
       env: ar.exec.rt.env,
     };
     // runAction turns a throw into a failure, and a result the store could not hold (too deep) into one too.
@@ -322,7 +325,8 @@ export class Items {
       t.running.delete(id);
       if (w.action) {
         const ar = w.action;
-        ar.abort?.abort(new Error(msg));
+        // Made aborted if the action has not asked for its signal yet, so that it sees the abort when it does.
+        (ar.abort ??= new AbortController()).abort(new Error(msg));
         ar.rec.state = 'ERROR';
         ar.rec.stateInfo = msg;
         ar.rec.output = { result: msg };
