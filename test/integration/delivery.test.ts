@@ -1270,12 +1270,27 @@ describe('delivery: listeners over real HTTP and RabbitMQ', function () {
       return Number(m[1]);
     }
 
-    /** Starts the executions and waits for their ends; resolves with their ids. */
-    async function runAll(): Promise<string[]> {
+    /**
+     * Creates the listener (its receiver down), runs the executions and waits until their whole backlog is
+     * stored while the server holds only its budget in memory, plus at most one queue page taken in by a refill.
+     */
+    async function queueWhileDown(name: string, transport: Json): Promise<{ ids: string[]; total: number }> {
+      const l = await env.api.createListener({
+        name,
+        scope: { workflow: 'dlv_long' },
+        transport,
+        retry: RETRY,
+      });
       const ids = Array.from({ length: EXECUTIONS }, () => randomUUID());
       await Promise.all(ids.map((id) => env.api.start({ id, workflow_name: 'dlv_long' })));
       for (const id of ids) await env.api.waitState(id, 'SUCCESS');
-      return ids;
+      const total = EXECUTIONS * PER_EXECUTION;
+      await until('the whole backlog stored', async () => {
+        const h = (await env.api.listener(l.id as string)).health as Json;
+        return h.backlog === total;
+      });
+      expect(await heldInMemory()).to.be.at.most(4 + 4);
+      return { ids, total };
     }
 
     /** Each execution's events arrived, first receipts in sequence order 1..22, none missing. */
@@ -1291,23 +1306,13 @@ describe('delivery: listeners over real HTTP and RabbitMQ', function () {
     }
 
     it('HTTP: holds only its memory while the receiver is down, then delivers every event in order', async () => {
-      const { api } = env;
       const port = await freePort();
       const key = `paged-${randomUUID()}`;
-      const l = await api.createListener({
-        name: 'paged-http',
-        scope: { workflow: 'dlv_long' },
-        transport: { type: 'http', url: `http://127.0.0.1:${port}/hook/${key}`, timeout_ms: 2000 },
-        retry: RETRY,
+      const { ids, total } = await queueWhileDown('paged-http', {
+        type: 'http',
+        url: `http://127.0.0.1:${port}/hook/${key}`,
+        timeout_ms: 2000,
       });
-      const ids = await runAll();
-      const total = EXECUTIONS * PER_EXECUTION;
-      await until('the whole backlog stored', async () => {
-        const h = (await api.listener(l.id as string)).health as Json;
-        return h.backlog === total;
-      });
-      // The listener's budget, plus at most one queue page taken in by a refill.
-      expect(await heldInMemory()).to.be.at.most(4 + 4);
 
       const late = await Receiver.start(port);
       try {
@@ -1323,10 +1328,6 @@ describe('delivery: listeners over real HTTP and RabbitMQ', function () {
           })),
           ids,
         );
-        await until('an empty backlog', async () => {
-          const h = (await api.listener(l.id as string)).health as Json;
-          return h.backlog === 0;
-        });
       } finally {
         await late.close();
       }
@@ -1340,19 +1341,11 @@ describe('delivery: listeners over real HTTP and RabbitMQ', function () {
       let proxy: net.Server | null = null;
       const sockets = new Set<net.Socket>();
       try {
-        const l = await api.createListener({
-          name: 'paged-amqp',
-          scope: { workflow: 'dlv_long' },
-          transport: { type: 'amqp', url: AMQP_URL.replace(/:\d+(\/|$)/, `:${port}$1`), exchange },
-          retry: RETRY,
+        const { ids, total } = await queueWhileDown('paged-amqp', {
+          type: 'amqp',
+          url: AMQP_URL.replace(/:\d+(\/|$)/, `:${port}$1`),
+          exchange,
         });
-        const ids = await runAll();
-        const total = EXECUTIONS * PER_EXECUTION;
-        await until('the whole backlog stored', async () => {
-          const h = (await api.listener(l.id as string)).health as Json;
-          return h.backlog === total;
-        });
-        expect(await heldInMemory()).to.be.at.most(4 + 4);
         // The broker comes back: a TCP proxy to it on the listener's port.
         const broker = new globalThis.URL(AMQP_URL);
         proxy = net.createServer((c) => {
