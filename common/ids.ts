@@ -1,5 +1,5 @@
 /** Identifiers: Mistral uses UUIDv4 strings for every execution, task and action execution. */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 export function newId(): string {
   return randomUUID();
@@ -29,4 +29,16 @@ export function newTimeId(now: number = Date.now()): string {
     lastMs = ms;
   }
   return lastPrefix + randomUUID().slice(15);
+}
+
+/**
+ * A stable UUID (version 5 layout) for things keyed by name: workbooks, the standard actions, the system
+ * workflows. The same name always gets the same id, across restarts, so ids work as list markers.
+ */
+export function stableId(kind: string, key: string): string {
+  const h = createHash('sha1').update(`tramontane:${kind}:${key}`).digest();
+  h[6] = ((h[6] ?? 0) & 0x0f) | 0x50;
+  h[8] = ((h[8] ?? 0) & 0x3f) | 0x80;
+  const hex = h.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -3,7 +3,7 @@
  * starting an execution or resolving a sub-workflow never re-parses YAML. Names resolve as in Mistral: inside a
  * workbook a short name (`helper`) finds `wb.helper` first, then the global name.
  */
-import { ConflictError, NotFoundError, newId } from '../common/index.js';
+import { ConflictError, InvalidStateError, NotFoundError, newId, stableId } from '../common/index.js';
 import {
   analyseDocument,
   parseDocument,
@@ -16,6 +16,7 @@ import {
 import type { ActionRegistry } from '../actions/index.js';
 import type { Listener } from '../model/index.js';
 import type { ActionDefinitionRow, Store, WorkbookRow, WorkflowDefinitionRow } from '../store/index.js';
+import { SYSTEM_WORKFLOW_DOCUMENTS } from './system-workflows.js';
 
 export interface SaveOptions {
   file?: string;
@@ -37,7 +38,10 @@ export interface SavedDocument {
   actions: ActionDefinitionRow[];
 }
 
-/** Workflows are known by (namespace, name), as in Mistral: the same name may live in several namespaces. */
+/**
+ * Workflows and ad-hoc actions are known by (namespace, name), as in Mistral: the same name may live in several
+ * namespaces.
+ */
 function key(name: string, namespace: string): string {
   return `${namespace}\u0000${name}`;
 }
@@ -45,6 +49,8 @@ function key(name: string, namespace: string): string {
 export class Definitions {
   private readonly workflows = new Map<string, WorkflowDefinitionRow>();
   private readonly actions = new Map<string, ActionDefinitionRow>();
+  /** The system workflows (`system-workflows.ts`): in memory only, public, in the default namespace. */
+  private readonly system = new Map<string, WorkflowDefinitionRow>();
 
   constructor(
     private readonly store: Store,
@@ -58,15 +64,53 @@ export class Definitions {
     this.workflows.clear();
     this.actions.clear();
     for (const w of workflows) this.workflows.set(key(w.name, w.namespace), w);
-    for (const a of actions) this.actions.set(a.name, a);
+    for (const a of actions) this.actions.set(key(a.name, a.namespace), a);
+    if (this.system.size === 0) this.loadSystemWorkflows();
+  }
+
+  /** Parsed once, at the first load; their ids derive from their names, so they are the same on every start. */
+  private loadSystemWorkflows(): void {
+    const at = Date.now();
+    for (const text of SYSTEM_WORKFLOW_DOCUMENTS) {
+      for (const spec of Object.values(this.parse(text, '<system workflows>').workflows)) {
+        this.system.set(key(spec.name, ''), {
+          id: stableId('workflow', spec.name),
+          name: spec.name,
+          namespace: '',
+          workbookName: null,
+          definition: text,
+          spec,
+          tags: spec.tags,
+          scope: 'public',
+          createdAt: at,
+          updatedAt: at,
+        });
+      }
+    }
+  }
+
+  /** The system workflows, which `GET /v2/workflows` lists with the stored ones. */
+  systemWorkflows(): WorkflowDefinitionRow[] {
+    return [...this.system.values()];
+  }
+
+  isSystem(row: WorkflowDefinitionRow): boolean {
+    return this.system.get(key(row.name, row.namespace))?.id === row.id;
+  }
+
+  /** Mistral's answer (400) to updating or deleting a system workflow. */
+  assertNotSystem(row: WorkflowDefinitionRow): void {
+    if (this.isSystem(row)) {
+      throw new InvalidStateError(`Can not modify a system WorkflowDefinition resource, ID: ${row.id}`);
+    }
   }
 
   /** What the documents of this engine may use without defining them: its actions and stored workflows. */
   get dslOptions(): DslOptions {
     return {
-      isKnownAction: (n) => this.registry.has(n) || this.actions.has(n),
+      isKnownAction: (n) => this.registry.has(n) || this.actionRow(n) !== null,
       isKnownWorkflow: (n) => this.workflowRow(n) !== null,
-      actionParams: (n) => this.registry.get(n)?.input ?? this.actions.get(n)?.spec.input,
+      actionParams: (n) => this.registry.get(n)?.input ?? this.actionRow(n)?.spec.input,
     };
   }
 
@@ -107,6 +151,10 @@ export class Definitions {
       const existing = await this.store.getWorkbook(name, namespace);
       if (existing && !opts.update) throw new ConflictError(`workbook already exists: ${name}`);
       if (!existing && opts.update) throw new NotFoundError('workbook', name);
+      for (const spec of Object.values(doc.workflows)) {
+        const system = this.system.get(key(spec.name, namespace));
+        if (system) throw new ConflictError(`workflow already exists: ${spec.name} (a system workflow)`);
+      }
       workbook = {
         name,
         namespace,
@@ -119,6 +167,9 @@ export class Definitions {
       };
     } else {
       for (const name of Object.keys(doc.workflows)) {
+        const system = this.system.get(key(name, namespace));
+        if (system && opts.update) this.assertNotSystem(system);
+        if (system) throw new ConflictError(`workflow already exists: ${name} (a system workflow)`);
         const existing = this.workflows.get(key(name, namespace));
         if (existing && !opts.update) throw new ConflictError(`workflow already exists: ${name}`);
         if (!existing && opts.update) throw new NotFoundError('workflow', name);
@@ -131,7 +182,7 @@ export class Definitions {
     else await this.store.saveDocument(workbook, workflows, actions);
     if (workbook) this.forgetWorkbook(workbook.name, namespace);
     for (const w of workflows) this.workflows.set(key(w.name, w.namespace), w);
-    for (const a of actions) this.actions.set(a.name, a);
+    for (const a of actions) this.actions.set(key(a.name, a.namespace), a);
     return { doc, workbook, workflows, actions };
   }
 
@@ -142,7 +193,7 @@ export class Definitions {
     scope: string,
     now: number,
   ) {
-    const previous = 'tasks' in spec ? this.workflows.get(key(spec.name, ns)) : this.actions.get(spec.name);
+    const previous = ('tasks' in spec ? this.workflows : this.actions).get(key(spec.name, ns));
     return {
       id: previous?.id ?? newId(),
       name: spec.name,
@@ -161,7 +212,9 @@ export class Definitions {
     for (const [k, w] of this.workflows) {
       if (w.workbookName === name && w.namespace === namespace) this.workflows.delete(k);
     }
-    for (const [k, a] of this.actions) if (a.workbookName === name) this.actions.delete(k);
+    for (const [k, a] of this.actions) {
+      if (a.workbookName === name && a.namespace === namespace) this.actions.delete(k);
+    }
   }
 
   async deleteWorkbook(name: string, namespace = ''): Promise<void> {
@@ -172,6 +225,7 @@ export class Definitions {
   async deleteWorkflow(nameOrId: string): Promise<void> {
     const row = this.workflowRow(nameOrId);
     if (!row) throw new NotFoundError('workflow', nameOrId);
+    this.assertNotSystem(row);
     await this.store.deleteWorkflowDefinition(row.id);
     this.workflows.delete(key(row.name, row.namespace));
   }
@@ -181,12 +235,7 @@ export class Definitions {
    * only `''` has it is a 404). Without a namespace a name is looked up in `''` first, then in any namespace.
    */
   workflowRow(nameOrId: string, namespace?: string): WorkflowDefinitionRow | null {
-    const byName = this.workflows.get(key(nameOrId, namespace ?? ''));
-    if (byName) return byName;
-    for (const w of this.workflows.values()) {
-      if (w.id === nameOrId || (namespace === undefined && w.name === nameOrId)) return w;
-    }
-    return null;
+    return lookUp(this.workflows, nameOrId, namespace) ?? lookUp(this.system, nameOrId, namespace) ?? null;
   }
 
   /**
@@ -204,15 +253,46 @@ export class Definitions {
     return null;
   }
 
-  action(name: string, fromWorkbook?: string): AdHocActionSpec | null {
+  /**
+   * An ad-hoc action by id, or by name in `namespace` then in the default namespace `''` (as Mistral 15 runs
+   * them: a workflow in namespace `x` uses `x`'s action of that name, else the default one). Without a
+   * namespace: `''` first, then any namespace.
+   */
+  actionRow(nameOrId: string, namespace?: string): ActionDefinitionRow | null {
+    if (namespace) {
+      const own = this.actions.get(key(nameOrId, namespace));
+      if (own) return own;
+    }
+    return lookUp(this.actions, nameOrId, namespace === undefined ? undefined : '');
+  }
+
+  /**
+   * Resolves an action name as written in a task of `fromWorkbook` (or at the top level) of an execution in
+   * `namespace`: the workbook's own action first, then the global name.
+   */
+  action(name: string, fromWorkbook?: string, namespace = ''): AdHocActionSpec | null {
     if (fromWorkbook) {
-      const local = this.actions.get(`${fromWorkbook}.${name}`);
+      const local = this.actionRow(`${fromWorkbook}.${name}`, namespace);
       if (local) return local.spec;
     }
-    return this.actions.get(name)?.spec ?? null;
+    return this.actionRow(name, namespace)?.spec ?? null;
   }
 
   actionRows(): ActionDefinitionRow[] {
     return [...this.actions.values()];
   }
+}
+
+/** By name in `namespace` (`''` when absent), then by id; without a namespace, by name in any namespace too. */
+function lookUp<R extends { id: string; name: string }>(
+  rows: Map<string, R>,
+  nameOrId: string,
+  namespace: string | undefined,
+): R | null {
+  const byName = rows.get(key(nameOrId, namespace ?? ''));
+  if (byName) return byName;
+  for (const r of rows.values()) {
+    if (r.id === nameOrId || (namespace === undefined && r.name === nameOrId)) return r;
+  }
+  return null;
 }

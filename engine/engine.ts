@@ -95,7 +95,7 @@ export class Engine {
       store: opts.store,
       registry,
       clock: opts.clock ?? systemClock,
-      isAdHoc: (name) => this.definitions.action(name) !== null,
+      isAdHoc: (name, namespace) => this.definitions.action(name, undefined, namespace) !== null,
       callbackBaseUrl: opts.callbackBaseUrl,
     });
   }

@@ -41,7 +41,7 @@ export interface StandaloneActionsOptions {
   registry: ActionRegistry;
   clock: Clock;
   /** Whether `name` is an ad-hoc action (those run only inside a workflow). */
-  isAdHoc: (name: string) => boolean;
+  isAdHoc: (name: string, namespace: string) => boolean;
   /** Base URL of the REST API, for async actions' callback URL. */
   callbackBaseUrl?: string;
 }
@@ -71,7 +71,7 @@ export class StandaloneActions {
   }
 
   async start(req: StandaloneActionRequest): Promise<StandaloneOutcome> {
-    if (this.opts.isAdHoc(req.name)) {
+    if (this.opts.isAdHoc(req.name, req.namespace)) {
       throw new InvalidInputError(`ad-hoc action '${req.name}' can only run inside a workflow`, 'name');
     }
     if (!this.opts.registry.get(req.name)) {

@@ -6,9 +6,9 @@
  * - checking: the text is indented under `actions:` of a wrapper workbook that adds exactly three lines, so the
  *   DSL runs every check and each issue maps back to the user's line (-3) and column (-2); names the workbook
  *   schema refuses (`acme.deploy`) are checked under same-length aliases and renamed back;
- * - saving: the rows go through `store.saveDocument`, then `definitions.load()` refreshes the engine's cache;
- * - deleting: the store row goes, but the engine's cache keeps the action until the next start, because
- *   Definitions has no way to forget one action yet.
+ * - saving and deleting: the rows go through the store, then `definitions.load()` refreshes the engine's cache.
+ *
+ * An action is known by its name and namespace, as workflows are.
  *
  * Writes are serialised, so that two uploads of the same name cannot both pass the existence check.
  */
@@ -85,7 +85,7 @@ export class AdHocActions {
     const own = new Set(keys.map((k) => k.name));
     const { definitions, actions } = this.engine;
     const { document, issues } = analyseDocument(HEADER + indent(renamed), UPLOAD_FILE, {
-      isKnownAction: (n) => own.has(n) || actions.has(n) || definitions.action(n) !== null,
+      isKnownAction: (n) => own.has(n) || actions.has(n) || definitions.actionRow(n) !== null,
       isKnownWorkflow: (n) => definitions.workflowRow(n) !== null,
     });
     const originals = new Map([...aliases].map(([name, alias]) => [alias, name]));
@@ -97,9 +97,10 @@ export class AdHocActions {
     return this.serial(async () => {
       const specs = this.parse(text);
       const { store } = this.engine;
-      const stored = new Map((await store.listActionDefinitions()).map((r) => [r.name, r]));
+      const stored = await store.listActionDefinitions();
+      let target: ActionDefinitionRow | undefined;
       if (opts.identifier !== undefined) {
-        const target = await store.getActionDefinition(opts.identifier);
+        target = (await store.getActionDefinition(opts.identifier)) ?? undefined;
         if (!target) throw new NotFoundError('action', opts.identifier);
         if (specs.length !== 1) {
           throw new InvalidInputError(
@@ -116,10 +117,11 @@ export class AdHocActions {
       }
       const now = Date.now();
       const rows = specs.map((spec): ActionDefinitionRow => {
-        const previous = stored.get(spec.name);
         if (this.engine.actions.has(spec.name)) {
           throw new ConflictError(`action already exists: ${spec.name} (a system action)`);
         }
+        // An action is known by (name, namespace): the same name may be created in several namespaces.
+        const previous = target ?? previousOf(stored, spec.name, opts);
         if (!opts.update && previous) throw new ConflictError(`action already exists: ${spec.name}`);
         if (opts.update && !previous) throw new NotFoundError('action', spec.name);
         if (previous?.workbookName) throw belongsToWorkbook(previous);
@@ -159,6 +161,7 @@ export class AdHocActions {
       if (!row) throw new NotFoundError('action', identifier);
       if (row.workbookName) throw belongsToWorkbook(row);
       await this.engine.store.deleteActionDefinition(row.id);
+      await this.engine.definitions.load();
     });
   }
 
@@ -174,6 +177,21 @@ export class AdHocActions {
     this.queue = run.catch(() => undefined);
     return run;
   }
+}
+
+/**
+ * The stored action a save of `name` creates or replaces: the one in the namespace asked for; for an update
+ * sent without a namespace (the client's default), the default namespace's, else the only one of that name.
+ */
+function previousOf(
+  stored: ActionDefinitionRow[],
+  name: string,
+  opts: SaveActionsOptions,
+): ActionDefinitionRow | undefined {
+  const named = stored.filter((r) => r.name === name);
+  const exact = named.find((r) => r.namespace === opts.namespace);
+  if (exact || !opts.update || opts.namespace !== '') return exact;
+  return named.length === 1 ? named[0] : undefined;
 }
 
 function belongsToWorkbook(row: ActionDefinitionRow): InvalidStateError {

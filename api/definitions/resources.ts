@@ -6,7 +6,6 @@
  * belongs to the project `<default-project>`; a workflow's `input` is one string (`name, greeting=Hello`); an
  * environment's `variables` is a JSON string.
  */
-import { createHash } from 'node:crypto';
 import type { ActionDefinition } from '../../actions/index.js';
 import type { InputParam } from '../../dsl/index.js';
 import type {
@@ -15,6 +14,7 @@ import type {
   WorkbookRow,
   WorkflowDefinitionRow,
 } from '../../store/index.js';
+import { stableId } from '../../common/index.js';
 import { jsonDumps, pyStr } from '../../dsl/index.js';
 import { jsonString, time } from '../wire.js';
 import { workflowDefinitionText } from './definition-text.js';
@@ -36,18 +36,6 @@ function timestamps(row: Timestamps): { created_at: string | null; updated_at: s
     // Mistral's `updated_at` is set by the first UPDATE, so a definition never changed has none.
     updated_at: row.updatedAt > row.createdAt ? time(row.updatedAt) : null,
   };
-}
-
-/**
- * A stable UUID (version 5 layout) for things the store keys by name: workbooks and the standard actions. The
- * same name always gets the same id, across restarts, so ids work as list markers.
- */
-export function stableId(kind: string, key: string): string {
-  const h = createHash('sha1').update(`tramontane:${kind}:${key}`).digest();
-  h[6] = ((h[6] ?? 0) & 0x0f) | 0x50;
-  h[8] = ((h[8] ?? 0) & 0x3f) | 0x80;
-  const hex = h.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 export function workbookId(row: Pick<WorkbookRow, 'name' | 'namespace'>): string {

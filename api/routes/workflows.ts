@@ -1,7 +1,9 @@
 /**
  * /v2/workflows: standalone workflows, uploaded as YAML text that may define several (`{"workflows": [...]}`
  * comes back). Workflows of a workbook are listed and shown here too; they change only with their workbook
- * (updating one on its own is refused, 400), but may be deleted on their own, as in Mistral.
+ * (updating one on its own is refused, 400), but may be deleted on their own, as in Mistral. The system workflows
+ * (`std.create_instance`, `std.delete_instance`) are listed and shown with the stored ones and, as in Mistral,
+ * can be neither updated nor deleted (400).
  */
 import { Router } from 'express';
 import { InvalidStateError, NotFoundError } from '../../common/index.js';
@@ -58,14 +60,16 @@ export function workflowsRoutes(ctx: ApiContext): Router {
   const r = Router();
 
   async function find(identifier: string, namespace?: string): Promise<WorkflowDefinitionRow> {
-    const row = await engine.store.getWorkflowDefinition(identifier, namespace);
+    const row =
+      (await engine.store.getWorkflowDefinition(identifier, namespace)) ??
+      engine.definitions.systemWorkflows().find((w) => matches(w, identifier, namespace));
     if (!row) throw new NotFoundError('workflow', identifier);
     return row;
   }
 
   r.get('/', async (req, res) => {
     const page = readPage(req, QUERY);
-    const rows = await engine.store.listWorkflowDefinitions();
+    const rows = [...engine.definitions.systemWorkflows(), ...(await engine.store.listWorkflowDefinitions())];
     res.json(envelope(req, 'workflows', listPage(req, rows, LIST, page).map(workflowResource), page));
   });
 
@@ -87,6 +91,7 @@ export function workflowsRoutes(ctx: ApiContext): Router {
   r.put('/:identifier', upload, async (req, res) => {
     const text = definitionText(req);
     const target = await find(pathParam(req, 'identifier'));
+    engine.definitions.assertNotSystem(target);
     const [row] = await ctx.uploads.updateWorkflows(text, uploadOptions(req), target);
     if (!row) throw new NotFoundError('workflow', pathParam(req, 'identifier'));
     res.json(workflowResource(row));
@@ -101,6 +106,7 @@ export function workflowsRoutes(ctx: ApiContext): Router {
   r.delete('/:identifier', async (req, res) => {
     // A workbook's workflow too, as Mistral allows (the workbook keeps its text).
     const row = await find(pathParam(req, 'identifier'), namespaceFilter(req) ?? '');
+    engine.definitions.assertNotSystem(row);
     const triggers = await engine.store.listCronTriggers({ workflowId: row.id });
     if (triggers.length > 0) {
       throw new InvalidStateError(
@@ -120,4 +126,9 @@ export function workflowsRoutes(ctx: ApiContext): Router {
   });
 
   return r;
+}
+
+/** The store's lookup rule: by id, or by name in `namespace` (in any namespace without one). */
+function matches(row: WorkflowDefinitionRow, identifier: string, namespace: string | undefined): boolean {
+  return row.id === identifier || (row.name === identifier && (namespace ?? row.namespace) === row.namespace);
 }

@@ -94,6 +94,7 @@ export class Hooks {
           input,
           e.graph.spec.workbook,
           (x, d) => evalFor(e, t, x, d),
+          e.rec.workflowNamespace,
         );
         const ar = this.rt.items.createActionRun(e, t, prepared.name, prepared.input, 'hook', p.index);
         ar.def = prepared.def;

@@ -128,7 +128,9 @@ export class Items {
       input,
       e.graph.spec.workbook,
       (x, d) => evalFor(e, t, x, d),
-      e.rec.params.namespace,
+      // As Mistral, the namespace of the workflow's definition: a sub-workflow found in the default namespace
+      // uses that namespace's ad-hoc actions, not its parent's.
+      e.rec.workflowNamespace,
     );
     return { kind: 'action', action, index };
   }

@@ -32,7 +32,7 @@ export function prepareAction(
   let current = name;
   let currentInput = input;
   for (let depth = 0; depth <= MAX_ADHOC_DEPTH; depth++) {
-    const adhoc = defs.action(current, workbook);
+    const adhoc = defs.action(current, workbook, namespace);
     if (adhoc) {
       const own = applyInputParams(
         adhoc.input,

@@ -13,6 +13,8 @@ type List = Obj & { next?: string };
 
 const TIME = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** The system workflows every server lists (see system-workflows.test.ts). */
+const SYSTEM_WORKFLOWS = ['std.create_instance', 'std.delete_instance'];
 
 const workbook = (name: string, extra = '') => `version: '2.0'
 name: ${name}
@@ -186,7 +188,7 @@ describe('API v2 definitions', function () {
       expect(res.status).to.equal(200);
       expect(res.body).to.include({ name: 'evolving', definition: workbook('evolving', extra) });
       const names = (await items(call('GET', `${v2}/workflows`), 'workflows')).map((w) => w.name);
-      expect(names).to.have.members(['evolving.main', 'evolving.second']);
+      expect(names).to.have.members([...SYSTEM_WORKFLOWS, 'evolving.main', 'evolving.second']);
       expect((await call('PUT', `${v2}/workbooks`, workbook('unknown'))).status).to.equal(404);
     });
 
@@ -303,14 +305,16 @@ describe('API v2 definitions', function () {
     it('lists workflows with filters, sorting and pages', async () => {
       await call('POST', `${v2}/workflows`, TWO_WORKFLOWS);
       await call('POST', `${v2}/workbooks`, workbook('wb'));
+      // The system workflows are paged with the stored ones.
       expect(await pages(`${v2}/workflows?limit=2&sort_keys=name`, 'workflows')).to.deep.equal([
         ['first', 'second'],
+        SYSTEM_WORKFLOWS,
         ['wb.main'],
       ]);
       const tagged = await items(call('GET', `${v2}/workflows?tags=batch`), 'workflows');
       expect(tagged.map((w) => w.name)).to.deep.equal(['second']);
       const others = await items(call('GET', `${v2}/workflows?name=neq:first&sort_keys=name`), 'workflows');
-      expect(others.map((w) => w.name)).to.deep.equal(['second', 'wb.main']);
+      expect(others.map((w) => w.name)).to.deep.equal(['second', ...SYSTEM_WORKFLOWS, 'wb.main']);
     });
 
     it('validates a workflows document', async () => {
