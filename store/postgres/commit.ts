@@ -8,8 +8,9 @@
  * order, or a reader could pass an id whose transaction had not committed yet. The lock is held only from the
  * event insert to COMMIT; everything else in the transaction runs in parallel across nodes.
  */
-import type { ActionExecutionRecord, ExecutionRecord } from '../../model/index.js';
+import type { ActionExecutionRecord } from '../../model/index.js';
 import { encodePayload } from '../event-codec.js';
+import { ACTIONS, EXECUTIONS, actionRecordText, execRecordText, taskRecordText } from '../records.js';
 import type { PendingSpec, SpecRefs } from '../spec-refs.js';
 import type { ChangeSet } from '../types.js';
 import type { Queryable } from './db.js';
@@ -90,13 +91,13 @@ async function rewriteActions(
 ): Promise<void> {
   if (!taskIds.length) return;
   const { rows } = await db.query(
-    'SELECT record FROM action_executions WHERE task_execution_id = ANY($1::text[]) ORDER BY id',
+    `SELECT ${ACTIONS.columns} FROM action_executions WHERE task_execution_id = ANY($1::text[]) ORDER BY id`,
     [taskIds],
   );
   const changed = rows
-    .map((r) => JSON.parse(r.record as string) as ActionExecutionRecord)
+    .map(ACTIONS.fromRow)
     .filter((a) => a.kind === 'action')
-    .map((a) => ({ id: a.id, record: JSON.stringify(change(a)) }));
+    .map((a) => ({ id: a.id, record: actionRecordText(change(a)) }));
   if (changed.length) await db.query(SET_ACTION_RECORDS, [JSON.stringify(changed)]);
 }
 
@@ -104,12 +105,12 @@ async function rewriteActions(
 async function dropChildOutputs(db: Queryable, taskIds: string[]): Promise<void> {
   if (!taskIds.length) return;
   const { rows } = await db.query(
-    'SELECT record FROM workflow_executions WHERE parent_task_id = ANY($1::text[]) ORDER BY id',
+    `SELECT ${EXECUTIONS.columns} FROM workflow_executions WHERE parent_task_id = ANY($1::text[]) ORDER BY id`,
     [taskIds],
   );
   const changed = rows.map((r) => {
-    const e = JSON.parse(r.record as string) as ExecutionRecord;
-    return { id: e.id, record: JSON.stringify({ ...e, output: {} }) };
+    const e = EXECUTIONS.fromRow(r);
+    return { id: e.id, record: execRecordText({ ...e, output: {} }) };
   });
   if (changed.length) await db.query(SET_EXECUTION_RECORDS, [JSON.stringify(changed)]);
 }
@@ -157,7 +158,7 @@ export async function applyChangeSet(
     root_execution_id: r.rootExecutionId ?? r.id,
     created_at: r.createdAt,
     updated_at: r.updatedAt,
-    record: JSON.stringify(r),
+    record: execRecordText(r),
     runtime: stored.runtime,
     spec_id: stored.pending ? specIds.get(stored.pending.hash) : stored.specId,
   }));
@@ -169,7 +170,7 @@ export async function applyChangeSet(
     state: r.state,
     created_at: r.createdAt,
     updated_at: r.updatedAt,
-    record: JSON.stringify(r),
+    record: taskRecordText(r),
     machine: JSON.stringify(machine),
     workflow_name: r.workflowName,
   }));
@@ -181,7 +182,7 @@ export async function applyChangeSet(
     state: a.state,
     created_at: a.createdAt,
     updated_at: a.updatedAt,
-    record: JSON.stringify(a),
+    record: actionRecordText(a),
   }));
   if (actions.length) await db.query(UPSERT_ACTIONS, [JSON.stringify(actions)]);
   const timers = byId(c.timersSet, (t) => t.id).map((t) => ({

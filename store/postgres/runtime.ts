@@ -8,6 +8,7 @@ import {
   ACTION_SORT,
   EXEC_COLUMNS,
   EXEC_SORT,
+  TASK_COLUMNS,
   TASK_SORT,
   UNFINISHED_WF,
   execFromRow,
@@ -27,13 +28,14 @@ import { transaction, Where, type Queryable, type Row } from './db.js';
 import { page } from './paging.js';
 import type pg from 'pg';
 import type { SpecRefs } from '../spec-refs.js';
+import { ACTIONS, EXECUTIONS, EXEC_RECORD_COLUMNS, TASKS, type RecordTable } from '../records.js';
 
 const COMPLETED_TASK = `('SUCCESS','ERROR','CANCELLED','SKIPPED')`;
 
 /** One page of a runtime table's records: equality filters on columns (undefined = no filter), keyset paging. */
 async function listRecords<T>(
   db: Queryable,
-  table: string,
+  { table, columns, fromRow }: RecordTable<T>,
   sort: ReadonlyMap<string, string>,
   opts: ListOptions,
   equals: Record<string, string | undefined>,
@@ -43,8 +45,8 @@ async function listRecords<T>(
   const p = await page(db, w, table, opts, sort);
   for (const [column, value] of Object.entries(equals)) w.eq(column, value);
   if (extra) w.add(extra);
-  const { rows } = await db.query(`SELECT record FROM ${table} ${w.sql} ${p.order} ${p.limit}`, w.params);
-  return rows.map((r) => JSON.parse(r.record as string) as T);
+  const { rows } = await db.query(`SELECT ${columns} FROM ${table} ${w.sql} ${p.order} ${p.limit}`, w.params);
+  return rows.map(fromRow);
 }
 
 /** Execution rows as the engine sees them, reading the specs they refer to that `specs` has not parsed yet. */
@@ -69,7 +71,7 @@ export async function getExecution(db: Queryable, id: string, specs: SpecRefs): 
 export function listExecutions(db: Queryable, f: ExecutionFilter = {}): Promise<ExecutionRecord[]> {
   return listRecords(
     db,
-    'workflow_executions',
+    EXECUTIONS,
     EXEC_SORT,
     f,
     {
@@ -99,12 +101,12 @@ export function deleteExecution(pool: pg.Pool, id: string): Promise<boolean> {
 }
 
 export async function getTask(db: Queryable, id: string): Promise<TaskRow | null> {
-  const { rows } = await db.query('SELECT record, machine FROM task_executions WHERE id = $1', [id]);
+  const { rows } = await db.query(`SELECT ${TASK_COLUMNS} FROM task_executions WHERE id = $1`, [id]);
   return rows[0] ? taskFromRow(rows[0]) : null;
 }
 
 export function listTasks(db: Queryable, f: TaskFilter = {}): Promise<TaskRecord[]> {
-  return listRecords(db, 'task_executions', TASK_SORT, f, {
+  return listRecords(db, TASKS, TASK_SORT, f, {
     workflow_execution_id: f.workflowExecutionId,
     workflow_name: f.workflowName,
     state: f.state,
@@ -113,12 +115,12 @@ export function listTasks(db: Queryable, f: TaskFilter = {}): Promise<TaskRecord
 }
 
 export async function getActionExecution(db: Queryable, id: string): Promise<ActionExecutionRecord | null> {
-  const { rows } = await db.query('SELECT record FROM action_executions WHERE id = $1', [id]);
-  return rows[0] ? (JSON.parse(rows[0].record as string) as ActionExecutionRecord) : null;
+  const { rows } = await db.query(`SELECT ${ACTIONS.columns} FROM action_executions WHERE id = $1`, [id]);
+  return rows[0] ? ACTIONS.fromRow(rows[0]) : null;
 }
 
 export function listActionExecutions(db: Queryable, f: ActionFilter = {}): Promise<ActionExecutionRecord[]> {
-  return listRecords(db, 'action_executions', ACTION_SORT, f, {
+  return listRecords(db, ACTIONS, ACTION_SORT, f, {
     task_execution_id: f.taskExecutionId,
     workflow_execution_id: f.workflowExecutionId,
     state: f.state,
@@ -128,16 +130,18 @@ export function listActionExecutions(db: Queryable, f: ActionFilter = {}): Promi
 // Each recovery query takes the execution ids as one array and keeps their order (then creation order).
 const LOAD_EXECUTIONS = `SELECT ${EXEC_COLUMNS} FROM workflow_executions WHERE id = ANY($1::text[])
   ORDER BY array_position($1::text[], id)`;
-const LOAD_TASKS = `SELECT record, machine FROM task_executions WHERE workflow_execution_id = ANY($1::text[])
+const LOAD_TASKS = `SELECT ${TASK_COLUMNS} FROM task_executions WHERE workflow_execution_id = ANY($1::text[])
   ORDER BY array_position($1::text[], workflow_execution_id), created_at, id`;
-const LOAD_ACTIONS = `SELECT record FROM action_executions WHERE workflow_execution_id = ANY($1::text[])
+const LOAD_ACTIONS = `SELECT ${ACTIONS.columns} FROM action_executions WHERE workflow_execution_id = ANY($1::text[])
   ORDER BY array_position($1::text[], workflow_execution_id), created_at, id`;
 const LOAD_SEQUENCES = `SELECT execution_id, MAX(sequence) AS seq FROM outbox
   WHERE execution_id = ANY($1::text[]) GROUP BY execution_id`;
 const LOAD_TIMERS = `SELECT * FROM timers WHERE execution_id = ANY($1::text[])
   ORDER BY array_position($1::text[], execution_id), due_at, id`;
 /** Finished sub-workflows of the loaded executions' unfinished tasks (with-items items already done). */
-const LOAD_FINISHED_CHILDREN = `SELECT e.record FROM workflow_executions e
+const LOAD_FINISHED_CHILDREN = `SELECT ${EXEC_RECORD_COLUMNS.split(', ')
+  .map((c) => `e.${c}`)
+  .join(', ')} FROM workflow_executions e
   JOIN task_executions t ON e.parent_task_id = t.id
   WHERE t.workflow_execution_id = ANY($1::text[]) AND t.state NOT IN ${COMPLETED_TASK}
     AND e.state NOT IN ${UNFINISHED_WF}
@@ -156,17 +160,13 @@ export async function loadExecutions(db: Queryable, ids: string[], specs: SpecRe
   };
   if (!loaded.length) return set;
   set.tasks = (await db.query(LOAD_TASKS, [loaded])).rows.map(taskFromRow);
-  set.actions = (await db.query(LOAD_ACTIONS, [loaded])).rows.map(
-    (r) => JSON.parse(r.record as string) as ActionExecutionRecord,
-  );
+  set.actions = (await db.query(LOAD_ACTIONS, [loaded])).rows.map(ACTIONS.fromRow);
   for (const id of loaded) set.sequences[id] = 0;
   for (const r of (await db.query(LOAD_SEQUENCES, [loaded])).rows) {
     set.sequences[r.execution_id as string] = (r.seq as number | null) ?? 0;
   }
   set.timers = (await db.query(LOAD_TIMERS, [loaded])).rows.map(timerFromRow);
-  set.finishedChildren = (await db.query(LOAD_FINISHED_CHILDREN, [loaded])).rows.map(
-    (r: Row) => JSON.parse(r.record as string) as ExecutionRecord,
-  );
+  set.finishedChildren = (await db.query(LOAD_FINISHED_CHILDREN, [loaded])).rows.map(EXECUTIONS.fromRow);
   return set;
 }
 

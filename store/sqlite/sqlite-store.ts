@@ -49,6 +49,19 @@ import { saveWorkbook } from './workbook-save.js';
 import { pageSql, sortColumns, whereClause } from './paging.js';
 import { SpecRefs } from '../spec-refs.js';
 import { decodePayload, encodePayload } from '../event-codec.js';
+import {
+  ACTIONS,
+  EXECUTIONS,
+  EXEC_RECORD_COLUMNS,
+  TASKS,
+  TASK_RECORD_COLUMNS,
+  actionRecordText,
+  execRecordFromRow,
+  execRecordText,
+  taskRecordFromRow,
+  taskRecordText,
+  type RecordTable,
+} from '../records.js';
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:`. */
@@ -66,18 +79,20 @@ export const EXEC_SORT = sortColumns(EXEC_KEYS, EXEC_KEYS);
 export const TASK_SORT = sortColumns(TASK_KEYS, TASK_KEYS);
 export const ACTION_SORT = sortColumns(ACTION_KEYS, ACTION_KEYS);
 /** The columns an execution row is read with (`execFromRow`). */
-export const EXEC_COLUMNS = 'record, runtime, spec_id';
+export const EXEC_COLUMNS = `${EXEC_RECORD_COLUMNS}, runtime, spec_id`;
+/** The columns a task row is read with (`taskFromRow`). */
+export const TASK_COLUMNS = `${TASK_RECORD_COLUMNS}, machine`;
 export const UNFINISHED_WF = `('IDLE','RUNNING','PAUSED')`;
 
-/** An execution row (`record`, `runtime`, `spec_id`), its spec already known to `specs`. */
+/** An execution row (`EXEC_COLUMNS`), its spec already known to `specs`. */
 export function execFromRow(r: Row, specs: SpecRefs): ExecutionRow {
   return {
-    record: JSON.parse(r.record as string),
+    record: execRecordFromRow(r),
     runtime: specs.decode(r.runtime as string, (r.spec_id as number | null) ?? null),
   };
 }
 export function taskFromRow(r: Row): TaskRow {
-  return { record: JSON.parse(r.record as string), machine: JSON.parse(r.machine as string) };
+  return { record: taskRecordFromRow(r), machine: JSON.parse(r.machine as string) };
 }
 export function eventFromRow(r: Row): OutboxEvent {
   const ev: OutboxEvent = {
@@ -231,7 +246,7 @@ export class SqliteStore implements Store {
         r.rootExecutionId ?? r.id,
         r.createdAt,
         r.updatedAt,
-        JSON.stringify(r),
+        execRecordText(r),
         stored.runtime,
         specId,
       );
@@ -245,7 +260,7 @@ export class SqliteStore implements Store {
         r.state,
         r.createdAt,
         r.updatedAt,
-        JSON.stringify(r),
+        taskRecordText(r),
         JSON.stringify(t.machine),
         r.workflowName,
       );
@@ -258,7 +273,7 @@ export class SqliteStore implements Store {
         a.state,
         a.createdAt,
         a.updatedAt,
-        JSON.stringify(a),
+        actionRecordText(a),
       );
     }
     for (const ev of c.events) {
@@ -376,8 +391,8 @@ export class SqliteStore implements Store {
   }
 
   async listExecutions(f: ExecutionFilter = {}): Promise<ExecutionRecord[]> {
-    return this.listRecords<ExecutionRecord>(
-      'workflow_executions',
+    return this.listRecords(
+      EXECUTIONS,
       EXEC_SORT,
       f,
       {
@@ -404,12 +419,12 @@ export class SqliteStore implements Store {
   }
 
   async getTask(id: string): Promise<TaskRow | null> {
-    const r = this.db.prepare('SELECT record, machine FROM task_executions WHERE id = ?').get(id);
+    const r = this.db.prepare(`SELECT ${TASK_COLUMNS} FROM task_executions WHERE id = ?`).get(id);
     return r ? taskFromRow(r as Row) : null;
   }
 
   async listTasks(f: TaskFilter = {}): Promise<TaskRecord[]> {
-    return this.listRecords<TaskRecord>('task_executions', TASK_SORT, f, {
+    return this.listRecords(TASKS, TASK_SORT, f, {
       workflow_execution_id: f.workflowExecutionId,
       workflow_name: f.workflowName,
       state: f.state,
@@ -418,12 +433,12 @@ export class SqliteStore implements Store {
   }
 
   async getActionExecution(id: string): Promise<ActionExecutionRecord | null> {
-    const r = this.db.prepare('SELECT record FROM action_executions WHERE id = ?').get(id);
-    return r ? JSON.parse((r as Row).record as string) : null;
+    const r = this.db.prepare(`SELECT ${ACTIONS.columns} FROM action_executions WHERE id = ?`).get(id);
+    return r ? ACTIONS.fromRow(r as Row) : null;
   }
 
   async listActionExecutions(f: ActionFilter = {}): Promise<ActionExecutionRecord[]> {
-    return this.listRecords<ActionExecutionRecord>('action_executions', ACTION_SORT, f, {
+    return this.listRecords(ACTIONS, ACTION_SORT, f, {
       task_execution_id: f.taskExecutionId,
       workflow_execution_id: f.workflowExecutionId,
       state: f.state,
@@ -432,7 +447,7 @@ export class SqliteStore implements Store {
 
   /** One page of a runtime table's records: equality filters on columns (undefined = no filter), keyset paging. */
   private listRecords<T>(
-    table: string,
+    { table, columns, fromRow }: RecordTable<T>,
     sort: ReadonlyMap<string, string>,
     page: ListOptions,
     equals: Record<string, string | undefined>,
@@ -446,8 +461,8 @@ export class SqliteStore implements Store {
       conds.push(`${column} = ?`);
       params.push(value);
     }
-    const sql = `SELECT record FROM ${table} ${whereClause(conds)} ${p.order} ${p.limit}`;
-    return (this.statement(sql).all(...params) as Row[]).map((r) => JSON.parse(r.record as string) as T);
+    const sql = `SELECT ${columns} FROM ${table} ${whereClause(conds)} ${p.order} ${p.limit}`;
+    return (this.statement(sql).all(...params) as Row[]).map(fromRow);
   }
 
   private statement(sql: string): Database.Statement {
@@ -488,15 +503,15 @@ export class SqliteStore implements Store {
     };
     const execStmt = this.stmts.getExec;
     const taskStmt = db.prepare(
-      'SELECT record, machine FROM task_executions WHERE workflow_execution_id = ? ORDER BY created_at, id',
+      `SELECT ${TASK_COLUMNS} FROM task_executions WHERE workflow_execution_id = ? ORDER BY created_at, id`,
     );
     const actStmt = db.prepare(
-      'SELECT record FROM action_executions WHERE workflow_execution_id = ? ORDER BY created_at, id',
+      `SELECT ${ACTIONS.columns} FROM action_executions WHERE workflow_execution_id = ? ORDER BY created_at, id`,
     );
     const seqStmt = db.prepare('SELECT MAX(sequence) AS seq FROM outbox WHERE execution_id = ?');
     const timerStmt = db.prepare('SELECT * FROM timers WHERE execution_id = ?');
     const childStmt = db.prepare(
-      `SELECT record FROM workflow_executions WHERE state NOT IN ${UNFINISHED_WF} AND parent_task_id IN
+      `SELECT ${EXECUTIONS.columns} FROM workflow_executions WHERE state NOT IN ${UNFINISHED_WF} AND parent_task_id IN
          (SELECT id FROM task_executions WHERE workflow_execution_id = ?
             AND state NOT IN ('SUCCESS','ERROR','CANCELLED','SKIPPED'))
        ORDER BY created_at, id`,
@@ -506,10 +521,10 @@ export class SqliteStore implements Store {
       if (!r) continue;
       set.executions.push(this.execRow(r));
       for (const t of taskStmt.all(id) as Row[]) set.tasks.push(taskFromRow(t));
-      for (const a of actStmt.all(id) as Row[]) set.actions.push(JSON.parse(a.record as string));
+      for (const a of actStmt.all(id) as Row[]) set.actions.push(ACTIONS.fromRow(a));
       set.sequences[id] = ((seqStmt.get(id) as Row).seq as number | null) ?? 0;
       for (const t of timerStmt.all(id) as Row[]) set.timers.push(timerFromRow(t));
-      for (const c of childStmt.all(id) as Row[]) set.finishedChildren.push(JSON.parse(c.record as string));
+      for (const c of childStmt.all(id) as Row[]) set.finishedChildren.push(EXECUTIONS.fromRow(c));
     }
     return set;
   }

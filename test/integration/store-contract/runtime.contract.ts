@@ -133,6 +133,68 @@ export function runtimeContract(ctx: ContractContext): void {
     expect(set.executions[0]?.runtime.spec, 'parsed once, shared').to.equal(set.executions[2]?.runtime.spec);
   });
 
+  it('reads back every record as committed: execution, sub-execution, task and action execution', async () => {
+    const root = execRow('root', 'RUNNING', 1);
+    const child = execRow('child', 'SUCCESS', 2);
+    Object.assign(child.record, {
+      taskExecutionId: 'task',
+      parentExecutionId: 'root',
+      rootExecutionId: 'root',
+    });
+    const task = {
+      record: {
+        id: 'task',
+        name: 'go',
+        workflowExecutionId: 'root',
+        workflowName: 'wf',
+        workflowId: 'wf-id',
+        workflowNamespace: '',
+        state: 'RUNNING' as const,
+        stateInfo: null,
+        type: 'WORKFLOW' as const,
+        inContext: { a: 1 },
+        published: {},
+        result: null,
+        runtimeContext: { index: 0 },
+        processed: false,
+        createdAt: 3,
+        updatedAt: 4,
+        startedAt: 3,
+        finishedAt: null,
+      },
+      machine: { step: 1 },
+    };
+    const action = {
+      id: 'act',
+      name: 'std.noop',
+      taskExecutionId: 'task',
+      workflowExecutionId: 'root',
+      workflowName: 'wf',
+      workflowNamespace: '',
+      taskName: 'go',
+      state: 'SUCCESS' as const,
+      stateInfo: null,
+      input: {},
+      output: { result: 1 },
+      kind: 'action' as const,
+      index: 0,
+      accepted: true,
+      attempt: 1,
+      createdAt: 5,
+      updatedAt: 6,
+    };
+    await store.commit(changes({ executions: [root, child], tasks: [task], actions: [action] }));
+    store = await ctx.reopen();
+    expect((await store.getExecution('root'))?.record).to.deep.equal(root.record);
+    expect((await store.listExecutions({ rootExecutionId: 'root' }))[0]).to.deep.equal(child.record);
+    expect(await store.getTask('task')).to.deep.equal(task);
+    expect(await store.getActionExecution('act')).to.deep.equal(action);
+    const set = await store.loadUnfinished();
+    expect(set.tasks).to.deep.equal([task]);
+    expect(set.actions).to.deep.equal([action]);
+    expect(set.finishedChildren).to.deep.equal([child.record]);
+  });
+
   it('lists tasks by workflow name and by state, paging from a marker', async () => {
     const task = (id: string, workflowName: string, state: 'SUCCESS' | 'ERROR', at: number) => ({
       record: {
