@@ -11,6 +11,7 @@ import { SqliteStore } from '../store/index.js';
 import { runWorkloadViaApi } from './api.js';
 import { runClusterBench } from './cluster.js';
 import { runConsoleBench } from './console.js';
+import { runBacklogBench } from './backlog.js';
 import { runDeliveryBench } from './delivery.js';
 import { runScaleBench } from './scale.js';
 import { runApiBench } from './side-by-side.js';
@@ -54,9 +55,9 @@ function row(cells: string[], widths: number[]): string {
   return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
 }
 
-/** `npm run bench [-- engine | api | delivery | cluster | triggers | console | scale]`: the sections to run (all
+/** `npm run bench [-- engine | api | delivery | backlog | cluster | triggers | console | scale]`: the sections to run (all
  * but `scale`, which takes minutes, by default). */
-const SECTIONS = ['engine', 'api', 'delivery', 'cluster', 'triggers', 'console', 'scale'] as const;
+const SECTIONS = ['engine', 'api', 'delivery', 'backlog', 'cluster', 'triggers', 'console', 'scale'] as const;
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
   if (run('engine')) await engineBench();
   if (run('api')) await runApiBench(process.env.MISTRAL_URL);
   if (run('delivery')) await runDeliveryBench();
+  if (run('backlog')) await runBacklogBench();
   if (run('cluster')) await runClusterBench();
   if (run('triggers')) await runTriggersBench();
   if (run('console')) await runConsoleBench();

@@ -15,7 +15,7 @@
 import type { OutboxEvent } from '../engine/index.js';
 import type { BacklogKey, PendingEntry, Store } from '../store/index.js';
 import { FanOutStep } from './fan-out.js';
-import { BacklogPager, compareKeys, keyOf, START, type PagerLimits } from './pager.js';
+import { BacklogPager, compareKeys, keyOf, START, yieldToLoop, type PagerLimits } from './pager.js';
 import { ProgressWriter } from './progress.js';
 import { applyOutcome, thrown } from './outcome.js';
 import type { Sender, SendOutcome } from './send.js';
@@ -164,6 +164,9 @@ export class Dispatcher {
         }
         this.cursor = events[events.length - 1]?.id ?? this.cursor;
         for (const c of created.created) this.pager.offer(c);
+        // Let requests in between steps: an embedded store answers synchronously, so a long catch-up (a million
+        // events) would otherwise hold the event loop from its first step to its last.
+        await yieldToLoop();
       }
     } while (this.fanAgain);
   }

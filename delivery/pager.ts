@@ -28,6 +28,11 @@ export interface PagerLimits {
   scan?: number;
 }
 
+/** Lets pending I/O (API requests) run before the next step of a long loop over the store. */
+export function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 export function keyOf(d: { eventId: number; id: string }): BacklogKey {
   return { eventId: d.eventId, id: d.id };
 }
@@ -175,6 +180,7 @@ export class BacklogPager {
             b.cursor = keyOf(p.delivery);
           }
           if (!filled && page.length < this.scanPage && b.left === left) b.spilled = false;
+          await yieldToLoop();
         }
       } while (b.again && !this.stopped);
     } catch (err) {
