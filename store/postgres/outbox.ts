@@ -5,10 +5,18 @@ import type { OutboxEvent } from '../../model/index.js';
 import { eventFromRow } from '../sqlite/sqlite-store.js';
 import type { EventFilter } from '../types.js';
 import { Where, type Queryable } from './db.js';
+import { OUTBOX_TIME_SLACK_MS, idsFromTime } from '../outbox-time.js';
 
 /** Events in id order. An absent field does not filter; an empty `eventTypes` matches nothing. */
 export async function readEvents(db: Queryable, f: EventFilter = {}): Promise<OutboxEvent[]> {
-  const w = new Where().add('id > ?', f.afterId ?? 0);
+  const w = new Where();
+  if (f.createdAfter === undefined) w.add('id > ?', f.afterId ?? 0);
+  else
+    w.add(
+      idsFromTime('postgres', '?::bigint', '?::bigint'),
+      f.afterId ?? 0,
+      f.createdAfter - OUTBOX_TIME_SLACK_MS,
+    );
   if (f.beforeId !== undefined) w.add('id < ?', f.beforeId);
   w.eq('execution_id', f.executionId || undefined).eq('root_execution_id', f.rootExecutionId || undefined);
   if (f.acked !== undefined) w.add('acked = ?', f.acked ? 1 : 0);

@@ -49,6 +49,7 @@ import { saveWorkbook } from './workbook-save.js';
 import { pageSql, sortColumns, whereClause } from './paging.js';
 import { SpecRefs } from '../spec-refs.js';
 import { decodePayload, encodePayload } from '../event-codec.js';
+import { OUTBOX_TIME_SLACK_MS, idsFromTime } from '../outbox-time.js';
 import {
   ACTIONS,
   EXECUTIONS,
@@ -532,8 +533,15 @@ export class SqliteStore implements Store {
   // ---- outbox
   /** Events in id order. An absent field does not filter; an empty `eventTypes` matches nothing. */
   async readEvents(f: EventFilter = {}): Promise<OutboxEvent[]> {
-    const conds: string[] = ['id > ?'];
-    const params: unknown[] = [f.afterId ?? 0];
+    const conds: string[] = [];
+    const params: unknown[] = [];
+    if (f.createdAfter === undefined) {
+      conds.push('id > ?');
+      params.push(f.afterId ?? 0);
+    } else {
+      conds.push(idsFromTime('sqlite', '?', '?'), 'created_at > ?');
+      params.push(f.afterId ?? 0, f.createdAfter - OUTBOX_TIME_SLACK_MS, f.createdAfter);
+    }
     if (f.beforeId !== undefined) {
       conds.push('id < ?');
       params.push(f.beforeId);
@@ -557,10 +565,6 @@ export class SqliteStore implements Store {
     if (f.entity) {
       conds.push('entity = ?');
       params.push(f.entity);
-    }
-    if (f.createdAfter !== undefined) {
-      conds.push('created_at > ?');
-      params.push(f.createdAfter);
     }
     if (f.createdBefore !== undefined) {
       conds.push('created_at < ?');
