@@ -59,9 +59,12 @@ export function workbookResource(row: WorkbookRow): Resource {
   };
 }
 
-/** `a, b=Hello, c={'k': 1}`: Mistral's `Workflow._set_input` (Python `str()` of each default). */
+/**
+ * `a, b="Hello", c="{'k': 1}", d="None"`: Mistral 15's `Workflow._set_input` (Python `str()` of each default, in
+ * double quotes, as the real server shows it).
+ */
 export function workflowInput(params: InputParam[]): string {
-  return params.map((p) => (p.hasDefault ? `${p.name}=${pyStr(p.default)}` : p.name)).join(', ');
+  return params.map((p) => (p.hasDefault ? `${p.name}="${pyStr(p.default)}"` : p.name)).join(', ');
 }
 
 /** `a, b="Hello"`: Mistral's `get_input_list` for actions (`json.dumps` of each default). */

@@ -34,7 +34,8 @@ describe('system workflows', function () {
     for (const w of workflows)
       expect(w).to.include({ scope: 'public', namespace: '', project_id: '<default-project>' });
     expect(workflows[0]?.input).to.equal(
-      'name, image_id, flavor_id, ssh_username=None, ssh_password=None, key_name=None, security_groups=None, nics=None',
+      'name, image_id, flavor_id, ssh_username="None", ssh_password="None", key_name="None", ' +
+        'security_groups="None", nics="None"',
     );
     expect(workflows[1]?.input).to.equal('instance_id');
   });
