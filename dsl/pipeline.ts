@@ -30,7 +30,8 @@ export function analyseDocument(text: string, file: string, options: DslOptions 
       issues: src.syntaxProblems.map((p) => ({ file, line: p.line, col: p.col, message: p.message })),
     };
   }
-  const kind = documentKind(src.data);
+  const detected = documentKind(src.data);
+  const kind = options.asActions && detected !== 'workbook' ? 'actions' : detected;
   const sink = new IssueSink(src, kind);
   for (const d of src.duplicates) {
     const what = keyKind(d.parent, kind);

@@ -38,6 +38,12 @@ export interface SavedDocument {
   actions: ActionDefinitionRow[];
 }
 
+const KIND_NAMES: Record<DocumentSpec['kind'], string> = {
+  workbook: 'workbook',
+  workflows: 'workflows document',
+  actions: 'actions document',
+};
+
 /**
  * Workflows and ad-hoc actions are known by (namespace, name), as in Mistral: the same name may live in several
  * namespaces.
@@ -114,14 +120,17 @@ export class Definitions {
     };
   }
 
-  /** Parses and checks a document; throws a DslError for its errors (warnings do not refuse it). */
-  parse(text: string, file = '<input>'): DocumentSpec {
-    return parseDocument(text, file, this.dslOptions);
+  /**
+   * Parses and checks a document; throws a DslError for its errors (warnings do not refuse it). `asActions`
+   * reads a document that is not a workbook as an actions document (see `DslOptions`).
+   */
+  parse(text: string, file = '<input>', asActions = false): DocumentSpec {
+    return parseDocument(text, file, { ...this.dslOptions, asActions });
   }
 
   /** Every issue of a document, warnings included (what `validate` reports). */
-  analyse(text: string, file = '<input>'): Analysis {
-    return analyseDocument(text, file, this.dslOptions);
+  analyse(text: string, file = '<input>', asActions = false): Analysis {
+    return analyseDocument(text, file, { ...this.dslOptions, asActions });
   }
 
   async save(text: string, kind: 'workbook' | 'workflows', opts: SaveOptions = {}): Promise<SavedDocument> {
@@ -132,14 +141,12 @@ export class Definitions {
   async saveParsed(
     doc: DocumentSpec,
     text: string,
-    kind: 'workbook' | 'workflows',
+    kind: DocumentSpec['kind'],
     opts: SaveOptions = {},
   ): Promise<SavedDocument> {
     if (doc.kind !== kind) {
       throw new ConflictError(
-        kind === 'workbook'
-          ? 'this document has no workbook name: upload it as workflows'
-          : 'this document is a workbook: upload it as a workbook',
+        `this document is not a ${KIND_NAMES[kind]}: upload it as ${KIND_NAMES[doc.kind]}`,
       );
     }
     const namespace = opts.namespace ?? '';
@@ -165,6 +172,12 @@ export class Definitions {
         createdAt: existing?.createdAt ?? now,
         updatedAt: now,
       };
+    } else if (doc.kind === 'actions') {
+      for (const name of Object.keys(doc.actions)) {
+        const existing = this.actions.get(key(name, namespace));
+        if (existing && !opts.update) throw new ConflictError(`action already exists: ${name}`);
+        if (!existing && opts.update) throw new NotFoundError('action', name);
+      }
     } else {
       for (const name of Object.keys(doc.workflows)) {
         const system = this.system.get(key(name, namespace));
@@ -220,6 +233,13 @@ export class Definitions {
   async deleteWorkbook(name: string, namespace = ''): Promise<void> {
     // Its workflows and actions stay, as in Mistral: they are deleted on their own.
     if (!(await this.store.deleteWorkbook(name, namespace))) throw new NotFoundError('workbook', name);
+  }
+
+  /** Deletes a standalone ad-hoc action (the caller checked that it is one). */
+  async deleteAction(row: ActionDefinitionRow): Promise<void> {
+    await this.store.deleteActionDefinition(row.id);
+    const k = key(row.name, row.namespace);
+    if (this.actions.get(k)?.id === row.id) this.actions.delete(k);
   }
 
   async deleteWorkflow(nameOrId: string): Promise<void> {

@@ -1,16 +1,17 @@
 /**
- * The upload use case, one owner for it below the API: a workbook or a workflows document arrives as YAML text
- * and is parsed once, checked (its kind, the listeners a workbook declares with their egress policy, the
- * workbook membership and namespace of workflows being updated), then saved with its listeners in one store
- * transaction, so a listener that cannot be stored leaves no workbook behind. The routes only translate HTTP to
- * these calls and rows back to resources.
+ * The upload use case, one owner for it below the API: a workbook, a workflows or an actions document arrives as
+ * YAML text and is parsed once, checked (its kind, the listeners a workbook declares with their egress policy,
+ * the workbook membership and namespace of workflows and actions being updated), then saved, a workbook with
+ * its listeners in one store transaction, so a listener that cannot be stored leaves no workbook behind. The
+ * routes only translate HTTP to these calls and rows back to resources.
  */
 import { InvalidInputError, InvalidStateError, NotFoundError, type DslIssue } from '../common/index.js';
 import type { DeliveryApi } from '../delivery/index.js';
 import type { DocumentSpec } from '../dsl/index.js';
 import type { Engine } from '../engine/index.js';
-import type { WorkbookRow, WorkflowDefinitionRow } from '../store/index.js';
-import { checkAs, parseAs, type UploadKind } from './documents.js';
+import type { ActionDefinitionRow, WorkbookRow, WorkflowDefinitionRow } from '../store/index.js';
+import { checkActions, deletableAction } from './actions.js';
+import { checkAs, onlyDefinition, parseAs, type UploadKind } from './documents.js';
 import { declaredListeners } from './listeners.js';
 
 export interface UploadOptions {
@@ -19,6 +20,9 @@ export interface UploadOptions {
 }
 
 export class DefinitionUploads {
+  /** Actions uploads and deletions run one at a time: two uploads of one name cannot both pass the checks. */
+  private actionsQueue: Promise<unknown> = Promise.resolve();
+
   constructor(
     private readonly engine: Engine,
     private readonly delivery: DeliveryApi,
@@ -68,6 +72,42 @@ export class DefinitionUploads {
   }
 
   /**
+   * Creates (or, with `update`, replaces) the standalone ad-hoc actions the text defines. With `identifier`
+   * (`PUT /v2/actions/{id}`), the text must define exactly that action.
+   */
+  saveActions(
+    text: string,
+    opts: UploadOptions,
+    update: boolean,
+    identifier?: string,
+  ): Promise<ActionDefinitionRow[]> {
+    return this.serialActions(async () => {
+      const doc = parseAs(this.engine, text, 'actions');
+      const upload = {
+        namespace: opts.namespace,
+        update,
+        ...(identifier === undefined ? {} : { identifier }),
+      };
+      const namespace = await checkActions(this.engine, doc, upload);
+      const options = { ...opts, namespace, update };
+      return (await this.engine.definitions.saveParsed(doc, text, 'actions', options)).actions;
+    });
+  }
+
+  /** Deletes a standalone ad-hoc action (by id or name): not a system action, nor one a workbook defined. */
+  deleteAction(identifier: string, namespace?: string): Promise<void> {
+    return this.serialActions(async () => {
+      await this.engine.definitions.deleteAction(await deletableAction(this.engine, identifier, namespace));
+    });
+  }
+
+  private serialActions<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.actionsQueue.then(work, work);
+    this.actionsQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
    * Refuses to detach workflows from their workbook. Workflows stay in their namespace: without `?namespace=`
    * (the client sends it empty) the update keeps the one they are in.
    */
@@ -100,17 +140,5 @@ export function belongsToWorkbook(row: WorkflowDefinitionRow): InvalidStateError
 }
 
 function sameWorkflow(doc: DocumentSpec, target: WorkflowDefinitionRow): void {
-  const names = Object.keys(doc.workflows);
-  if (names.length !== 1) {
-    throw new InvalidInputError(
-      'More than one workflow is not supported for update with an identifier',
-      'definition',
-    );
-  }
-  if (names[0] !== target.name) {
-    throw new InvalidInputError(
-      `the definition names workflow '${names[0]}', not '${target.name}' (renaming is not supported)`,
-      'definition',
-    );
-  }
+  onlyDefinition('workflow', Object.keys(doc.workflows), target.name);
 }

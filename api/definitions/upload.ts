@@ -91,18 +91,6 @@ export function verdict(issues: DslIssue[]): ValidationResult {
   return { valid: true, warnings: issues.map(formatIssue).join('\n'), issues };
 }
 
-/** Mistral's validate answer: `{"valid": true}`, or `{"valid": false, "error": ...}` for a definition error. */
-export function validation(check: () => unknown): ValidationResult {
-  try {
-    check();
-    return { valid: true };
-  } catch (err) {
-    if (err instanceof DslError) return { valid: false, error: err.message, issues: err.issues };
-    if (err instanceof InvalidInputError) return { valid: false, error: err.message };
-    throw err;
-  }
-}
-
 /** A path parameter of the route (always present when the route matched). */
 export function pathParam(req: Request, name: string): string {
   const v: unknown = (req.params as Record<string, unknown>)[name];

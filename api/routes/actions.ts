@@ -4,10 +4,9 @@
  * and deletes `/v2/actions/{name}/{namespace}`, with an empty namespace giving a trailing slash.
  */
 import { Router, type Request } from 'express';
-import { NotFoundError } from '../../common/index.js';
+import { InvalidStateError, NotFoundError } from '../../common/index.js';
 import type { ApiContext } from '../context.js';
 import {
-  AdHocActions,
   adHocActionResource,
   bodyText,
   definitionText,
@@ -19,7 +18,7 @@ import {
   systemActionResource,
   uploadBody,
   uploadOptions,
-  validation,
+  verdict,
   type ListSpec,
   type Resource,
   pathParam,
@@ -69,7 +68,6 @@ const ONE = '/:identifier{/:namespace}';
 
 export function actionsRoutes(ctx: ApiContext): Router {
   const { engine } = ctx;
-  const adHoc = new AdHocActions(engine);
   // Mistral registers its system actions at start-up: that is their creation time.
   const registeredAt = Date.now();
   const upload = uploadBody(ctx.config.maxBody);
@@ -101,26 +99,23 @@ export function actionsRoutes(ctx: ApiContext): Router {
   });
 
   r.post('/validate', upload, (req, res) => {
-    res.json(validation(() => adHoc.parse(bodyText(req))));
+    res.json(verdict(ctx.uploads.check(bodyText(req), 'actions')));
   });
 
   r.post('/', upload, async (req, res) => {
-    const rows = await adHoc.save(definitionText(req), { ...uploadOptions(req), update: false });
+    const rows = await ctx.uploads.saveActions(definitionText(req), uploadOptions(req), false);
     res.status(201).json({ actions: rows.map(adHocActionResource) });
   });
 
   r.put('/', upload, async (req, res) => {
-    const rows = await adHoc.save(definitionText(req), { ...uploadOptions(req), update: true });
+    const rows = await ctx.uploads.saveActions(definitionText(req), uploadOptions(req), true);
     res.json({ actions: rows.map(adHocActionResource) });
   });
 
   // python-mistralclient `action-update --id`: still answers a list, as Mistral does.
   r.put('/:identifier', upload, async (req, res) => {
-    const rows = await adHoc.save(definitionText(req), {
-      ...uploadOptions(req),
-      update: true,
-      identifier: pathParam(req, 'identifier'),
-    });
+    const identifier = pathParam(req, 'identifier');
+    const rows = await ctx.uploads.saveActions(definitionText(req), uploadOptions(req), true, identifier);
     res.json({ actions: rows.map(adHocActionResource) });
   });
 
@@ -140,7 +135,11 @@ export function actionsRoutes(ctx: ApiContext): Router {
 
   r.delete(ONE, async (req, res) => {
     const identifier = pathParam(req, 'identifier');
-    await adHoc.delete(identifier, namespaceOf(req));
+    // A system action is named by its name or by its resource id (which only the API knows).
+    if (engine.actions.list().some((a) => systemActionId(a.name) === identifier)) {
+      throw new InvalidStateError(`Attempt to delete a system action: ${identifier}`);
+    }
+    await ctx.uploads.deleteAction(identifier, namespaceOf(req));
     res.status(204).end();
   });
 

@@ -15,6 +15,12 @@ export interface DslOptions {
   isKnownWorkflow?: (name: string) => boolean;
   /** The parameters an action defined outside the document takes; undefined when unknown (not checked). */
   actionParams?: (name: string) => readonly InputParam[] | undefined;
+  /**
+   * Reads a document that is not a workbook as an actions document, whatever its entries look like: the
+   * endpoint that takes only actions (`POST /v2/actions`) reports an entry without `base` as a broken action
+   * rather than as a workflow.
+   */
+  asActions?: boolean;
 }
 
 export interface CheckContext {

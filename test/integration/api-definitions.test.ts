@@ -460,6 +460,16 @@ greet:
       expect((await call('DELETE', `${v2}/actions/kit.tool`)).status).to.equal(400);
     });
 
+    it('creates an action again once it is deleted, and names the endpoint for a workbook sent as actions', async () => {
+      expect((await call('POST', `${v2}/actions`, ACTIONS)).status).to.equal(201);
+      expect((await call('DELETE', `${v2}/actions/greet`)).status).to.equal(204);
+      expect((await call('POST', `${v2}/actions`, ACTIONS)).status).to.equal(201);
+      const wb = `version: '2.0'\nname: kit2\nactions:\n  tool:\n    base: std.noop\n`;
+      const wrong = await call<Obj>('POST', `${v2}/actions`, wb);
+      expect(wrong.status).to.equal(400);
+      expect(String(wrong.body.faultstring)).to.contain('upload it with POST /v2/workbooks');
+    });
+
     it('validates an actions document', async () => {
       expect((await call('POST', `${v2}/actions/validate`, ACTIONS)).body).to.deep.equal({ valid: true });
       const bad = await call('POST', `${v2}/actions/validate`, `version: '2.0'\nx:\n  base: [1]\n`);

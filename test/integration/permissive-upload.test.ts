@@ -91,4 +91,19 @@ describe('permissive uploads: unknown actions and workflows fail at run time, as
     expect(ex['state']).to.equal('ERROR');
     expect(String(ex['state_info'])).to.match(/Invalid input.*outptu/);
   });
+
+  it('stores an actions document whose base action is unknown, validated with a warning; the task fails at run time', async () => {
+    const actions = `version: '2.0'\nserver_create:\n  base: cloud.servers_create\n  input: [name]\n`;
+    const checked = await call<Obj>('POST', `${srv.v2}/actions/validate`, actions);
+    expect(checked.body).to.deep.include({
+      valid: true,
+      warnings: "<input>:3:9: warning: action 'server_create': unknown base action 'cloud.servers_create'",
+    });
+    expect((await call('POST', `${srv.v2}/actions`, actions)).status).to.equal(201);
+    const wf = `version: '2.0'\nbuild:\n  tasks:\n    t:\n      action: server_create name="web-1"\n`;
+    expect((await call('POST', `${srv.v2}/workflows`, wf)).status).to.equal(201);
+    const ex = await runToEnd('build');
+    expect(ex['state']).to.equal('ERROR');
+    expect(String(ex['state_info'])).to.include('Failed to find action [action_name=cloud.servers_create');
+  });
 });
