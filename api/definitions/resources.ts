@@ -3,7 +3,7 @@
  * python-mistralclient reads): workbooks, workflows, actions (standard and ad-hoc) and environments.
  *
  * Mistral conventions kept here: `updated_at` stays null until the first update; without Keystone every resource
- * belongs to the project `<default-project>`; a workflow's `input` is one string (`name, greeting=Hello`); an
+ * belongs to the project `<default-project>`; a workflow's `input` is one string (`name, greeting="Hello"`); an
  * environment's `variables` is a JSON string.
  */
 import type { ActionDefinition } from '../../actions/index.js';

@@ -21,7 +21,7 @@ const WORKFLOW = {
   properties: {
     ...COMMON_FIELDS,
     namespace: { type: 'string' },
-    input: { type: 'string', description: 'The input parameters, e.g. `name, greeting=Hello`' },
+    input: { type: 'string', description: 'The input parameters, e.g. `name, greeting="Hello"`' },
     definition: {
       type: 'string',
       description: "The workflow's YAML (its own part of a multi-workflow upload)",
