@@ -25,6 +25,11 @@ export function checkDocumentNames(c: CheckContext): void {
   if (c.doc.kind === 'workflows' && Object.keys(c.doc.workflows).length === 0 && c.sink.count === 0) {
     c.sink.at([], 'document defines no workflow');
   }
+  // An actions document without actions: said here, after `version` was checked (the schema would only say
+  // that the document is empty).
+  if (c.doc.kind === 'actions' && Object.keys(c.doc.actions).length === 0 && c.sink.count === 0) {
+    c.sink.at([], 'document defines no action');
+  }
   for (const wf of Object.values(c.doc.workflows)) {
     if (isUuidLike(wf.shortName)) {
       c.sink.at(workflowPath(c.doc, wf), `workflow name '${wf.shortName}' must not have the form of a UUID`);

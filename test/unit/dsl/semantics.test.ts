@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { issuesOf, yaml } from './helpers.js';
+import { STD_ONLY, issuesOf, yaml } from './helpers.js';
 
 describe('DSL semantic checks', () => {
   it('counts inbound tasks of a join through task-defaults, never from the task itself', () => {
@@ -238,6 +238,17 @@ describe('DSL semantic checks', () => {
             input: <% $.computed %>
     `;
     expect(issuesOf(text)).to.deep.equal(["5:14 task 't1': 'input' must be a mapping or an expression"]);
+  });
+
+  it('reads any document that is not a workbook as actions when asked, and names what it lacks', () => {
+    const asActions = { ...STD_ONLY, asActions: true };
+    expect(issuesOf("version: '2.0'\n", asActions)).to.deep.equal(['1:1 document defines no action']);
+    expect(issuesOf('greet:\n  base: std.noop\n', asActions)).to.deep.equal(["1:1 document needs 'version'"]);
+    expect(issuesOf("version: '2.0'\nbroken:\n  bse: std.echo\n", asActions)).to.deep.equal([
+      "2:1 action 'broken' needs 'base'",
+      "3:3 unknown key 'bse' in action 'broken' (did you mean 'base'?)",
+    ]);
+    expect(issuesOf("version: '2.0'\nname: wb\n", asActions)).to.deep.equal([]);
   });
 
   it('reports documents of the wrong shape', () => {
