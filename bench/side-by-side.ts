@@ -175,7 +175,8 @@ export async function startTramontane(
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const base = `http://127.0.0.1:${port}/v2`;
-  for (let i = 0; i < 100; i++) {
+  // Up to a minute: on a loaded machine, starting from sources (tsx) takes a while.
+  for (let i = 0; i < 600; i++) {
     try {
       await call('GET', `${base}/workflows?limit=1`);
       return { base, child };
