@@ -2,13 +2,14 @@
  * Engine nodes sharing one PostgreSQL database: membership, leases, fencing and takeover.
  *
  * Lifecycle of a node: it registers a row in `nodes` once the schema is ready, then renews `heartbeat_at` every
- * third of the lease. Every engine commit starts with `SELECT ... FROM nodes WHERE id = me FOR SHARE`: the row
- * lock keeps a takeover waiting until the commit is done, and a node whose row is gone (declared dead) has its
- * commit refused (the fencing token is the row itself). Another node declares it dead once `heartbeat_at` is
- * older than the lease (database time, so clocks of the nodes do not matter), deletes its row, and moves the
- * ownership of its unfinished execution rows to itself in the same transaction, then recovers them. Claims take
- * one advisory lock so that a whole execution tree goes to one node. A node that closes cleanly deletes its own
- * row, so its executions are taken over at once.
+ * third of the lease from a thread of its own (`heartbeat.ts`). Every engine commit starts with
+ * `SELECT ... FROM nodes WHERE id = me FOR KEY SHARE`: the row lock keeps a takeover (a DELETE) waiting until the
+ * commit is done without holding up the heartbeat (an UPDATE of a non-key column), and a node whose row is gone
+ * (declared dead) has its commit refused (the fencing token is the row itself). Another node declares it dead
+ * once `heartbeat_at` is older than the lease (database time, so clocks of the nodes do not matter), deletes its
+ * row, and moves the ownership of its unfinished execution rows to itself in the same transaction, then recovers
+ * them. Claims take one advisory lock so that a whole execution tree goes to one node. A node that closes cleanly
+ * deletes its own row, so its executions are taken over at once.
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -22,6 +23,7 @@ import {
   type CommandHandler,
 } from './commands.js';
 import { transaction, type Queryable } from './db.js';
+import { Heartbeat } from './heartbeat.js';
 
 /** Any constant: the key of the advisory lock that serialises takeovers. */
 const CLAIM_LOCK = 0x636c6169; // 'clai'
@@ -50,7 +52,8 @@ export class Cluster implements ClusterMembership {
   private commandHandler: CommandHandler | null = null;
   private commandsRunning = false;
   private commandsAgain = false;
-  private heartbeat: NodeJS.Timeout | null = null;
+  private heartbeat: Heartbeat | null = null;
+  private commandPoll: NodeJS.Timeout | null = null;
   private lastSweep = 0;
   /** Set when another node declared this one dead: every later commit is refused. */
   private fenced = false;
@@ -195,22 +198,25 @@ export class Cluster implements ClusterMembership {
       [this.nodeId],
     );
     await this.openSession();
-    this.heartbeat = setInterval(() => void this.beat(), Math.max(50, Math.floor(this.leaseMs / 3)));
-    this.heartbeat.unref();
+    const everyMs = Math.max(50, Math.floor(this.leaseMs / 3));
+    this.heartbeat = new Heartbeat({
+      url: this.url,
+      nodeId: this.nodeId,
+      everyMs,
+      sql: `UPDATE nodes SET heartbeat_at = ${DB_NOW} WHERE id = $1`,
+      onLost: () => this.fence(),
+    });
+    this.commandPoll = setInterval(() => void this.pollCommands(), everyMs);
+    this.commandPoll.unref();
   }
 
-  /** On the node's own session, not the pool: a busy pool (a long queue of commits and reads) must not delay
-   * the heartbeat until other nodes think this one dead. */
-  private async beat(): Promise<void> {
+  /** Commands whose notification was missed (a session reopened) are found here; stale ones are swept. */
+  private async pollCommands(): Promise<void> {
+    this.takeCommands();
     try {
-      const session = await this.openSession();
-      const r = await session.query(`UPDATE nodes SET heartbeat_at = ${DB_NOW} WHERE id = $1`, [this.nodeId]);
-      if (r.rowCount === 0) this.fence();
-      // Commands whose notification was missed (a session reopened) are found here.
-      this.takeCommands();
-      await this.sweepCommands(session);
+      await this.sweepCommands(this.pool);
     } catch {
-      // The database is unreachable: the next beat tries again; meanwhile commits fail on their own.
+      // The database is unreachable: the next poll tries again.
     }
   }
 
@@ -247,7 +253,7 @@ export class Cluster implements ClusterMembership {
   async assertOwner(db: Queryable): Promise<void> {
     const { rows } = this.fenced
       ? { rows: [] }
-      : await db.query('SELECT 1 FROM nodes WHERE id = $1 FOR SHARE', [this.nodeId]);
+      : await db.query('SELECT 1 FROM nodes WHERE id = $1 FOR KEY SHARE', [this.nodeId]);
     if (!rows.length) throw this.fence();
   }
 
@@ -296,7 +302,9 @@ export class Cluster implements ClusterMembership {
   /** Stops the heartbeat and leaves: the node's executions are free to be taken over at once. */
   async leave(): Promise<void> {
     this.left = true;
-    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.commandPoll) clearInterval(this.commandPoll);
+    this.commandPoll = null;
+    await this.heartbeat?.stop();
     this.heartbeat = null;
     for (const wait of this.roleWaits.values()) clearInterval(wait);
     this.roleWaits.clear();

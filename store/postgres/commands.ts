@@ -2,13 +2,13 @@
  * Steering calls handed to the node that owns an execution, through the database. The node that received the
  * call writes a row in `commands` addressed to the owner and sends `NOTIFY tram_commands` (payload: the owner's
  * id), then waits for the row to be done (bounded); the owner takes its pending rows (`FOR UPDATE SKIP LOCKED`,
- * woken by the notification and also on every heartbeat, so a notification lost with a dropped session loses
+ * woken by the notification and also polled every third of the lease, so a notification lost with a dropped session loses
  * nothing), applies each through its own engine, and writes the outcome (a result, or a typed error).
  *
  * A command still pending when the caller gives up is marked EXPIRED in the same statement that checks it, so it
  * is never applied after the caller answered that it was not. The caller deletes its row once it has the
  * outcome; rows nobody waits for any more (the caller gave up while the owner was applying it, the caller died,
- * the target died before taking it) are swept by every node's heartbeat once they are twice the timeout old.
+ * the target died before taking it) are swept by every node's command poll once they are twice the timeout old.
  */
 import { TramError, toError, type ErrorCode } from '../../common/index.js';
 import type { ClusterCommand } from '../types.js';
