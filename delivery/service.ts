@@ -250,13 +250,6 @@ export class DeliveryService implements DeliveryApi {
     for (const l of plan.listeners) this.dispatcher.setListener(l);
   }
 
-  async removeWorkbookListeners(workbook: string): Promise<void> {
-    for (const l of await this.store.delivery.listListeners({ origin: 'workbook', owner: workbook })) {
-      await this.store.delivery.deleteListener(l.id);
-      this.dispatcher.removeListener(l.id);
-    }
-  }
-
   // ---- manual delivery
 
   async redeliver(eventId: number, listenerId?: string): Promise<Attempt[]> {

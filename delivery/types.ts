@@ -79,10 +79,8 @@ export interface DeliveryApi {
    * workbook had already keeping its id, health and (unless the workbook sets one) secret.
    */
   planWorkbookListeners(workbook: string, declared: NewListener[]): Promise<WorkbookListenerPlan>;
-  /** The dispatcher follows a plan once the store committed it. */
+  /** The dispatcher follows a plan once the store committed it (an empty one: the workbook was deleted). */
   workbookListenersSaved(plan: WorkbookListenerPlan): void;
-  /** Deletes the listeners of a workbook that was deleted. */
-  removeWorkbookListeners(workbook: string): Promise<void>;
   /** Checks a listener's transport against the egress policy (`InvalidInputError` naming `transport.url`). */
   checkTransport(l: Pick<Listener, 'transport'>): Promise<void>;
   /** `NotFoundError`, `ConflictError` (already completed) or `InvalidInputError`. */

@@ -230,9 +230,15 @@ export class Definitions {
     }
   }
 
-  async deleteWorkbook(name: string, namespace = ''): Promise<void> {
-    // Its workflows and actions stay, as in Mistral: they are deleted on their own.
-    if (!(await this.store.deleteWorkbook(name, namespace))) throw new NotFoundError('workbook', name);
+  /**
+   * Its workflows and actions stay, as in Mistral: they are deleted on their own. `withListeners`: the
+   * workbook's listeners go in the same transaction (`Store.removeWorkbook`).
+   */
+  async deleteWorkbook(name: string, namespace = '', withListeners = false): Promise<void> {
+    const deleted = withListeners
+      ? await this.store.removeWorkbook(name, namespace)
+      : await this.store.deleteWorkbook(name, namespace);
+    if (!deleted) throw new NotFoundError('workbook', name);
   }
 
   /** Deletes a standalone ad-hoc action (the caller checked that it is one). */

@@ -347,6 +347,11 @@ export interface Store {
     actions: ActionDefinitionRow[],
     listeners: Listener[],
   ): Promise<void>;
+  /**
+   * Deletes a workbook as `deleteWorkbook` does (its workflows and actions stay) and, in the same transaction,
+   * its listeners with their pending deliveries. False, and nothing deleted, when there is no such workbook.
+   */
+  removeWorkbook(name: string, namespace: string): Promise<boolean>;
   getWorkbook(name: string, namespace?: string): Promise<WorkbookRow | null>;
   listWorkbooks(opts?: ListOptions): Promise<WorkbookRow[]>;
   /** Deletes the workbook only: the workflows and actions it defined stay (Mistral's `delete_workbook`). */

@@ -43,10 +43,14 @@ export class DefinitionUploads {
     return saved.workbook as WorkbookRow;
   }
 
-  /** Deletes a workbook (its workflows and actions stay, as in Mistral) and the listeners it declared. */
+  /**
+   * Deletes a workbook (its workflows and actions stay, as in Mistral) and, in the same transaction, the
+   * listeners it declared.
+   */
   async deleteWorkbook(name: string, namespace: string): Promise<void> {
-    await this.engine.definitions.deleteWorkbook(name, namespace);
-    await this.delivery.removeWorkbookListeners(name);
+    const plan = await this.delivery.planWorkbookListeners(name, []);
+    await this.engine.definitions.deleteWorkbook(name, namespace, true);
+    this.delivery.workbookListenersSaved(plan);
   }
 
   async createWorkflows(text: string, opts: UploadOptions): Promise<WorkflowDefinitionRow[]> {

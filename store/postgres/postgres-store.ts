@@ -39,7 +39,7 @@ import * as defs from './definitions.js';
 import { postgresDeliveryStore } from './delivery.js';
 import { postgresEventTriggers } from './event-triggers.js';
 import { postgresRetention } from './retention.js';
-import { saveWorkbook } from './workbook-save.js';
+import { removeWorkbook, saveWorkbook } from './workbook-save.js';
 import { migrate } from './migrations.js';
 import * as outbox from './outbox.js';
 import * as runtime from './runtime.js';
@@ -138,6 +138,11 @@ export class PostgresStore implements Store {
   ) {
     await saveWorkbook(await this.db(), wb, wfs, acts, listeners);
     await this.definitionsChanged();
+  }
+  async removeWorkbook(name: string, namespace: string) {
+    const deleted = await removeWorkbook(await this.db(), name, namespace);
+    await this.definitionsChanged();
+    return deleted;
   }
   /** The other nodes reload their definitions (they keep them in memory). */
   private async definitionsChanged(): Promise<void> {

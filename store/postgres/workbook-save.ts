@@ -1,7 +1,8 @@
 /**
  * Saving a workbook with the listeners it declares, on PostgreSQL: one transaction holds the document (the
  * definitions' `writeDocument`) and the workbook's listeners (written as `delivery.ts` writes them), so an upload
- * never leaves a workbook without its listeners, or listeners of a workbook that was not saved.
+ * never leaves a workbook without its listeners, or listeners of a workbook that was not saved. Deleting a
+ * workbook takes its listeners with it, in one transaction too.
  */
 import type pg from 'pg';
 import type { Listener } from '../../model/index.js';
@@ -13,6 +14,7 @@ import { createListener, updateListener } from './delivery.js';
 const OWNED_IDS = `SELECT id FROM listeners WHERE origin = 'workbook' AND owner = $1`;
 const DELETE_PENDING = `DELETE FROM deliveries WHERE listener_id = ANY($1::text[]) AND state = 'pending'`;
 const DELETE_LISTENERS = 'DELETE FROM listeners WHERE id = ANY($1::text[])';
+const DELETE_WORKBOOK = 'DELETE FROM workbooks WHERE name = $1 AND namespace = $2';
 
 /** Makes `listeners` the workbook's listeners: the others it owned go, with their pending deliveries. */
 async function replaceWorkbookListeners(db: Queryable, owner: string, listeners: Listener[]): Promise<void> {
@@ -24,6 +26,14 @@ async function replaceWorkbookListeners(db: Queryable, owner: string, listeners:
     await db.query(DELETE_LISTENERS, [gone]);
   }
   for (const l of listeners) if (!(await updateListener(db, l))) await createListener(db, l);
+}
+
+export function removeWorkbook(pool: pg.Pool, name: string, namespace: string): Promise<boolean> {
+  return transaction(pool, async (db) => {
+    const deleted = ((await db.query(DELETE_WORKBOOK, [name, namespace])).rowCount ?? 0) > 0;
+    if (deleted) await replaceWorkbookListeners(db, name, []);
+    return deleted;
+  });
 }
 
 export function saveWorkbook(

@@ -45,7 +45,7 @@ import { SqliteDeliveryStore } from './delivery.js';
 import { SqliteEventTriggers } from './event-triggers.js';
 import { SqliteRetention } from './retention.js';
 import { applyMigrations } from './migrations.js';
-import { saveWorkbook } from './workbook-save.js';
+import { removeWorkbook, saveWorkbook } from './workbook-save.js';
 import { pageSql, sortColumns, whereClause } from './paging.js';
 import { SpecRefs } from '../spec-refs.js';
 import { decodePayload, encodePayload } from '../event-codec.js';
@@ -324,6 +324,9 @@ export class SqliteStore implements Store {
     listeners: Listener[],
   ) {
     saveWorkbook(this.db, this.defs, wb, wfs, acts, listeners);
+  }
+  async removeWorkbook(name: string, namespace: string) {
+    return removeWorkbook(this.db, this.defs, name, namespace);
   }
   async getWorkbook(name: string, namespace?: string) {
     return this.defs.getWorkbook(name, namespace);

@@ -1,7 +1,8 @@
 /**
  * Saving a workbook with the listeners it declares, in SQLite: one transaction holds the document (the
  * definitions' own `saveDocument`, which nests as a savepoint) and the workbook's listeners, so an upload never
- * leaves a workbook without its listeners, or listeners of a workbook that was not saved.
+ * leaves a workbook without its listeners, or listeners of a workbook that was not saved. Deleting a workbook
+ * takes its listeners with it, in one transaction too.
  *
  * The listener rows are those `delivery.ts` writes (the filtered columns and the full record as JSON).
  */
@@ -47,6 +48,19 @@ function replaceWorkbookListeners(db: Database.Database, owner: string, listener
       throw err;
     }
   }
+}
+
+export function removeWorkbook(
+  db: Database.Database,
+  defs: SqliteDefinitions,
+  name: string,
+  namespace: string,
+): boolean {
+  return db.transaction(() => {
+    const deleted = defs.deleteWorkbook(name, namespace);
+    if (deleted) replaceWorkbookListeners(db, name, []);
+    return deleted;
+  })();
 }
 
 export function saveWorkbook(

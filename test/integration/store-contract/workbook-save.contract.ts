@@ -1,7 +1,8 @@
 /**
  * The store contract, workbook part: a workbook and the listeners it declares are saved in one transaction
  * (`saveWorkbook`). Its listeners are replaced as a set (kept ones updated in place, dropped ones deleted with
- * their pending deliveries), and a listener that cannot be stored leaves nothing of the save behind.
+ * their pending deliveries), a listener that cannot be stored leaves nothing of the save behind, and deleting
+ * the workbook (`removeWorkbook`) takes its listeners with it.
  */
 import { expect } from 'chai';
 import { ConflictError } from '../../../common/index.js';
@@ -102,5 +103,22 @@ export function workbookSaveContract(ctx: ContractContext): void {
     expect((await store.getWorkbook('wb'))?.updatedAt).to.equal(1);
     expect((await store.listWorkflowDefinitions()).map((w) => w.name)).to.deep.equal(['wb.a']);
     expect(await names()).to.deep.equal(['wb.a', 'wb.taken']);
+  });
+
+  it('deletes a workbook with its listeners and their pending deliveries; its workflows stay', async () => {
+    await store.saveWorkbook(workbook(1), [workflow('wb.a', 1)], [], [owned('l1', 'a')]);
+    await store.delivery.createListener(listener('api-1'));
+    await store.delivery.applyFanOut(
+      fanOut({ deliveries: [delivery(1, 'l1'), delivery(1, 'api-1')], cursor: 1 }),
+    );
+
+    expect(await store.removeWorkbook('wb', 'elsewhere')).to.equal(false);
+    expect(await names()).to.deep.equal(['name-api-1', 'wb.a']);
+
+    expect(await store.removeWorkbook('wb', '')).to.equal(true);
+    expect(await store.getWorkbook('wb')).to.equal(null);
+    expect((await store.listWorkflowDefinitions()).map((w) => w.name)).to.deep.equal(['wb.a']);
+    expect(await names()).to.deep.equal(['name-api-1']);
+    expect((await store.delivery.listDeliveries()).map((d) => d.listenerId)).to.deep.equal(['api-1']);
   });
 }
