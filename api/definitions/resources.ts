@@ -72,12 +72,26 @@ export function actionInput(params: InputParam[]): string {
   return params.map((p) => (p.hasDefault ? `${p.name}=${jsonDumps(p.default)}` : p.name)).join(', ');
 }
 
+/** Mistral 15's `interface`: the input as written (a name, or `{name: default}`) and the output's keys. */
+export function workflowInterface(spec: WorkflowDefinitionRow['spec']): {
+  input: unknown[];
+  output: string[];
+} {
+  const output = spec.output;
+  return {
+    input: spec.input.map((p) => (p.hasDefault ? { [p.name]: p.default ?? null } : p.name)),
+    output:
+      output !== null && typeof output === 'object' && !Array.isArray(output) ? Object.keys(output) : [],
+  };
+}
+
 export function workflowResource(row: WorkflowDefinitionRow): Resource {
   return {
     id: row.id,
     name: row.name,
     namespace: row.namespace,
     input: workflowInput(row.spec.input),
+    interface: workflowInterface(row.spec),
     definition: workflowDefinitionText(row),
     tags: row.tags,
     scope: row.scope,

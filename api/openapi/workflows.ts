@@ -22,6 +22,11 @@ const WORKFLOW = {
     ...COMMON_FIELDS,
     namespace: { type: 'string' },
     input: { type: 'string', description: 'The input parameters, e.g. `name, greeting="Hello"`' },
+    interface: {
+      type: 'object',
+      description: 'The input as written (`["name", {"greeting": "Hello"}]`) and the keys of the output',
+      properties: { input: { type: 'array' }, output: { type: 'array', items: { type: 'string' } } },
+    },
     definition: {
       type: 'string',
       description: "The workflow's YAML (its own part of a multi-workflow upload)",

@@ -227,6 +227,11 @@ describe('API v2 definitions', function () {
         updated_at: null,
       });
       expect(first?.id).to.match(UUID);
+      // Mistral 15's interface: the input as written, the output's keys (recorded on the real server).
+      expect(first?.interface).to.deep.equal({
+        input: ['name', { greeting: 'Hello' }, { opts: { depth: 1, strict: true, none: null } }],
+        output: [],
+      });
       expect(first?.definition).to.equal(`version: '2.0'\n\n${TWO_WORKFLOWS.split('\n\n')[1]}\n`);
       expect(second).to.include({ name: 'second', input: '' });
       expect(second?.tags).to.deep.equal(['batch']);

@@ -38,6 +38,7 @@ describe('system workflows', function () {
         'security_groups="None", nics="None"',
     );
     expect(workflows[1]?.input).to.equal('instance_id');
+    expect(workflows[0]?.interface).to.deep.include({ output: ['id', 'name', 'ip', 'status'] });
   });
 
   it('page like any workflow (tempest test_get_list_workflows_with_pagination)', async () => {
