@@ -207,6 +207,28 @@ describe('AmqpTransport (real RabbitMQ)', function () {
     expect(second).to.include({ ok: false, code: 'nack' });
   });
 
+  it('publishMany: a window goes out in order, each message with its own outcome (one refused, the rest taken)', async () => {
+    const exchange = ex('window');
+    await ch.assertExchange(exchange, 'topic', { durable: true });
+    const l = await listen(ch, exchange, 'task.#');
+    const reqs = Array.from({ length: 20 }, (_, i) =>
+      req(exchange, {
+        // The 6th has a routing key no queue is bound for: returned, while the ones around it are routed.
+        routingKey: i === 5 ? 'nobody.there' : routingKeyFor('task', 'TASK_FAILED'),
+        headers: { 'tram-sequence': i + 1, 'tram-execution-id': 'ex-w' },
+      }),
+    );
+    const outs = await transport.publishMany(reqs);
+    expect(outs.map((o) => (o.ok ? 'ok' : o.code))).to.deep.equal(
+      reqs.map((_, i) => (i === 5 ? 'unroutable' : 'ok')),
+    );
+    const got = await l.waitFor(19);
+    expect(got.map((m) => (m.properties.headers as Record<string, unknown>)['tram-sequence'])).to.deep.equal(
+      reqs.flatMap((_, i) => (i === 5 ? [] : [i + 1])),
+    );
+    expect(await transport.publishMany([])).to.deep.equal([]);
+  });
+
   it('an exchange of another type is `badConnection` with the broker message, and harms nobody else', async () => {
     const wrong = ex('direct');
     exchanges.add(wrong);
