@@ -298,6 +298,7 @@ export class Dispatcher {
       .pendingPage({ listenerId: q.listenerId, orderKey: q.orderKey, after: q.tail ?? START, upTo, limit })
       .then(
         (page) => {
+          if (this.queues.get(q.key) !== q) return; // its listener was removed meanwhile
           for (const p of page) this.enqueue(p, false);
           // Everything up to `upTo` is in memory, and nothing was left out since: the queue is whole again.
           if (page.length < limit && q.skips === skips) q.more = false;
@@ -316,7 +317,8 @@ export class Dispatcher {
   }
 
   private pump(q: Queue): void {
-    if (q.busy || this.stopped) return;
+    // A queue dropped meanwhile (its listener removed) is done, whatever an attempt or a refill in flight says.
+    if (q.busy || this.stopped || this.queues.get(q.key) !== q) return;
     for (;;) {
       const head = q.entries[0];
       if (!head) {

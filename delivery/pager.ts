@@ -170,6 +170,8 @@ export class BacklogPager {
             after: b.cursor,
             limit: this.scanPage,
           });
+          // The listener was removed while the page was read: nothing of it goes back into memory.
+          if (this.backlogs.get(listenerId) !== b) break;
           let filled = false;
           for (const p of page) {
             if (this.full(b)) {
