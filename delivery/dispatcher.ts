@@ -4,10 +4,12 @@
  * - The engine signals new commits (`onEvent`, after the transaction); the fan-out then reads the outbox and
  *   creates deliveries. The engine never waits for any of this.
  * - Deliveries queue per (listener, root execution): a queue sends its head, and the next delivery only after
- *   the head succeeded or was given up. Queues of different executions and listeners run in parallel.
+ *   the head succeeded or was given up. Queues of different executions and listeners run in parallel. Over AMQP
+ *   a queue's due deliveries go out as one window, in order on one confirm channel (`AMQP_WINDOW`).
+ * - Pending deliveries wait in the store; memory holds a bounded, in-order prefix of each queue (`pager.ts`).
  * - A failed attempt is retried on the listener's schedule (see `retry.ts`). 410 Gone disables the listener; so
  *   does failing without a break for longer than `disableAfterMs`. A disabled listener's queues wait.
- * - Outcomes are group-committed (`ProgressWriter`); on start-up the pending deliveries are loaded back, so a
+ * - Outcomes are group-committed (`ProgressWriter`); on start-up the pending deliveries are paged back in, so a
  *   crash loses nothing (a delivery in flight at the crash is sent again: receivers dedupe on its id).
  *
  * One dispatcher per store: with the embedded SQLite store there is one engine node.
