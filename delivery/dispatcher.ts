@@ -29,7 +29,8 @@ export interface DispatcherOptions {
   shared?: boolean;
   /** A listener failing without a success for this long is disabled. @default 5 days */
   disableAfterMs?: number;
-  /** Outbox events read per fan-out step. @default 500 */
+  /** Outbox events read per fan-out step; a step holds the event loop, so small steps keep the API answering
+   * during a long catch-up. @default 200 */
   batchSize?: number;
   /** AMQP deliveries of one queue in flight together (1: one at a time). @default AMQP_WINDOW */
   amqpWindow?: number;
@@ -154,7 +155,7 @@ export class Dispatcher {
         let events: OutboxEvent[];
         let created;
         try {
-          events = await this.store.readEvents({ afterId: this.cursor, limit: this.opts.batchSize ?? 500 });
+          events = await this.store.readEvents({ afterId: this.cursor, limit: this.opts.batchSize ?? 200 });
           if (events.length === 0) break;
           // After reading the events: a listener committed before one of them is in the registry then.
           if (this.opts.shared) await this.syncRegistry();

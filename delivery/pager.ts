@@ -24,7 +24,7 @@ export interface PagerLimits {
   total?: number;
   /** Deliveries one queue takes in at a time. @default 64, or `listener` when smaller */
   queue?: number;
-  /** Deliveries read per scan of a listener's backlog. @default 500 */
+  /** Deliveries read per scan of a listener's backlog. @default 200 */
   scan?: number;
 }
 
@@ -78,7 +78,7 @@ export class BacklogPager {
     this.listenerBudget = limits.listener ?? 2000;
     this.totalBudget = limits.total ?? 20000;
     this.queuePage = limits.queue ?? Math.min(64, this.listenerBudget);
-    this.scanPage = limits.scan ?? 500;
+    this.scanPage = limits.scan ?? 200;
   }
 
   private of(listenerId: string): ListenerBacklog {

@@ -10,11 +10,11 @@ import {
   DEFAULT_ATTEMPT_LIMIT,
   LISTENER_SORT,
   OPEN_STATUSES,
-  PENDING_LISTENERS_SQL,
   attemptFromRow,
   deliveryFromRow,
   listenerFromRow,
   pendingEntryFromRow,
+  pendingListenersSql,
   pendingPageSql,
   statusFromRow,
 } from '../sqlite/delivery.js';
@@ -260,7 +260,7 @@ export async function listPending(
 }
 
 export async function pendingListeners(db: Queryable): Promise<string[]> {
-  return (await db.query(PENDING_LISTENERS_SQL)).rows.map((r) => r.id as string);
+  return (await db.query(pendingListenersSql(''))).rows.map((r) => r.id as string);
 }
 
 export async function pendingPage(db: Queryable, q: PendingPage): Promise<PendingEntry[]> {

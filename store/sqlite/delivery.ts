@@ -149,6 +149,9 @@ class Conditions {
  */
 export function pendingPageSql(queue: boolean, upTo: boolean, param: (() => string) | '?'): string {
   const p = param === '?' ? () => '?' : param;
+  // SQLite, without statistics, would walk a listener's whole range for one queue: name the index it needs.
+  const index =
+    param === '?' ? `INDEXED BY ${queue ? 'deliveries_pending_queue' : 'deliveries_pending_listener'}` : '';
   const conds = [`d.state = 'pending'`, `d.listener_id = ${p()}`, `(d.event_id, d.id) > (${p()}, ${p()})`];
   if (queue) conds.push(`d.order_key = ${p()}`);
   if (upTo) conds.push(`(d.event_id, d.id) <= (${p()}, ${p()})`);
@@ -156,18 +159,23 @@ export function pendingPageSql(queue: boolean, upTo: boolean, param: (() => stri
       d.state AS d_state, d.attempts AS d_attempts, d.next_attempt_at AS d_next_attempt_at,
       d.last_code AS d_last_code, d.status_id AS d_status_id, d.created_at AS d_created_at,
       d.updated_at AS d_updated_at
-    FROM deliveries d JOIN outbox o ON o.id = d.event_id
+    FROM deliveries d ${index} JOIN outbox o ON o.id = d.event_id
     WHERE ${conds.join(' AND ')} ORDER BY d.event_id, d.id LIMIT ${p()}`;
 }
 
-/** Listeners with a pending delivery, one index probe each (a skip scan), not one row per delivery. */
-export const PENDING_LISTENERS_SQL = `
+/**
+ * Listeners with a pending delivery, one index probe each (a skip scan), not one row per delivery. `indexed`
+ * names the partial index for SQLite (which would otherwise read every pending row for each MIN).
+ */
+export function pendingListenersSql(indexed: string): string {
+  return `
   WITH RECURSIVE l(id) AS (
-    SELECT MIN(listener_id) FROM deliveries WHERE state = 'pending'
+    SELECT MIN(listener_id) FROM deliveries ${indexed} WHERE state = 'pending'
     UNION ALL
-    SELECT (SELECT MIN(listener_id) FROM deliveries WHERE state = 'pending' AND listener_id > l.id)
+    SELECT (SELECT MIN(listener_id) FROM deliveries ${indexed} WHERE state = 'pending' AND listener_id > l.id)
     FROM l WHERE l.id IS NOT NULL)
   SELECT id FROM l WHERE id IS NOT NULL`;
+}
 
 export function pendingEntryFromRow(r: Row): PendingEntry {
   return { delivery: prefixedDelivery(r, 'd_'), event: eventFromRow(r) };
@@ -222,7 +230,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
         `SELECT * FROM deliveries WHERE state = 'pending' AND (event_id > ? OR (event_id = ? AND id > ?))
          ORDER BY event_id, id LIMIT ?`,
       ),
-      pendingListeners: db.prepare(PENDING_LISTENERS_SQL),
+      pendingListeners: db.prepare(pendingListenersSql('INDEXED BY deliveries_pending_listener')),
       countPending: db.prepare(
         `SELECT listener_id, COUNT(*) AS n FROM deliveries
          WHERE state = 'pending' AND listener_id IN (SELECT value FROM json_each(?)) GROUP BY listener_id`,
