@@ -50,7 +50,9 @@ export function keyColumns(opts: ListOptions, columns: SortColumns): KeyColumn[]
 
 export function orderSql(keys: KeyColumn[], dialect: Dialect): string {
   const dir = (k: KeyColumn) => {
-    if (dialect === 'sqlite') return k.dir === 'desc' ? 'DESC' : 'ASC';
+    // A NOT NULL column says nothing about NULLs: PostgreSQL then reads the order from a plain index (whose
+    // default is the opposite NULLS placement, which would otherwise make it sort the whole match).
+    if (dialect === 'sqlite' || k.notNull) return k.dir === 'desc' ? 'DESC' : 'ASC';
     return k.dir === 'desc' ? 'DESC NULLS LAST' : 'ASC NULLS FIRST';
   };
   return `ORDER BY ${keys.map((k) => `${k.col} ${dir(k)}`).join(', ')}`;
