@@ -128,17 +128,20 @@ interface Receipts {
   server: http.Server;
   deliveries: Set<string>;
   outOfOrder: number;
+  /** When the first delivery arrived (performance.now()). */
+  firstAt: number;
 }
 
 /** The receiver: records each delivery once, and checks each execution's first receipts come in sequence. */
 async function receiver(port: number): Promise<Receipts> {
-  const r: Receipts = { server: http.createServer(), deliveries: new Set(), outOfOrder: 0 };
+  const r: Receipts = { server: http.createServer(), deliveries: new Set(), outOfOrder: 0, firstAt: 0 };
   const last = new Map<string, number>();
   r.server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     req.resume();
     req.on('end', () => {
       const id = String(req.headers['x-tram-delivery']);
       if (!r.deliveries.has(id)) {
+        if (r.deliveries.size === 0) r.firstAt = performance.now();
         r.deliveries.add(id);
         const ex = String(req.headers['x-tram-execution-id']);
         const seq = Number(req.headers['x-tram-sequence']);
@@ -227,8 +230,10 @@ export async function runBacklogBench(log: (line: string) => void = console.log)
       }
     }
     const drainS = (performance.now() - t0) / 1000;
+    // The queue heads come back on their retry schedule (up to 36 s here); the rest goes as fast as it can.
+    const waitS = (rx.firstAt - t0) / 1000;
+    const flowS = drainS - waitS;
 
-    const rate = expected / drainS;
     log(
       `\nBacklog: ${EVENTS.toLocaleString('en')} events bulk-inserted into the outbox (+ 6 ` +
         `from a real execution), one HTTP listener, receiver down, then back (server in its own process, SQLite)\n`,
@@ -247,7 +252,8 @@ export async function runBacklogBench(log: (line: string) => void = console.log)
         `p99 ${quantile(lat, 0.99).toFixed(1)} ms, max ${(lat[lat.length - 1] ?? NaN).toFixed(1)} ms (target < 50)`,
     );
     log(
-      `  receiver back: all ${rx.deliveries.size} arrived in ${drainS.toFixed(1)} s (${rate.toFixed(0)}/s), ` +
+      `  receiver back: all ${rx.deliveries.size} arrived in ${drainS.toFixed(1)} s: the first after ` +
+        `${waitS.toFixed(1)} s (the heads' retry delay), then ${(expected / flowS).toFixed(0)}/s; ` +
         `RSS peak ${drainPeak.toFixed(0)} MB (+${(drainPeak - idle).toFixed(0)} MB)`,
     );
     log(`  out of order (first receipts per execution): ${rx.outOfOrder}`);
@@ -255,7 +261,7 @@ export async function runBacklogBench(log: (line: string) => void = console.log)
       const f = 1_000_000 / EVENTS;
       log(
         `  extrapolated to 1,000,000 (linear, same machine load): insert ${(insertS * f).toFixed(0)} s, fan-out ` +
-          `${(fanOutS * f).toFixed(0)} s, drain ${(drainS * f).toFixed(0)} s; memory held is bounded by ` +
+          `${(fanOutS * f).toFixed(0)} s, drain ${(waitS + flowS * f).toFixed(0)} s; memory held is bounded by ` +
           `TRAM_DELIVERY_MEMORY, not by the backlog`,
       );
     }
