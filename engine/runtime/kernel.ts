@@ -79,12 +79,14 @@ export class Kernel {
     if (this.scheduled || this.draining) return;
     this.scheduled = true;
     setImmediate(() => {
-      this.scheduled = false;
+      // `scheduled` stays set until `draining` is: work enqueued by the first batch (before drain's first await)
+      // must not schedule a second drain, whose commit would overlap this one's and could land first.
       this.draining = this.drain().finally(() => {
         this.draining = null;
         if (this.head < this.queue.length) this.schedule();
         else for (const w of this.idleWaiters.splice(0)) w();
       });
+      this.scheduled = false;
     });
   }
 
