@@ -16,6 +16,7 @@ const STATUS: Record<ErrorCode, number> = {
   ACTION_NOT_FOUND: 400,
   ACTION_FAILED: 500,
   STORE: 500,
+  STORE_UNAVAILABLE: 503,
   CONFIG: 500,
   INTERNAL: 500,
 };

@@ -41,8 +41,12 @@ export async function startServer(
     store,
     actions,
     callbackBaseUrl,
+    commitRetryMs: config.commitRetryS * 1000,
     logger: { error: (o, m) => logger.error(o, m), warn: (o, m) => logger.warn(o, m) },
   });
+  engine.onFatal((err) =>
+    logger.fatal({ err }, 'store commits kept failing: this server refuses every call until it is restarted'),
+  );
   const http = new HttpTransport({ allowPrivate: config.egressAllowPrivate });
   const amqp = new AmqpTransport({
     egress: { allowPrivate: config.egressAllowPrivate, trusted: [config.amqpUrl] },

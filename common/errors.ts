@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'ACTION_NOT_FOUND'
   | 'ACTION_FAILED'
   | 'STORE'
+  | 'STORE_UNAVAILABLE'
   | 'CONFIG'
   | 'INTERNAL';
 

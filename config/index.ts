@@ -47,6 +47,11 @@ export interface Config {
    */
   deliveryMemory: number;
   /**
+   * How long a failing store commit (database restart, reset connection, full disk) is retried before the
+   * server gives up and exits (code 75) for its supervisor to restart it. Env: `TRAM_COMMIT_RETRY_S`. @default 30
+   */
+  commitRetryS: number;
+  /**
    * Longest `timeout` a `std.javascript` task may ask for; a larger one fails the task.
    * Env: `TRAM_SCRIPT_TIMEOUT_MAX` (seconds). @default 60
    */
@@ -126,6 +131,7 @@ export const DEFAULTS: Config = {
   egressAllowPrivate: true,
   listenerDisableAfterS: 432000,
   deliveryMemory: 2000,
+  commitRetryS: 30,
   scriptTimeoutMaxS: 60,
   scriptMemoryMb: 64,
   eventTriggerQueuePrefix: 'tram.event_triggers',
@@ -172,6 +178,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
   if (env.TRAM_LISTENER_DISABLE_AFTER)
     fromEnv.listenerDisableAfterS = Number(env.TRAM_LISTENER_DISABLE_AFTER);
   if (env.TRAM_DELIVERY_MEMORY) fromEnv.deliveryMemory = Number(env.TRAM_DELIVERY_MEMORY);
+  if (env.TRAM_COMMIT_RETRY_S) fromEnv.commitRetryS = Number(env.TRAM_COMMIT_RETRY_S);
   if (env.TRAM_LOG_HEADERS) fromEnv.logHeaders = parseBool('TRAM_LOG_HEADERS', env.TRAM_LOG_HEADERS);
   if (env.TRAM_SCRIPT_TIMEOUT_MAX) fromEnv.scriptTimeoutMaxS = Number(env.TRAM_SCRIPT_TIMEOUT_MAX);
   if (env.TRAM_SCRIPT_MEMORY_MB) fromEnv.scriptMemoryMb = Number(env.TRAM_SCRIPT_MEMORY_MB);
@@ -209,6 +216,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     );
   }
   positive('TRAM_DELIVERY_MEMORY', cfg.deliveryMemory, 'deliveries', 10_000_000);
+  positive('TRAM_COMMIT_RETRY_S', cfg.commitRetryS, 'seconds', 3600);
   positive('TRAM_SCRIPT_TIMEOUT_MAX', cfg.scriptTimeoutMaxS, 'seconds', 3600);
   positive('TRAM_SCRIPT_MEMORY_MB', cfg.scriptMemoryMb, 'MiB', 4096);
   if (!Number.isInteger(cfg.eventTriggerPrefetch) || cfg.eventTriggerPrefetch < 1) {

@@ -66,6 +66,8 @@ export interface EngineOptions {
   logger?: Logger;
   /** Work items per transaction. @default 2000 */
   batchSize?: number;
+  /** How long a failing store commit is retried before the engine gives up. @default 30000 */
+  commitRetryMs?: number;
   /** Base URL of the REST API, for async actions' callback URL. */
   callbackBaseUrl?: string;
 }
@@ -88,6 +90,10 @@ export class Engine {
       clock: opts.clock ?? systemClock,
       logger: opts.logger ?? silent,
       batchSize: opts.batchSize,
+      commitRetryMs: opts.commitRetryMs,
+      onCommitFatal: (err) => {
+        for (const fn of this.fatalListeners) fn(err);
+      },
       callbackBaseUrl: opts.callbackBaseUrl,
     });
     this.recovery = new Recovery(this.rt);
@@ -108,6 +114,18 @@ export class Engine {
     // On a store shared by several nodes, a RUNNING one may be another node's, still running.
     if (!opts.store.cluster) await engine.standalone.recover();
     return engine;
+  }
+
+  private readonly fatalListeners = new Set<(err: Error) => void>();
+
+  /**
+   * Told once if store commits fail for good (past the retry time): the engine's memory no longer matches the
+   * store and every call is refused from then on. A server exits on it so that its supervisor restarts it and
+   * recovery rebuilds the executions from what is durable.
+   */
+  onFatal(fn: (err: Error) => void): () => void {
+    this.fatalListeners.add(fn);
+    return () => this.fatalListeners.delete(fn);
   }
 
   private takeover: NodeJS.Timeout | null = null;

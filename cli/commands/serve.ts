@@ -81,5 +81,10 @@ export function registerServe(program: Command): void {
       server.engine.store.cluster?.onFenced(() => {
         setTimeout(() => process.exit(EXIT_FENCED), 100);
       });
+      // The same when the store refused commits past the retry time: memory no longer matches the store, and a
+      // restart recovers every execution from what is durable (on a cluster, the other nodes take them over).
+      server.engine.onFatal(() => {
+        setTimeout(() => process.exit(EXIT_FENCED), 100);
+      });
     });
 }

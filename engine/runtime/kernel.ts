@@ -6,8 +6,14 @@
  * Why one queue: JavaScript runs one thing at a time anyway, and a single writer removes every race between
  * concurrent completions of the same execution (the source of Mistral's stuck-RUNNING joins). Why batches:
  * a commit costs the same for one row or a thousand, so throughput grows with load.
+ *
+ * A failed commit (a database restart, a reset connection, a full disk) is retried with backoff for a bounded
+ * time, holding the queue back so that commits stay in order: a transaction that failed applied nothing, so
+ * committing the same changes again is safe. Past that time the kernel is broken for good: the memory no longer
+ * matches the store, so every waiting and later caller is refused (503) instead of waiting forever, and the
+ * owner is told (`onCommitFatal`) so that the process can restart and recover from what is durable.
  */
-import { toError } from '../../common/index.js';
+import { TramError, toError } from '../../common/index.js';
 import type { Store } from '../../store/index.js';
 import { UnitOfWork } from './uow.js';
 import type { Work } from './model.js';
@@ -20,9 +26,19 @@ export interface KernelOptions {
   batchSize?: number;
   /** Called when a work item throws: a bug, contained to that item. */
   onWorkError: (err: Error) => void;
-  /** Called when a commit fails: the in-memory state is no longer durable. */
-  onCommitError: (err: Error) => void;
+  /** How long a failing commit is retried before the kernel gives up. @default 30000 */
+  commitRetryMs?: number;
+  /** Called for each failed commit attempt that will be retried after `delayMs`. */
+  onCommitRetry?: (err: Error, attempt: number, delayMs: number) => void;
+  /** Called once when commits kept failing past `commitRetryMs`: the in-memory state is no longer durable. */
+  onCommitFatal: (err: Error) => void;
 }
+
+/** A queued work item of `run()`, which can refuse its caller when the kernel breaks before it is committed. */
+type Abortable = Work & { abort?: (err: Error) => void };
+
+const FIRST_RETRY_MS = 50;
+const MAX_RETRY_MS = 2000;
 
 export class Kernel {
   private queue: Work[] = [];
@@ -31,6 +47,8 @@ export class Kernel {
   private draining: Promise<void> | null = null;
   private current: UnitOfWork | null = null;
   private closed = false;
+  /** Set once commits failed for good: every later call is refused with it. */
+  private broken: TramError | null = null;
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -52,16 +70,25 @@ export class Kernel {
 
   /** Runs `work` in the next batch and resolves once that batch is committed. */
   run<T>(work: () => T): Promise<T> {
+    if (this.broken) return Promise.reject(this.broken);
     return new Promise<T>((resolve, reject) => {
-      this.enqueue(() => {
+      const item: Abortable = () => {
         try {
           const value = work();
           this.uow.effects.push(() => resolve(value));
+          this.uow.aborts.push(reject);
         } catch (err) {
           reject(toError(err));
         }
-      });
+      };
+      item.abort = reject;
+      this.enqueue(item);
     });
+  }
+
+  /** The error every call gets once commits failed for good, or null while the kernel works. */
+  get failure(): TramError | null {
+    return this.broken;
   }
 
   /** Resolves when the queue is empty and everything is committed. */
@@ -114,14 +141,7 @@ export class Kernel {
         this.queue = this.queue.slice(this.head);
         this.head = 0;
       }
-      if (!uow.empty) {
-        try {
-          await this.store.commit(uow.toChangeSet());
-        } catch (err) {
-          this.opts.onCommitError(toError(err));
-          continue;
-        }
-      }
+      if (!uow.empty && !(await this.commit(uow))) return;
       for (const effect of uow.effects) {
         try {
           effect();
@@ -130,5 +150,45 @@ export class Kernel {
         }
       }
     }
+  }
+
+  /** Commits the batch, retrying a failure with backoff; false once the kernel broke (the batch is lost). */
+  private async commit(uow: UnitOfWork): Promise<boolean> {
+    const changes = uow.toChangeSet();
+    const deadline = performance.now() + (this.opts.commitRetryMs ?? 30_000);
+    let delay = FIRST_RETRY_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.store.commit(changes);
+        return true;
+      } catch (e) {
+        const err = toError(e);
+        const left = deadline - performance.now();
+        if (left <= 0) {
+          this.breakDown(err, uow);
+          return false;
+        }
+        // The last wait is cut short so that the last attempt falls on the deadline, not before it.
+        const wait = Math.min(delay, left);
+        this.opts.onCommitRetry?.(err, attempt, wait);
+        await new Promise((r) => setTimeout(r, wait));
+        delay = Math.min(delay * 2, MAX_RETRY_MS);
+      }
+    }
+  }
+
+  /** Commits failed for good: refuse the lost batch's callers, every queued one and every later one. */
+  private breakDown(cause: Error, uow: UnitOfWork): void {
+    this.broken = new TramError(
+      'STORE_UNAVAILABLE',
+      `the engine cannot commit to its store (${cause.message}); restart it to recover from the store`,
+      { cause },
+    );
+    for (const abort of uow.aborts) abort(this.broken);
+    for (let i = this.head; i < this.queue.length; i++) (this.queue[i] as Abortable).abort?.(this.broken);
+    this.queue = [];
+    this.head = 0;
+    this.closed = true;
+    this.opts.onCommitFatal(cause);
   }
 }

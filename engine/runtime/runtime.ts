@@ -30,6 +30,10 @@ export interface RuntimeOptions {
   clock: Clock;
   logger: Logger;
   batchSize?: number;
+  /** How long a failing store commit is retried before the engine gives up. @default 30000 */
+  commitRetryMs?: number;
+  /** Told once when commits failed for good (the engine then refuses every call). */
+  onCommitFatal?: (err: Error) => void;
   callbackBaseUrl?: string;
 }
 
@@ -67,7 +71,13 @@ export class Runtime {
     this.kernel = new Kernel(opts.store, {
       batchSize: opts.batchSize,
       onWorkError: (err) => this.logger.error({ err }, 'engine work item failed'),
-      onCommitError: (err) => this.logger.error({ err }, 'store commit failed'),
+      commitRetryMs: opts.commitRetryMs,
+      onCommitRetry: (err, attempt, delayMs) =>
+        this.logger.warn({ err, attempt, delayMs }, 'store commit failed, retrying'),
+      onCommitFatal: (err) => {
+        this.logger.error({ err }, 'store commit kept failing: the engine stops and refuses every call');
+        opts.onCommitFatal?.(err);
+      },
     });
     this.transitions = new Transitions(this);
     this.timers = new Timers(this);

@@ -18,6 +18,8 @@ export class UnitOfWork {
   readonly supersededRuns = new Set<string>();
   readonly receipts: MessageReceipt[] = [];
   readonly effects: (() => void)[] = [];
+  /** Refuse the callers waiting for this batch, when it can never be committed. */
+  readonly aborts: ((err: Error) => void)[] = [];
 
   get empty(): boolean {
     return (
