@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, InvalidInputError, NotFoundError } from '../common/index.js';
 import type { Engine } from '../engine/index.js';
+import { listenerOwnerNamespace as ownerNamespace } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import { checkEgress, newSecret, type AmqpTransport, type HttpTransport } from '../transports/index.js';
 import { Dispatcher, type DispatcherOptions } from './dispatcher.js';
@@ -23,7 +24,14 @@ import type {
   StatusRecord,
   StatusUpdate,
   WorkbookListenerPlan,
+  WorkbookRef,
 } from './types.js';
+
+/** ` in namespace a` for a workbook's listener outside the default namespace, for messages. */
+function inNamespace(l: Listener): string {
+  const ns = ownerNamespace(l);
+  return ns === '' ? '' : ` in namespace ${ns}`;
+}
 
 export interface DeliveryServiceOptions extends DispatcherOptions {
   /** Listener URLs may point at loopback and private addresses. */
@@ -142,7 +150,7 @@ export class DeliveryService implements DeliveryApi {
   private ownedElsewhere(l: Listener): ConflictError | null {
     if (l.origin === 'workbook')
       return new ConflictError(
-        `listener ${l.name} belongs to workbook ${String(l.owner)}: change the workbook`,
+        `listener ${l.name} belongs to workbook ${String(l.owner)}${inNamespace(l)}: change the workbook`,
       );
     if (l.origin === 'notify')
       return new ConflictError(
@@ -227,8 +235,10 @@ export class DeliveryService implements DeliveryApi {
    * are created, changed ones updated (keeping id, secret and health), removed ones deleted. The egress policy
    * is checked here, once per upload.
    */
-  async planWorkbookListeners(workbook: string, declared: NewListener[]): Promise<WorkbookListenerPlan> {
-    const existing = await this.store.delivery.listListeners({ origin: 'workbook', owner: workbook });
+  async planWorkbookListeners(workbook: WorkbookRef, declared: NewListener[]): Promise<WorkbookListenerPlan> {
+    const named = await this.store.delivery.listListeners({ origin: 'workbook', owner: workbook.name });
+    // A workbook of the same name in another namespace owns its own listeners (none of them is touched here).
+    const existing = named.filter((l) => ownerNamespace(l) === workbook.namespace);
     const now = this.now();
     const listeners: Listener[] = [];
     for (const input of declared) {

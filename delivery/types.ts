@@ -37,9 +37,15 @@ export interface StatusUpdate {
   output?: { title?: string; summary?: string };
 }
 
+/** A workbook as it owns listeners: its identity is its name and its namespace ('' for the default one). */
+export interface WorkbookRef {
+  name: string;
+  namespace: string;
+}
+
 /** A workbook's listeners as they are to be stored with it (see `DeliveryApi.planWorkbookListeners`). */
 export interface WorkbookListenerPlan {
-  workbook: string;
+  workbook: WorkbookRef;
   /** Every listener the workbook declares, as a full record. */
   listeners: Listener[];
   /** The ids of the stored listeners of the workbook that it no longer declares. */
@@ -78,7 +84,7 @@ export interface DeliveryApi {
    * stored with the workbook in one transaction: each checked against the egress policy, a listener the
    * workbook had already keeping its id, health and (unless the workbook sets one) secret.
    */
-  planWorkbookListeners(workbook: string, declared: NewListener[]): Promise<WorkbookListenerPlan>;
+  planWorkbookListeners(workbook: WorkbookRef, declared: NewListener[]): Promise<WorkbookListenerPlan>;
   /** The dispatcher follows a plan once the store committed it (an empty one: the workbook was deleted). */
   workbookListenersSaved(plan: WorkbookListenerPlan): void;
   /** Checks a listener's transport against the egress policy (`InvalidInputError` naming `transport.url`). */

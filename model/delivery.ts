@@ -70,6 +70,12 @@ export interface Listener {
   origin: ListenerOrigin;
   /** The workbook that declared it (origin `workbook`), or the execution whose `params.notify` did (`notify`). */
   owner: string | null;
+  /**
+   * The namespace of the owning workbook (origin `workbook`): a workbook is (name, namespace), so `wb` in two
+   * namespaces owns two sets of listeners. Absent on records written before namespaces were told apart, which
+   * all belong to the default namespace ('').
+   */
+  ownerNamespace?: string;
   scope: ListenerScope;
   /** Empty: every event. */
   events: EventSelector[];

@@ -7,7 +7,13 @@
  * expression languages.
  */
 import { EXECUTION_EVENT_TYPES, TASK_EVENT_TYPES } from '../sdk/src/schema.js';
-import type { EventSelector, HttpTransportSpec, ListenerFormat, TransportSpec } from './delivery.js';
+import type {
+  EventSelector,
+  HttpTransportSpec,
+  Listener,
+  ListenerFormat,
+  TransportSpec,
+} from './delivery.js';
 import type { EventType } from './execution.js';
 
 /**
@@ -69,4 +75,12 @@ export function isSigningSecret(secret: string): boolean {
 /** A selector that matches execution events only (never those of a task). */
 export function isExecutionSelector(s: unknown): boolean {
   return typeof s === 'string' && (s === 'EXECUTION' || s.startsWith('WORKFLOW_'));
+}
+
+/**
+ * The namespace of the workbook that owns a listener ('' for the default namespace, and for records written
+ * before namespaces were told apart: they all belong to it).
+ */
+export function listenerOwnerNamespace(l: Pick<Listener, 'ownerNamespace'>): string {
+  return l.ownerNamespace ?? '';
 }

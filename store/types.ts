@@ -337,8 +337,9 @@ export interface Store {
   ): Promise<void>;
   /**
    * Saves a workbook document as `saveDocument` does and, in the same transaction, makes `listeners` the
-   * workbook's own (origin `workbook`, owner `workbook.name`): they are inserted or updated by id, and the
-   * workbook's other listeners are deleted with their pending deliveries. Nothing is written when any part
+   * workbook's own (origin `workbook`, owner `workbook.name`, `ownerNamespace` `workbook.namespace`): they are
+   * inserted or updated by id, and the workbook's other listeners (those of that name *and* namespace) are
+   * deleted with their pending deliveries. Nothing is written when any part
    * fails (a listener name another listener holds is a `ConflictError`).
    */
   saveWorkbook(
@@ -349,7 +350,7 @@ export interface Store {
   ): Promise<void>;
   /**
    * Deletes a workbook as `deleteWorkbook` does (its workflows and actions stay) and, in the same transaction,
-   * its listeners with their pending deliveries. False, and nothing deleted, when there is no such workbook.
+   * its listeners (not those of a workbook of the same name in another namespace) with their pending deliveries. False, and nothing deleted, when there is no such workbook.
    */
   removeWorkbook(name: string, namespace: string): Promise<boolean>;
   getWorkbook(name: string, namespace?: string): Promise<WorkbookRow | null>;

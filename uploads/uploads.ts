@@ -36,7 +36,10 @@ export class DefinitionUploads {
   /** Creates (or, with `update`, replaces) the workbook the text defines, with its listeners. */
   async saveWorkbook(text: string, opts: UploadOptions, update: boolean): Promise<WorkbookRow> {
     const doc = parseAs(this.engine, text, 'workbook');
-    const plan = await this.delivery.planWorkbookListeners(doc.name ?? '', declaredListeners(doc));
+    const plan = await this.delivery.planWorkbookListeners(
+      { name: doc.name ?? '', namespace: opts.namespace },
+      declaredListeners(doc, opts.namespace),
+    );
     const options = { ...opts, update, listeners: plan.listeners };
     const saved = await this.engine.definitions.saveParsed(doc, text, 'workbook', options);
     this.delivery.workbookListenersSaved(plan);
@@ -48,7 +51,7 @@ export class DefinitionUploads {
    * listeners it declared.
    */
   async deleteWorkbook(name: string, namespace: string): Promise<void> {
-    const plan = await this.delivery.planWorkbookListeners(name, []);
+    const plan = await this.delivery.planWorkbookListeners({ name, namespace }, []);
     await this.engine.definitions.deleteWorkbook(name, namespace, true);
     this.delivery.workbookListenersSaved(plan);
   }

@@ -163,6 +163,10 @@ export const LISTENER: Json = {
     id: str,
     origin: { type: 'string', enum: ['api', 'notify', 'workbook'] },
     owner: { ...nullableStr, description: 'The workbook or the execution that declared it' },
+    owner_namespace: {
+      ...str,
+      description: "Workbook listeners only: the namespace of their workbook ('' for the default one)",
+    },
     ...listenerFields,
     disabled_reason: nullableStr,
     health: {

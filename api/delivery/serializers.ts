@@ -12,6 +12,7 @@ import type {
   TransportSpec,
 } from '../../delivery/types.js';
 import { maskTransport } from '../../delivery/index.js';
+import { listenerOwnerNamespace } from '../../model/index.js';
 import type { OutboxEvent } from '../../engine/index.js';
 
 type Json = Record<string, unknown>;
@@ -45,6 +46,7 @@ export function listenerResource(l: Listener | ListenerView, opts: { secret?: bo
     name: l.name,
     origin: l.origin,
     owner: l.owner,
+    ...(l.origin === 'workbook' ? { owner_namespace: listenerOwnerNamespace(l) } : {}),
     scope,
     events: l.events,
     filter: l.filter,

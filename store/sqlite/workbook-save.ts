@@ -8,11 +8,12 @@
  */
 import type Database from 'better-sqlite3';
 import { ConflictError } from '../../common/index.js';
-import type { Listener } from '../../model/index.js';
+import { listenerOwnerNamespace, type Listener } from '../../model/index.js';
 import type { ActionDefinitionRow, WorkbookRow, WorkflowDefinitionRow } from '../types.js';
 import type { SqliteDefinitions } from './definitions.js';
+import { listenerFromRow } from './delivery.js';
 
-const OWNED_IDS = `SELECT id FROM listeners WHERE origin = 'workbook' AND owner = ?`;
+const OWNED = `SELECT id, record FROM listeners WHERE origin = 'workbook' AND owner = ?`;
 const DELETE_PENDING = `DELETE FROM deliveries WHERE listener_id = ? AND state = 'pending'`;
 const DELETE_LISTENER = 'DELETE FROM listeners WHERE id = ?';
 const UPDATE_LISTENER = `UPDATE listeners SET name = ?, origin = ?, owner = ?, enabled = ?, created_at = ?,
@@ -29,11 +30,21 @@ function isUniqueViolation(err: unknown): boolean {
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
-/** Makes `listeners` the workbook's listeners: the others it owned go, with their pending deliveries. */
-function replaceWorkbookListeners(db: Database.Database, owner: string, listeners: Listener[]): void {
+/**
+ * Makes `listeners` the listeners of workbook `name` in `namespace`: the others it owned go, with their pending
+ * deliveries. The owner column holds the name only; the namespace is read from the record (absent there: the
+ * default one), so a workbook of the same name in another namespace keeps its listeners.
+ */
+function replaceWorkbookListeners(
+  db: Database.Database,
+  name: string,
+  namespace: string,
+  listeners: Listener[],
+): void {
   const keep = new Set(listeners.map((l) => l.id));
-  for (const { id } of db.prepare(OWNED_IDS).all(owner) as { id: string }[]) {
-    if (keep.has(id)) continue;
+  for (const row of db.prepare(OWNED).all(name) as { id: string; record: string }[]) {
+    const id = row.id;
+    if (keep.has(id) || listenerOwnerNamespace(listenerFromRow(row)) !== namespace) continue;
     db.prepare(DELETE_PENDING).run(id);
     db.prepare(DELETE_LISTENER).run(id);
   }
@@ -58,7 +69,7 @@ export function removeWorkbook(
 ): boolean {
   return db.transaction(() => {
     const deleted = defs.deleteWorkbook(name, namespace);
-    if (deleted) replaceWorkbookListeners(db, name, []);
+    if (deleted) replaceWorkbookListeners(db, name, namespace, []);
     return deleted;
   })();
 }
@@ -73,6 +84,6 @@ export function saveWorkbook(
 ): void {
   db.transaction(() => {
     defs.saveDocument(workbook, workflows, actions);
-    replaceWorkbookListeners(db, workbook.name, listeners);
+    replaceWorkbookListeners(db, workbook.name, workbook.namespace, listeners);
   })();
 }

@@ -85,6 +85,14 @@ describe('API: listeners, events, attempts and statuses', function () {
     expect(res.body.faultstring).to.be.a('string');
   }
 
+  /** A workbook `name` with one workflow and a listener per hook, each posting to the receiver's `/<hook>`. */
+  function workbookWithListeners(name: string, hooks: string[]): string {
+    const lines = ["version: '2.0'", `name: ${name}`, 'workflows:', '  go:', '    tasks:', '      t:'];
+    lines.push('        action: std.noop', 'listeners:');
+    for (const h of hooks) lines.push(`  ${h}:`, `    url: ${receiverUrl}/${h}`);
+    return lines.join('\n');
+  }
+
   async function createListener(body: Json): Promise<Json> {
     const res = await post('/listeners', body);
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
@@ -319,18 +327,7 @@ describe('API: listeners, events, attempts and statuses', function () {
     });
 
     it('saves a workbook and its listeners together: a listener that cannot be stored refuses the whole upload', async () => {
-      const workbook = (hooks: string[]) =>
-        [
-          "version: '2.0'",
-          'name: wbl',
-          'workflows:',
-          '  go:',
-          '    tasks:',
-          '      t:',
-          '        action: std.noop',
-          'listeners:',
-          ...hooks.flatMap((h) => [`  ${h}:`, `    url: ${receiverUrl}/${h}`]),
-        ].join('\n');
+      const workbook = (hooks: string[]) => workbookWithListeners('wbl', hooks);
       const mine = async () =>
         ((await get('/listeners')).body.listeners as Json[])
           .filter((l) => l.owner === 'wbl')
@@ -356,6 +353,41 @@ describe('API: listeners, events, attempts and statuses', function () {
       expect((await del('/workbooks/wbl')).status).to.equal(204);
       expect(await mine()).to.deep.equal([]);
       expect((await del(`/listeners/${String(api.id)}`)).status).to.equal(204);
+    });
+
+    it("keeps a workbook's listeners apart from those of a workbook of the same name in another namespace", async () => {
+      const workbook = (hook: string) => workbookWithListeners('wbn', [hook]);
+      const mine = async () =>
+        ((await get('/listeners')).body.listeners as Json[])
+          .filter((l) => l.owner === 'wbn')
+          .map((l) => [l.name, l.owner_namespace, l.id])
+          .sort();
+      for (const ns of ['a', 'b']) {
+        const res = await post(`/workbooks?namespace=${ns}`, workbook('x'));
+        expect(res.status, JSON.stringify(res.body)).to.equal(201);
+      }
+      const both = await mine();
+      expect(both.map(([name, ns]) => [name, ns])).to.deep.equal([
+        ['a:wbn.x', 'a'],
+        ['b:wbn.x', 'b'],
+      ]);
+      const inB = both[1];
+
+      const updated = await call<Json>('PUT', `${srv.v2}/workbooks?namespace=a`, workbook('y'));
+      expect(updated.status, JSON.stringify(updated.body)).to.equal(200);
+      expect((await mine()).map(([name]) => name)).to.deep.equal(['a:wbn.y', 'b:wbn.x']);
+      expect((await mine())[1]).to.deep.equal(inB);
+
+      expect((await del('/workbooks/wbn?namespace=a')).status).to.equal(204);
+      expect(await mine()).to.deep.equal([inB]);
+      // The name is usable where a name is (here, reading the secret); the workbook still owns the listener.
+      expect((await get('/listeners/b:wbn.x/secret')).status).to.equal(200);
+      const refused = await del(`/listeners/${String(inB?.[2])}`);
+      expect(refused.status).to.equal(409);
+      expect(refused.body.faultstring).to.contain('workbook wbn in namespace b');
+
+      expect((await del('/workbooks/wbn?namespace=b')).status).to.equal(204);
+      expect(await mine()).to.deep.equal([]);
     });
   });
 

@@ -2,7 +2,8 @@
  * The store contract, workbook part: a workbook and the listeners it declares are saved in one transaction
  * (`saveWorkbook`). Its listeners are replaced as a set (kept ones updated in place, dropped ones deleted with
  * their pending deliveries), a listener that cannot be stored leaves nothing of the save behind, and deleting
- * the workbook (`removeWorkbook`) takes its listeners with it.
+ * the workbook (`removeWorkbook`) takes its listeners with it. A workbook is its name and namespace: `wb` in
+ * another namespace keeps its own listeners through all of that.
  */
 import { expect } from 'chai';
 import { ConflictError } from '../../../common/index.js';
@@ -11,10 +12,10 @@ import type { Store, WorkbookRow, WorkflowDefinitionRow } from '../../../store/i
 import { delivery, fanOut, listener } from './fixtures.js';
 import type { ContractContext } from './harness.js';
 
-function workbook(at: number): WorkbookRow {
+function workbook(at: number, namespace = ''): WorkbookRow {
   return {
     name: 'wb',
-    namespace: '',
+    namespace,
     definition: `version: '2.0' # ${at}`,
     spec: {} as never,
     tags: [],
@@ -120,5 +121,32 @@ export function workbookSaveContract(ctx: ContractContext): void {
     expect((await store.listWorkflowDefinitions()).map((w) => w.name)).to.deep.equal(['wb.a']);
     expect(await names()).to.deep.equal(['name-api-1']);
     expect((await store.delivery.listDeliveries()).map((d) => d.listenerId)).to.deep.equal(['api-1']);
+  });
+
+  it('touches only the listeners of the workbook of that name *and* namespace', async () => {
+    const inNs = (ns: string, id: string) => owned(id, 'x', { name: `${ns}:wb.x`, ownerNamespace: ns });
+    // A record from before namespaces were told apart (no ownerNamespace) is the default namespace's.
+    await store.saveWorkbook(workbook(1), [], [], [owned('l0', 'x')]);
+    await store.saveWorkbook(workbook(1, 'a'), [], [], [inNs('a', 'la')]);
+    await store.saveWorkbook(workbook(1, 'b'), [], [], [inNs('b', 'lb')]);
+    await store.delivery.applyFanOut(
+      fanOut({ deliveries: [delivery(1, 'l0'), delivery(1, 'la'), delivery(1, 'lb')], cursor: 1 }),
+    );
+    expect(await names()).to.deep.equal(['a:wb.x', 'b:wb.x', 'wb.x']);
+
+    await store.saveWorkbook(workbook(2, 'a'), [], [], []);
+    expect(await names()).to.deep.equal(['b:wb.x', 'wb.x']);
+    expect((await store.delivery.listDeliveries()).map((d) => d.listenerId).sort()).to.deep.equal([
+      'l0',
+      'lb',
+    ]);
+
+    expect(await store.removeWorkbook('wb', 'b')).to.equal(true);
+    expect(await names()).to.deep.equal(['wb.x']);
+    expect(await store.getWorkbook('wb', '')).to.not.equal(null);
+
+    await store.saveWorkbook(workbook(3, 'a'), [], [], [inNs('a', 'la2')]);
+    expect(await store.removeWorkbook('wb', '')).to.equal(true);
+    expect(await names()).to.deep.equal(['a:wb.x']);
   });
 }
