@@ -3,7 +3,14 @@
  * replaces, in one transaction, the workbook row and every workflow and action that came from it.
  */
 import type pg from 'pg';
-import { DEF_SORT, defFromRow, envFromRow, workbookFromRow } from '../sqlite/definitions.js';
+import {
+  DEF_SORT,
+  defColumns,
+  defFromRow,
+  envFromRow,
+  workbookFromRow,
+  workbookValues,
+} from '../sqlite/definitions.js';
 import type {
   ActionDefinitionRow,
   EnvironmentRow,
@@ -57,34 +64,14 @@ export async function writeDocument(
   if (workbook) {
     // A workbook update replaces everything that came from it, including workflows it no longer has.
     await deleteWorkbookDefinitions(db, workbook.name, workbook.namespace);
-    await db.query(UPSERT_WORKBOOK, [
-      workbook.name,
-      workbook.namespace,
-      workbook.definition,
-      JSON.stringify(workbook.spec),
-      JSON.stringify(workbook.tags),
-      workbook.scope,
-      workbook.createdAt,
-      workbook.updatedAt,
-    ]);
+    await db.query(UPSERT_WORKBOOK, workbookValues(workbook));
   }
   for (const [table, rows] of [
     ['workflow_definitions', workflows],
     ['action_definitions', actions],
   ] as const) {
     if (!rows.length) continue;
-    const values = rows.map((d) => ({
-      id: d.id,
-      name: d.name,
-      namespace: d.namespace,
-      workbook_name: d.workbookName,
-      definition: d.definition,
-      spec: JSON.stringify(d.spec),
-      tags: JSON.stringify(d.tags),
-      scope: d.scope,
-      created_at: d.createdAt,
-      updated_at: d.updatedAt,
-    }));
+    const values = rows.map(defColumns);
     await db.query(upsertDefinitionsSql(table), [JSON.stringify(values)]);
   }
 }

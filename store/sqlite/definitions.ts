@@ -28,6 +28,36 @@ export function workbookFromRow(r: Row): WorkbookRow {
   };
 }
 
+/** A workbook row's values in the order both stores' upserts list its columns (the inverse of `workbookFromRow`). */
+export function workbookValues(wb: WorkbookRow): unknown[] {
+  return [
+    wb.name,
+    wb.namespace,
+    wb.definition,
+    JSON.stringify(wb.spec),
+    JSON.stringify(wb.tags),
+    wb.scope,
+    wb.createdAt,
+    wb.updatedAt,
+  ];
+}
+
+/** A definition row's columns by name, as both stores write them (the inverse of `defFromRow`). */
+export function defColumns(d: WorkflowDefinitionRow | ActionDefinitionRow): Record<string, unknown> {
+  return {
+    id: d.id,
+    name: d.name,
+    namespace: d.namespace,
+    workbook_name: d.workbookName,
+    definition: d.definition,
+    spec: JSON.stringify(d.spec),
+    tags: JSON.stringify(d.tags),
+    scope: d.scope,
+    created_at: d.createdAt,
+    updated_at: d.updatedAt,
+  };
+}
+
 export function defFromRow<T extends WorkflowDefinitionRow | ActionDefinitionRow>(r: Row): T {
   return {
     id: r.id as string,
@@ -80,16 +110,7 @@ export class SqliteDefinitions {
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (name, namespace) DO UPDATE SET definition = excluded.definition, spec = excluded.spec,
              tags = excluded.tags, scope = excluded.scope, updated_at = excluded.updated_at`,
-        ).run(
-          workbook.name,
-          workbook.namespace,
-          workbook.definition,
-          JSON.stringify(workbook.spec),
-          JSON.stringify(workbook.tags),
-          workbook.scope,
-          workbook.createdAt,
-          workbook.updatedAt,
-        );
+        ).run(...workbookValues(workbook));
       }
       for (const [table, rows] of [
         ['workflow_definitions', workflows],
@@ -97,25 +118,13 @@ export class SqliteDefinitions {
       ] as const) {
         const stmt = db.prepare(
           `INSERT INTO ${table} (id, name, namespace, workbook_name, definition, spec, tags, scope, created_at,
-             updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             updated_at) VALUES (@id, @name, @namespace, @workbook_name, @definition, @spec, @tags, @scope,
+             @created_at, @updated_at)
            ON CONFLICT (name, namespace) DO UPDATE SET workbook_name = excluded.workbook_name,
              definition = excluded.definition, spec = excluded.spec, tags = excluded.tags, scope = excluded.scope,
              updated_at = excluded.updated_at`,
         );
-        for (const d of rows) {
-          stmt.run(
-            d.id,
-            d.name,
-            d.namespace,
-            d.workbookName,
-            d.definition,
-            JSON.stringify(d.spec),
-            JSON.stringify(d.tags),
-            d.scope,
-            d.createdAt,
-            d.updatedAt,
-          );
-        }
+        for (const d of rows) stmt.run(defColumns(d));
       }
     })();
   }
