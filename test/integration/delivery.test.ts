@@ -14,11 +14,11 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { expect } from 'chai';
 import express from 'express';
 import { Webhook } from 'standardwebhooks';
 import type { Config } from '../../config/index.js';
+import { AmqpTap } from './amqp-tap.js';
 import { call, startTestServer, type Reply, type TestServer } from './api-helpers.js';
 
 type Json = Record<string, unknown>;
@@ -248,71 +248,6 @@ class Receiver {
 }
 
 // ---------------------------------------------------------------------------------------------------- RabbitMQ
-
-interface AmqpHit {
-  routingKey: string;
-  raw: Buffer;
-  body: Json;
-  properties: ConsumeMessage['properties'];
-}
-
-/** An exclusive queue bound with '#' to a (durable topic) exchange, recording what arrives. */
-class AmqpTap {
-  readonly messages: AmqpHit[] = [];
-
-  private constructor(
-    private readonly conn: ChannelModel,
-    private readonly ch: Channel,
-    readonly exchange: string,
-  ) {}
-
-  static async open(exchange: string): Promise<AmqpTap> {
-    let conn: ChannelModel;
-    try {
-      conn = await connect(AMQP_URL, { timeout: 5000 });
-    } catch (err) {
-      throw new Error(
-        `RabbitMQ is not reachable at ${AMQP_URL} (${err instanceof Error ? err.message : String(err)}): ` +
-          'the delivery tests need a real broker',
-      );
-    }
-    conn.on('error', () => undefined);
-    const ch = await conn.createChannel();
-    // The same declaration as the transport's (durable topic), so that neither refuses the other's.
-    await ch.assertExchange(exchange, 'topic', { durable: true });
-    const q = await ch.assertQueue('', { exclusive: true, autoDelete: true });
-    await ch.bindQueue(q.queue, exchange, '#');
-    const tap = new AmqpTap(conn, ch, exchange);
-    await ch.consume(
-      q.queue,
-      (m) => {
-        if (!m) return;
-        let body: Json = {};
-        try {
-          body = JSON.parse(m.content.toString('utf8')) as Json;
-        } catch {
-          body = {};
-        }
-        tap.messages.push({
-          routingKey: m.fields.routingKey,
-          raw: m.content,
-          body,
-          properties: m.properties,
-        });
-      },
-      { noAck: true },
-    );
-    return tap;
-  }
-
-  async close(): Promise<void> {
-    try {
-      await this.ch.deleteExchange(this.exchange);
-    } finally {
-      await this.conn.close();
-    }
-  }
-}
 
 // ---------------------------------------------------------------------------------------------------- API
 

@@ -8,10 +8,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connect, type Channel, type ChannelModel } from 'amqplib';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const AMQP_URL = process.env.TRAM_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 export interface Node {
   name: string;
@@ -74,7 +72,7 @@ export interface Hit {
   sequence: number;
 }
 
-function hitOf(body: Record<string, unknown>): Hit {
+export function hitOf(body: Record<string, unknown>): Hit {
   return {
     eventId: Number(body.event_id),
     executionId: String(body.workflow_execution_id ?? body.execution_id ?? body.id),
@@ -113,43 +111,5 @@ export class Receiver {
   close(): Promise<void> {
     this.server.closeAllConnections();
     return new Promise((r) => this.server.close(() => r()));
-  }
-}
-
-/** An exclusive queue bound with '#' to a durable topic exchange (declared as the transport declares it). */
-export class AmqpTap {
-  readonly hits: Hit[] = [];
-  private constructor(
-    private readonly conn: ChannelModel,
-    private readonly ch: Channel,
-    readonly exchange: string,
-  ) {}
-
-  static async open(exchange: string): Promise<AmqpTap> {
-    let conn: ChannelModel;
-    try {
-      conn = await connect(AMQP_URL, { timeout: 5000 });
-    } catch (err) {
-      throw new Error(`RabbitMQ is not reachable at ${AMQP_URL}: ${(err as Error).message}`, { cause: err });
-    }
-    conn.on('error', () => undefined);
-    const ch = await conn.createChannel();
-    await ch.assertExchange(exchange, 'topic', { durable: true });
-    const q = await ch.assertQueue('', { exclusive: true, autoDelete: true });
-    await ch.bindQueue(q.queue, exchange, '#');
-    const tap = new AmqpTap(conn, ch, exchange);
-    await ch.consume(
-      q.queue,
-      (m) => {
-        if (m) tap.hits.push(hitOf(JSON.parse(m.content.toString()) as Record<string, unknown>));
-      },
-      { noAck: true },
-    );
-    return tap;
-  }
-
-  async close(): Promise<void> {
-    await this.ch.deleteExchange(this.exchange).catch(() => undefined);
-    await this.conn.close().catch(() => undefined);
   }
 }

@@ -10,7 +10,8 @@ import { expect } from 'chai';
 import pg from 'pg';
 import { until } from '../api-helpers.js';
 import { createTestDatabase } from '../store-contract/harness.js';
-import { AmqpTap, api, Receiver, startNode, stopNodes, type Node } from './nodes.js';
+import { AmqpTap } from '../amqp-tap.js';
+import { api, hitOf, Receiver, startNode, stopNodes, type Node } from './nodes.js';
 
 const WORKBOOK = `
 version: '2.0'
@@ -137,7 +138,7 @@ describe('three nodes on one PostgreSQL database', function () {
     expect(ids.length).to.be.at.least(TOTAL * 8);
     for (const [name, hits] of [
       ['HTTP', rx.hits],
-      ['AMQP', tap.hits],
+      ['AMQP', tap.messages.map((m) => hitOf(m.body))],
     ] as const) {
       const missing = await until(
         `every event over ${name}`,
@@ -155,7 +156,7 @@ describe('three nodes on one PostgreSQL database', function () {
     }
     const dupes = rx.hits.length - new Set(rx.hits.map((h) => h.eventId)).size;
     console.log(
-      `      events: ${ids.length}; HTTP deliveries ${rx.hits.length} (${dupes} repeated), AMQP ${tap.hits.length}`,
+      `      events: ${ids.length}; HTTP deliveries ${rx.hits.length} (${dupes} repeated), AMQP ${tap.messages.length}`,
     );
   });
 });
