@@ -78,13 +78,12 @@ export function registerServe(program: Command): void {
       // A node declared dead by the others (it stalled past its lease) must not go on answering: its commits
       // are refused, so every call that writes would wait forever. It exits (EX_TEMPFAIL) for its supervisor to
       // start it again: a fresh process joins with a new id and an empty memory. The pause lets the log line out.
-      server.engine.store.cluster?.onFenced(() => {
+      const exitForRestart = () => {
         setTimeout(() => process.exit(EXIT_FENCED), 100);
-      });
+      };
+      server.engine.store.cluster?.onFenced(exitForRestart);
       // The same when the store refused commits past the retry time: memory no longer matches the store, and a
       // restart recovers every execution from what is durable (on a cluster, the other nodes take them over).
-      server.engine.onFatal(() => {
-        setTimeout(() => process.exit(EXIT_FENCED), 100);
-      });
+      server.engine.onFatal(exitForRestart);
     });
 }
