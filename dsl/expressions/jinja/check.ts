@@ -80,7 +80,19 @@ function testName(node: unknown): string | undefined {
   return isConstant ? String(constant) : undefined;
 }
 
+/**
+ * The operand nunjucks' parser leaves empty where Jinja would report a syntax error (`{{}.x}}` is a lookup on
+ * nothing, `{{.()}}` a call of nothing), and which its compiler then fails on.
+ */
+const REQUIRED_OPERAND: Readonly<Record<string, { field: string; missing: string }>> = {
+  LookupVal: { field: 'target', missing: 'attribute or index' },
+  FunCall: { field: 'name', missing: 'call' },
+};
+
 function problem(node: NjNode): string | undefined {
+  const operand = REQUIRED_OPERAND[node.typename];
+  if (operand && !isNode(node[operand.field]))
+    return `an expression is missing before the ${operand.missing}`;
   const unsupported = UNSUPPORTED[node.typename];
   if (unsupported) return `'${unsupported}' is not supported in expressions`;
   switch (node.typename) {

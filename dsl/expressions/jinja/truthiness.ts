@@ -14,6 +14,7 @@ import type { CompileMethod, NjNode } from './nunjucks.js';
 const PyTruthy = nodeClass('Not').extend('PyTruthy');
 const PyOr = nodeClass('Or').extend('PyOr');
 const PyAnd = nodeClass('And').extend('PyAnd');
+const ArrayNode = nodeClass('Array');
 
 type Mutable = Record<string, unknown> & NjNode;
 
@@ -43,6 +44,10 @@ export function pythonize(node: NjNode): NjNode {
       return new PyOr(n.lineno, n.colno, n.left, n.right);
     case 'And':
       return new PyAnd(n.lineno, n.colno, n.left, n.right);
+    case 'Group':
+      // Python's empty tuple `()`, which nunjucks parses as an empty group and then cannot compile; a tuple
+      // is a list once it leaves Jinja, so it is one here.
+      return (n.children as unknown[]).length === 0 ? new ArrayNode(n.lineno, n.colno, []) : n;
     default:
       return n;
   }

@@ -17,6 +17,7 @@ import type { Arg, BinaryOp, Mapping, Node, UnaryOp } from '../../../dsl/express
 import { parse } from '../../../dsl/expressions/yaql/parser.js';
 import { print } from '../../../dsl/expressions/yaql/printer.js';
 import { PyFloat } from '../../../dsl/expressions/values.js';
+import { fuzzRuns } from '../../support/fuzz.js';
 
 const FRAGMENTS = [
   '$',
@@ -239,7 +240,7 @@ describe('expression fuzzing', function () {
           expect(err.offset).to.be.within(0, src.length);
         }
       }),
-      { numRuns: 2000 },
+      fuzzRuns(2000),
     );
   });
 
@@ -251,7 +252,7 @@ describe('expression fuzzing', function () {
       fc.property(wrapped, (s) => {
         for (const issue of checkSyntax(s)) expect(issue.offset).to.be.within(0, s.length);
       }),
-      { numRuns: 1000 },
+      fuzzRuns(1000),
     );
   });
 
@@ -264,7 +265,7 @@ describe('expression fuzzing', function () {
         }
         onlyTypedErrors(() => evaluateString(s, { data: DATA, limits: LIMITS }));
       }),
-      { numRuns: 3000 },
+      fuzzRuns(3000),
     );
     expect((globalThis as Record<string, unknown>).pwned).to.equal(undefined);
   });
@@ -273,7 +274,7 @@ describe('expression fuzzing', function () {
     const wrapped = tokenSoup.chain((inner) => fc.constantFrom(`<% ${inner} %>`, `{{ ${inner} }}`));
     fc.assert(
       fc.property(wrapped, (s) => onlyTypedErrors(() => evaluateString(s, { data: DATA, limits: LIMITS }))),
-      { numRuns: 1000 },
+      fuzzRuns(1000),
     );
   });
 
@@ -282,7 +283,7 @@ describe('expression fuzzing', function () {
       fc.property(node, (tree) => {
         expect(shape(parse(print(tree)))).to.deep.equal(shape(tree));
       }),
-      { numRuns: 1000 },
+      fuzzRuns(1000),
     );
   });
 
@@ -291,7 +292,7 @@ describe('expression fuzzing', function () {
       fc.property(node, (tree) =>
         onlyTypedErrors(() => evaluateString(`<% ${print(tree)} %>`, { data: DATA, limits: LIMITS })),
       ),
-      { numRuns: 500 },
+      fuzzRuns(500),
     );
   });
 });

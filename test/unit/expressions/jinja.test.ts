@@ -196,6 +196,26 @@ describe('Jinja expressions', () => {
       expect(syntaxError(() => render('{% extends "base" %}')).code).to.equal('EXPRESSION_SYNTAX');
     });
 
+    it('reports an attribute, index or call of nothing as a syntax problem, not a compiler failure', () => {
+      // Found by the fuzzer: nunjucks parses these with an empty operand and then fails to compile them.
+      expect(checkSyntax('{{}.$}}')).to.deep.equal([
+        { message: 'an expression is missing before the attribute or index', offset: 3 },
+      ]);
+      expect(checkSyntax('{{}[1]}}')[0]?.message).to.equal(
+        'an expression is missing before the attribute or index',
+      );
+      expect(checkSyntax('{{.() }}')).to.deep.equal([
+        { message: 'an expression is missing before the call', offset: 3 },
+      ]);
+    });
+
+    it('reads () as the empty tuple, which leaves Jinja as an empty list', () => {
+      expect(checkSyntax('{{ () }}')).to.deep.equal([]);
+      expect(jinja('()', {})).to.deep.equal([]);
+      expect(jinja('() | length', {})).to.equal(0);
+      expect(render('{% if () %}a{% else %}b{% endif %}')).to.equal('b');
+    });
+
     it('refuses regular expression literals', () => {
       expect(checkSyntax('{{ r/a+/ }}')[0]?.message).to.equal(
         'regular expression literals are not supported',
