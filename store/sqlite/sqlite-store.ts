@@ -45,6 +45,7 @@ import { SqliteDeliveryStore } from './delivery.js';
 import { SqliteEventTriggers } from './event-triggers.js';
 import { SqliteRetention } from './retention.js';
 import { applyMigrations } from './migrations.js';
+import { Checkpointer } from './checkpointer.js';
 import { removeWorkbook, saveWorkbook } from './workbook-save.js';
 import { pageSql, sortColumns, whereClause } from './paging.js';
 import { SpecRefs } from '../spec-refs.js';
@@ -135,6 +136,8 @@ export class SqliteStore implements Store {
   private readonly stmts;
   private readonly commitTx: (c: ChangeSet, specs: Map<string, number>) => void;
   private readonly specs = new SpecRefs();
+  /** WAL checkpoints off the event loop (none for an in-memory database). */
+  private readonly checkpointer: Checkpointer | null;
   /** Statements of dynamic queries (filter combinations), prepared once: preparing costs more than running. */
   private readonly prepared = new Map<string, Database.Statement>();
 
@@ -151,6 +154,7 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = OFF');
     applyMigrations(this.db);
+    this.checkpointer = opts.path === ':memory:' ? null : new Checkpointer(opts.path);
     this.defs = new SqliteDefinitions(this.db);
     this.crons = new SqliteCronTriggers(this.db);
     this.delivery = new SqliteDeliveryStore(this.db);
@@ -311,6 +315,9 @@ export class SqliteStore implements Store {
     } catch (err) {
       throw new TramError('STORE', `commit failed: ${(err as Error).message}`, { cause: err });
     }
+    this.checkpointer?.written(
+      changes.executions.length + changes.tasks.length + changes.actions.length + changes.events.length,
+    );
   }
 
   // ---- definitions (delegated)
@@ -591,6 +598,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 }

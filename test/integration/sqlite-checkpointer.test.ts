@@ -1,0 +1,67 @@
+/**
+ * The SQLite store's WAL checkpoints, run by a worker thread beside the writer instead of inside its commits.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { expect } from 'chai';
+import { Checkpointer } from '../../store/sqlite/checkpointer.js';
+
+describe('SQLite checkpointer', () => {
+  let dir: string;
+  let file: string;
+  let db: Database.Database;
+  let cp: Checkpointer;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tram-checkpoint-'));
+    file = path.join(dir, 'tram.db');
+    db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    // Only the checkpointer may copy the WAL back: what reaches the database file is its doing.
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
+    cp = new Checkpointer(file);
+  });
+  afterEach(async () => {
+    await cp.stop();
+    db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  function write(rows: number): void {
+    const insert = db.prepare('INSERT INTO t (body) VALUES (?)');
+    db.transaction(() => {
+      for (let i = 0; i < rows; i++) insert.run('x'.repeat(1000));
+    })();
+  }
+
+  it('copies committed rows into the database file once enough were written, off the writer', async () => {
+    const before = fs.statSync(file).size;
+    write(500);
+    cp.written(500);
+    await cp.settled();
+    expect(fs.statSync(file).size, 'below the threshold: nothing copied').to.equal(before);
+    write(500);
+    cp.written(500);
+    await cp.settled();
+    expect(fs.statSync(file).size).to.be.greaterThan(before + 900 * 1000);
+    expect(db.prepare('SELECT COUNT(*) FROM t').pluck().get()).to.equal(1000);
+  });
+
+  it('keeps what was committed while a checkpoint ran, and stops with its connection', async () => {
+    write(1000);
+    cp.written(1000);
+    write(1000);
+    cp.written(1000);
+    await cp.settled();
+    await cp.stop();
+    const other = new Database(file, { readonly: true });
+    try {
+      expect(other.prepare('SELECT COUNT(*) FROM t').pluck().get()).to.equal(2000);
+    } finally {
+      other.close();
+    }
+  });
+});
