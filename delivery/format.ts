@@ -43,7 +43,11 @@ function cloudEventAttributes(ev: OutboxEvent): Record<string, string> {
   };
 }
 
-function eventHeaders(ev: OutboxEvent, delivery: Delivery): Record<string, string> {
+/** The headers of a delivery (the bench's bare loop sends the same ones, so its messages are as large). */
+export function eventHeaders(
+  ev: OutboxEvent,
+  delivery: Pick<Delivery, 'id' | 'statusId'>,
+): Record<string, string> {
   const h: Record<string, string> = {
     'x-tram-event': ev.entity,
     'x-tram-event-type': ev.eventType,
