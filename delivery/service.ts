@@ -47,6 +47,8 @@ export class DeliveryService implements DeliveryApi {
   private unsubscribe: (() => void) | null = null;
   private sweeper: NodeJS.Timeout | null = null;
   private sweeping = false;
+  /** Set while a wake-up of the fan-out is scheduled. */
+  private kickPending = false;
 
   constructor(
     private readonly engine: Engine,
@@ -59,6 +61,20 @@ export class DeliveryService implements DeliveryApi {
     this.dispatcher = new Dispatcher(engine.store, sender, { ...opts, shared: !!engine.store.cluster });
   }
 
+  /**
+   * Wakes the fan-out on the next turn of the event loop, once for all the events of a commit (six for a small
+   * execution) and of the commits of the same turn. Not inside the engine's commit: the fan-out reads the outbox
+   * back from the store, and run there it would delay the answers to the commit's callers (a tenth of a POST).
+   */
+  private readonly kickSoon = (): void => {
+    if (this.kickPending) return;
+    this.kickPending = true;
+    setImmediate(() => {
+      this.kickPending = false;
+      this.dispatcher.kick();
+    });
+  };
+
   private get store(): Store {
     return this.engine.store;
   }
@@ -70,8 +86,8 @@ export class DeliveryService implements DeliveryApi {
       // every node's commits; a survivor takes over when it dies.
       cluster.lead('delivery', async () => {
         await this.dispatcher.start();
-        const local = this.engine.onEvent(() => this.dispatcher.kick());
-        const remote = cluster.onRemote('events', () => this.dispatcher.kick());
+        const local = this.engine.onEvent(this.kickSoon);
+        const remote = cluster.onRemote('events', this.kickSoon);
         this.unsubscribe = () => {
           local();
           remote();
@@ -79,7 +95,7 @@ export class DeliveryService implements DeliveryApi {
       });
     } else {
       await this.dispatcher.start();
-      this.unsubscribe = this.engine.onEvent(() => this.dispatcher.kick());
+      this.unsubscribe = this.engine.onEvent(this.kickSoon);
     }
     this.sweeper = setInterval(() => void this.sweep(), this.opts.statusSweepMs ?? 1000);
     this.sweeper.unref();

@@ -85,6 +85,15 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  /**
+   * The labelled children in use, by their label values: prom-client hashes the label object on every
+   * `inc({...})`, and a small POST counts six events and one request.
+   */
+  private readonly eventsBy = new Map<string, Counter.Internal>();
+  private readonly executionsFinishedBy = new Map<string, Counter.Internal>();
+  private readonly tasksFinishedBy = new Map<string, Counter.Internal>();
+  private readonly httpBy = new Map<string, Histogram.Internal<'method' | 'route' | 'code'>>();
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'tram_' });
     // prom-client calls `collect` with the gauge as `this`; these closures reach the sources.
@@ -132,11 +141,13 @@ export class ServerMetrics {
 
   /** A committed engine event (subscribe with `engine.onEvent`). */
   observeEvent(ev: Omit<OutboxEvent, 'id'>): void {
-    this.events.inc({ type: ev.eventType });
+    labelled(this.eventsBy, this.events, ev.eventType, { type: ev.eventType }).inc();
     if (ev.eventType === 'WORKFLOW_LAUNCHED') this.executionsStarted.inc();
-    else if (FINISHED_EXECUTION.has(ev.eventType)) this.executionsFinished.inc({ state: ev.state });
+    else if (FINISHED_EXECUTION.has(ev.eventType))
+      labelled(this.executionsFinishedBy, this.executionsFinished, ev.state, { state: ev.state }).inc();
     else if (ev.eventType === 'TASK_LAUNCHED') this.tasksStarted.inc();
-    else if (FINISHED_TASK.has(ev.eventType)) this.tasksFinished.inc({ state: ev.state });
+    else if (FINISHED_TASK.has(ev.eventType))
+      labelled(this.tasksFinishedBy, this.tasksFinished, ev.state, { state: ev.state }).inc();
   }
 
   /** One delivery attempt and the delivery as it stands after it (the dispatcher's `onAttempt` hook). */
@@ -154,14 +165,19 @@ export class ServerMetrics {
   /** Times every request; the route is the matched pattern (`/v2/executions/:id`), never the raw path. */
   httpMiddleware(): RequestHandler {
     return (req, res, next) => {
-      const end = this.httpDuration.startTimer();
-      res.on('finish', () => {
+      const started = performance.now();
+      res.once('finish', () => {
         const route = req.route as { path?: unknown } | undefined;
         const pattern =
           typeof route?.path === 'string'
             ? `${req.baseUrl}${route.path}`.replace(/(.)\/$/, '$1')
             : unmatched(req.path);
-        end({ method: req.method, route: pattern, code: String(res.statusCode) });
+        const code = String(res.statusCode);
+        labelled(this.httpBy, this.httpDuration, `${req.method} ${pattern} ${code}`, {
+          method: req.method,
+          route: pattern,
+          code,
+        }).observe((performance.now() - started) / 1000);
       });
       next();
     };
@@ -174,6 +190,24 @@ export class ServerMetrics {
   get contentType(): string {
     return this.registry.contentType;
   }
+}
+
+/**
+ * The child of `metric` for `labels`, kept in `cache` under `key`. The label sets are bounded (event types,
+ * states, route patterns), so the caches are too.
+ */
+function labelled<C, L extends Record<string, string>>(
+  cache: Map<string, C>,
+  metric: { labels(labels: L): C },
+  key: string,
+  labels: L,
+): C {
+  let child = cache.get(key);
+  if (!child) {
+    child = metric.labels(labels);
+    cache.set(key, child);
+  }
+  return child;
 }
 
 /** Requests no route matched are grouped, so that random paths cannot grow the label set without bound. */

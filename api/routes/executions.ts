@@ -6,6 +6,7 @@
 import { Router } from 'express';
 import { InvalidInputError, NotFoundError } from '../../common/index.js';
 import type { ApiContext } from '../context.js';
+import { sendJson } from '../json-response.js';
 import { envelope, readPage } from '../paging.js';
 import type { ExecutionFilter } from '../../store/index.js';
 import { readCreateBody, readUpdateBody } from '../runtime/execution-body.js';
@@ -101,7 +102,7 @@ export function executionsRoutes(ctx: ApiContext): Router {
       description,
       id: body.id,
     });
-    res.status(201).json(executionResource(rec));
+    sendJson(res, 201, executionResource(rec));
   });
 
   r.get('/:id', async (req, res) => {
