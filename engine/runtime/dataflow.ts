@@ -121,7 +121,13 @@ export function hostFor(e: ExecRun, current: TaskRun | null): ExpressionHost {
 
 /** Evaluates `expr` (any value that may contain expressions) for a task or the execution itself. */
 export function evalFor(e: ExecRun, current: TaskRun | null, expr: unknown, data: unknown): unknown {
-  return evaluate(expr, { data, host: hostFor(e, current) });
+  // The host's closures depend only on the execution and the task: made once for each, not for every one of the
+  // several evaluations of a step.
+  let host: ExpressionHost;
+  if (current === null) host = e.host ??= hostFor(e, null);
+  else if (current.exec === e) host = current.host ??= hostFor(e, current);
+  else host = hostFor(e, current);
+  return evaluate(expr, { data, host });
 }
 
 /**

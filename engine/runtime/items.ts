@@ -40,6 +40,43 @@ export function childOutcome(child: ExecutionRecord): { ok: boolean; value: unkn
   return { ok, value: ok ? child.output : (child.output ?? child.stateInfo) };
 }
 
+/**
+ * What an action is told about its run. A class rather than an object literal: the literal's `signal` getter was
+ * a new closure and accessor for every action run, and most actions never ask for the signal.
+ */
+class InvokeContext implements ActionContext {
+  readonly workflowExecutionId: string;
+  readonly rootExecutionId: string;
+  readonly taskExecutionId: string;
+  readonly actionExecutionId: string;
+  readonly workflowName: string;
+  readonly taskName: string;
+  readonly withItemsIndex: number;
+  readonly callbackUrl: string | undefined;
+  readonly env: Record<string, unknown>;
+
+  constructor(
+    private readonly ar: ActionRun,
+    callbackBaseUrl: string | undefined,
+  ) {
+    const e = ar.exec.rec;
+    this.workflowExecutionId = e.id;
+    this.rootExecutionId = e.rootExecutionId ?? e.id;
+    this.taskExecutionId = ar.task?.rec.id ?? '';
+    this.actionExecutionId = ar.rec.id;
+    this.workflowName = e.workflowName;
+    this.taskName = ar.task?.rec.name ?? '';
+    this.withItemsIndex = ar.rec.index;
+    this.callbackUrl = callbackBaseUrl ? `${callbackBaseUrl}/v2/action_executions/${ar.rec.id}` : undefined;
+    this.env = ar.exec.rt.env;
+  }
+
+  /** Made when the action asks for it: most never do, and one controller per action is a tenth of a step. */
+  get signal(): AbortSignal {
+    return (this.ar.abort ??= new AbortController()).signal;
+  }
+}
+
 export class Items {
   constructor(private readonly rt: Runtime) {}
 
@@ -204,24 +241,7 @@ export class Items {
   invoke(ar: ActionRun): void {
     if (ar.rec.state !== 'RUNNING') return;
     ar.abort = null;
-    const t = ar.task;
-    const ctx: ActionContext = {
-      workflowExecutionId: ar.exec.rec.id,
-      rootExecutionId: ar.exec.rec.rootExecutionId ?? ar.exec.rec.id,
-      taskExecutionId: t?.rec.id ?? '',
-      actionExecutionId: ar.rec.id,
-      workflowName: ar.exec.rec.workflowName,
-      taskName: t?.rec.name ?? '',
-      withItemsIndex: ar.rec.index,
-      callbackUrl: this.rt.callbackBaseUrl
-        ? `${this.rt.callbackBaseUrl}/v2/action_executions/${ar.rec.id}`
-        : undefined,
-      // Made when the action asks for it: most never do, and one controller per action is a tenth of a step.
-      get signal() {
-        return (ar.abort ??= new AbortController()).signal;
-      },
-      env: ar.exec.rt.env,
-    };
+    const ctx = new InvokeContext(ar, this.rt.callbackBaseUrl);
     // runAction turns a throw into a failure, and a result the store could not hold (too deep) into one too.
     const out = runAction(ar.def, ar.input, ctx);
     if (isPromise(out)) {

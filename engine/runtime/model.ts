@@ -4,7 +4,7 @@
  * to these objects is recorded in the kernel's unit of work and written by the next commit.
  */
 import type { ActionDefinition } from '../../actions/index.js';
-import type { Expr, TaskSpec } from '../../dsl/index.js';
+import type { Expr, ExpressionHost, TaskSpec } from '../../dsl/index.js';
 import type { ExecutionRuntime } from '../../store/index.js';
 import type { ActionExecutionRecord, ExecutionRecord, TaskRecord } from '../types.js';
 import type { WorkflowGraph } from './graph.js';
@@ -25,6 +25,8 @@ export interface ExecRun {
   /** Reverse workflows: the tasks still to run, and which are done. */
   reverse?: { needed: Set<string>; done: Set<string> };
   seq: number;
+  /** What the execution's own expressions call (`execution()`, `env()`...), made at the first evaluation. */
+  host?: ExpressionHost;
 }
 
 /** with-items bookkeeping of one task execution. */
@@ -54,6 +56,8 @@ export interface TaskRun {
   running: Map<string, RunningWork>;
   /** Results of accepted runs (normally one; a re-armed join accumulates them). */
   results: unknown[];
+  /** What the task's expressions call (`task()`, `env()`...), made at the first evaluation. */
+  host?: ExpressionHost;
 }
 
 export interface RunningWork {

@@ -41,17 +41,24 @@ export class Navigator {
     const specific =
       st === 'SUCCESS' ? s.onSuccess : st === 'ERROR' ? s.onError : st === 'SKIPPED' ? s.onSkip : undefined;
     const general = st === 'SUCCESS' || st === 'ERROR' ? s.onComplete : undefined;
-    this.clausePublish(t, [general, specific]);
-    const ctx = outboundContext(t);
+    if (general?.publish || general?.publishGlobal || specific?.publish || specific?.publishGlobal)
+      this.clausePublish(t, [general, specific]);
+    // Made when a guard or a message needs it: most transitions have neither.
+    let ctx: Record<string, unknown> | undefined;
     const out: Command[] = [];
     let handled = false;
-    for (const clause of [specific, general]) {
+    for (let c = 0; c < 2; c++) {
+      const clause = c === 0 ? specific : general;
       for (const tr of clause?.next ?? []) {
-        if (tr.guard !== undefined && !truthy(evalFor(e, t, tr.guard, ctx))) continue;
+        if (tr.guard !== undefined && !truthy(evalFor(e, t, tr.guard, (ctx ??= outboundContext(t)))))
+          continue;
         if (clause === specific && st === 'ERROR') handled = true;
         if (tr.kind === 'task') out.push({ kind: 'task', task: tr.task, from: t.rec.id });
         else {
-          const msg = tr.msg === undefined || tr.msg === null ? null : String(evalFor(e, t, tr.msg, ctx));
+          const msg =
+            tr.msg === undefined || tr.msg === null
+              ? null
+              : String(evalFor(e, t, tr.msg, (ctx ??= outboundContext(t))));
           out.push({ kind: tr.command, msg, from: t.rec.id });
         }
       }

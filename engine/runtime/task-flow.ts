@@ -16,6 +16,16 @@ import { completionError, describeError, policyTypeError, runTaskError } from '.
 
 type Rc = Record<string, unknown>;
 
+/** The numeric policies checked before a task starts: Mistral's policy, its property, where the spec holds it. */
+const POLICY_CHECKS: readonly [string, string, (s: TaskSpec) => unknown][] = [
+  ['WaitBeforePolicy', 'delay', (s) => s.waitBefore],
+  ['WaitAfterPolicy', 'delay', (s) => s.waitAfter],
+  ['TimeoutPolicy', 'delay', (s) => s.timeout],
+  ['RetryPolicy', 'count', (s) => s.retry?.count],
+  ['RetryPolicy', 'delay', (s) => s.retry?.delay],
+  ['ConcurrencyPolicy', 'concurrency', (s) => s.concurrency],
+];
+
 export interface Outcome {
   ok: boolean;
   value: unknown;
@@ -79,16 +89,9 @@ export class TaskFlow {
    * Mistral's policy schemas do (`Invalid data type in RetryPolicy: ...`): the task then fails to run.
    */
   private checkPolicies(t: TaskRun): void {
-    const s = t.spec;
-    const checks: [string, string, unknown][] = [
-      ['WaitBeforePolicy', 'delay', s.waitBefore],
-      ['WaitAfterPolicy', 'delay', s.waitAfter],
-      ['TimeoutPolicy', 'delay', s.timeout],
-      ['RetryPolicy', 'count', s.retry?.count],
-      ['RetryPolicy', 'delay', s.retry?.delay],
-      ['ConcurrencyPolicy', 'concurrency', s.concurrency],
-    ];
-    for (const [policy, property, expr] of checks) {
+    // A table made once: this runs for every task, most of which have no policy at all.
+    for (const [policy, property, of] of POLICY_CHECKS) {
+      const expr = of(t.spec);
       if (expr === undefined || expr === null || expr === false) continue;
       const v = evalFor(t.exec, t, expr, t.rec.inContext);
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
