@@ -103,7 +103,9 @@ export class Where {
     return value === undefined ? this : this.add(`${column} = ?`, value);
   }
 
+  /** One value is an equality, so that an index on (column, order key) gives the order too. */
   in(column: string, values: readonly unknown[] | undefined, type: 'text' | 'bigint' = 'text'): this {
+    if (values?.length === 1) return this.add(`${column} = ?::${type}`, values[0]);
     return values === undefined ? this : this.add(`${column} = ANY(?::${type}[])`, values);
   }
 

@@ -31,6 +31,7 @@ import type {
 } from '../types.js';
 import { storeWrite, transaction, unique, Where, type Queryable } from './db.js';
 import { limitSql, page } from './paging.js';
+import { ATTEMPTS_LOG, OUTBOX_TIME_SLACK_MS, keysFromTime } from '../log-time.js';
 
 // ---- listeners
 
@@ -290,8 +291,17 @@ export async function countPending(db: Queryable, listenerIds: string[]): Promis
 
 export async function listAttempts(db: Queryable, f: AttemptFilter = {}): Promise<Attempt[]> {
   const w = new Where();
-  if (f.afterSeq !== undefined) w.add('seq > ?', f.afterSeq);
-  if (f.after !== undefined) w.add('created_at > ?', f.after);
+  if (f.after === undefined) {
+    if (f.afterSeq !== undefined) w.add('seq > ?', f.afterSeq);
+  } else {
+    // Seek to the attempts of the time instead of walking every older one (`store/log-time.ts`).
+    w.add(
+      keysFromTime('postgres', ATTEMPTS_LOG, '?::bigint', '?::bigint'),
+      f.afterSeq ?? 0,
+      f.after - OUTBOX_TIME_SLACK_MS,
+    );
+    w.add('created_at > ?', f.after);
+  }
   if (f.before !== undefined) w.add('created_at < ?', f.before);
   w.in('event_id', f.eventIds, 'bigint').in('listener_id', f.listenerIds).eq('delivery_id', f.deliveryId);
   const sql = `SELECT * FROM event_attempts ${w.sql} ORDER BY seq ${limitSql(f.limit ?? DEFAULT_ATTEMPT_LIMIT)}`;

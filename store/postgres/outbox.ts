@@ -5,7 +5,7 @@ import type { OutboxEvent } from '../../model/index.js';
 import { eventFromRow } from '../sqlite/sqlite-store.js';
 import type { EventFilter } from '../types.js';
 import { Where, type Queryable } from './db.js';
-import { OUTBOX_TIME_SLACK_MS, idsFromTime } from '../outbox-time.js';
+import { OUTBOX_LOG, OUTBOX_TIME_SLACK_MS, keysFromTime } from '../log-time.js';
 
 /** Events in id order. An absent field does not filter; an empty `eventTypes` matches nothing. */
 export async function readEvents(db: Queryable, f: EventFilter = {}): Promise<OutboxEvent[]> {
@@ -13,7 +13,7 @@ export async function readEvents(db: Queryable, f: EventFilter = {}): Promise<Ou
   if (f.createdAfter === undefined) w.add('id > ?', f.afterId ?? 0);
   else
     w.add(
-      idsFromTime('postgres', '?::bigint', '?::bigint'),
+      keysFromTime('postgres', OUTBOX_LOG, '?::bigint', '?::bigint'),
       f.afterId ?? 0,
       f.createdAfter - OUTBOX_TIME_SLACK_MS,
     );

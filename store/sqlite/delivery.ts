@@ -41,6 +41,7 @@ import type {
 } from '../types.js';
 import { limitSql, pageSql, sortColumns, whereClause } from './paging.js';
 import { eventFromRow } from './sqlite-store.js';
+import { ATTEMPTS_LOG, OUTBOX_TIME_SLACK_MS, keysFromTime } from '../log-time.js';
 
 type Row = Record<string, unknown>;
 export const LISTENER_SORT = sortColumns(['created_at', 'id']);
@@ -130,8 +131,10 @@ class Conditions {
     return value === undefined ? this : this.add(`${column} = ?`, value);
   }
 
-  /** `column IN (list)` unless the list is undefined (an empty list matches nothing). */
+  /** `column IN (list)` unless the list is undefined (an empty list matches nothing). One value is an equality,
+   * so that an index on (column, order key) gives the order too (a list would be sorted in full). */
   in(column: string, values: readonly unknown[] | undefined): this {
+    if (values?.length === 1) return this.eq(column, values[0]);
     return values === undefined
       ? this
       : this.add(`${column} IN (SELECT value FROM json_each(?))`, JSON.stringify(values));
@@ -478,8 +481,13 @@ export class SqliteDeliveryStore implements DeliveryStore {
 
   async listAttempts(f: AttemptFilter = {}): Promise<Attempt[]> {
     const c = new Conditions();
-    if (f.afterSeq !== undefined) c.add('seq > ?', f.afterSeq);
-    if (f.after !== undefined) c.add('created_at > ?', f.after);
+    if (f.after === undefined) {
+      if (f.afterSeq !== undefined) c.add('seq > ?', f.afterSeq);
+    } else {
+      // Seek to the attempts of the time instead of walking every older one (`store/log-time.ts`).
+      c.add(keysFromTime('sqlite', ATTEMPTS_LOG, '?', '?'), f.afterSeq ?? 0, f.after - OUTBOX_TIME_SLACK_MS);
+      c.add('created_at > ?', f.after);
+    }
     if (f.before !== undefined) c.add('created_at < ?', f.before);
     c.in('event_id', f.eventIds).in('listener_id', f.listenerIds).eq('delivery_id', f.deliveryId);
     const limit = limitSql(f.limit ?? DEFAULT_ATTEMPT_LIMIT);

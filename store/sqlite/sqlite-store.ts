@@ -50,7 +50,7 @@ import { removeWorkbook, saveWorkbook } from './workbook-save.js';
 import { pageSql, sortColumns, whereClause } from './paging.js';
 import { SpecRefs } from '../spec-refs.js';
 import { decodePayload, encodePayload } from '../event-codec.js';
-import { OUTBOX_TIME_SLACK_MS, idsFromTime } from '../outbox-time.js';
+import { OUTBOX_LOG, OUTBOX_TIME_SLACK_MS, keysFromTime } from '../log-time.js';
 import {
   ACTIONS,
   EXECUTIONS,
@@ -549,7 +549,7 @@ export class SqliteStore implements Store {
       conds.push('id > ?');
       params.push(f.afterId ?? 0);
     } else {
-      conds.push(idsFromTime('sqlite', '?', '?'), 'created_at > ?');
+      conds.push(keysFromTime('sqlite', OUTBOX_LOG, '?', '?'), 'created_at > ?');
       params.push(f.afterId ?? 0, f.createdAfter - OUTBOX_TIME_SLACK_MS, f.createdAfter);
     }
     if (f.beforeId !== undefined) {
