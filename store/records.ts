@@ -6,9 +6,12 @@
  * read the same: the columns always hold the same values.
  *
  * A row is read with the table's `*_COLUMNS`; records come out with the columns' fields first (key order is
- * not part of a record's meaning: the API's serialisers name every field).
+ * not part of a record's meaning: the API's serialisers name every field). The JSON itself is written compactly
+ * (`record-codec.ts`). Building a record on the columns' object (rather than spreading the parsed JSON and
+ * adding the columns) keeps reads cheap: V8 took ten times as long for the spread.
  */
 import type { ActionExecutionRecord, ExecutionRecord, TaskRecord } from '../model/index.js';
+import { ACTION_LAYOUT, EXEC_LAYOUT, TASK_LAYOUT, decodeRecord, encodeRecord } from './record-codec.js';
 
 type Row = Record<string, unknown>;
 
@@ -27,70 +30,98 @@ const EXEC_IN_COLUMNS_ROOT = new Set([...EXEC_IN_COLUMNS, 'rootExecutionId']);
 const TASK_IN_COLUMNS = new Set([...COMMON, 'workflowExecutionId', 'workflowName', 'name']);
 const ACTION_IN_COLUMNS = new Set([...COMMON, 'taskExecutionId', 'workflowExecutionId']);
 
-/** A copy of `r` without `keys` (a loop: cheaper than a spread and a delete per key on the commit path). */
-function omit(r: object, keys: ReadonlySet<string>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(r)) if (!keys.has(k)) out[k] = v;
-  return out;
-}
-
 /** The stored JSON of an execution record. The root is a column too (`rootExecutionId ?? id`): null is left out
  * (read back from the column equal to the id), any other root as well. */
 export function execRecordText(r: ExecutionRecord): string {
   // A root naming itself could not be told from "no root" in the column: kept in the JSON, as it is.
-  return JSON.stringify(omit(r, r.rootExecutionId === r.id ? EXEC_IN_COLUMNS : EXEC_IN_COLUMNS_ROOT));
+  const skip = r.rootExecutionId === r.id ? EXEC_IN_COLUMNS : EXEC_IN_COLUMNS_ROOT;
+  return encodeRecord(r, EXEC_LAYOUT, skip);
 }
 
 export function execRecordFromRow(r: Row): ExecutionRecord {
-  const rec = JSON.parse(r.record as string) as Partial<ExecutionRecord>;
   const id = r.id as string;
   const root = r.root_execution_id as string;
-  return {
-    ...rec,
+  // A stored root (an older row, or a root naming itself) wins over the column's reading.
+  return decodeRecord(r.record as string, EXEC_LAYOUT, {
     id,
-    workflowName: r.workflow_name as string,
-    state: r.state as ExecutionRecord['state'],
-    taskExecutionId: (r.parent_task_id as string | null) ?? null,
-    rootExecutionId: rec.rootExecutionId !== undefined ? rec.rootExecutionId : root === id ? null : root,
-    createdAt: r.created_at as number,
-    updatedAt: r.updated_at as number,
-  } as ExecutionRecord;
+    workflowName: r.workflow_name,
+    state: r.state,
+    taskExecutionId: r.parent_task_id ?? null,
+    rootExecutionId: root === id ? null : root,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }) as unknown as ExecutionRecord;
 }
 
 export function taskRecordText(r: TaskRecord): string {
-  return JSON.stringify(omit(r, TASK_IN_COLUMNS));
+  return encodeRecord(r, TASK_LAYOUT, TASK_IN_COLUMNS);
 }
 
 export function taskRecordFromRow(r: Row): TaskRecord {
-  const rec = JSON.parse(r.record as string) as Partial<TaskRecord>;
-  return {
-    ...rec,
-    id: r.id as string,
-    workflowExecutionId: r.workflow_execution_id as string,
-    // Rows from before migration 6 had no column: the JSON has it.
-    workflowName: (r.workflow_name as string | null) ?? rec.workflowName,
-    name: r.name as string,
-    state: r.state as TaskRecord['state'],
-    createdAt: r.created_at as number,
-    updatedAt: r.updated_at as number,
-  } as TaskRecord;
+  // Rows from before migration 6 had no workflow_name column: their JSON has it, and wins.
+  return decodeRecord(r.record as string, TASK_LAYOUT, {
+    id: r.id,
+    workflowExecutionId: r.workflow_execution_id,
+    workflowName: r.workflow_name,
+    name: r.name,
+    state: r.state,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }) as unknown as TaskRecord;
 }
 
 export function actionRecordText(r: ActionExecutionRecord): string {
-  return JSON.stringify(omit(r, ACTION_IN_COLUMNS));
+  return encodeRecord(r, ACTION_LAYOUT, ACTION_IN_COLUMNS);
 }
 
 export function actionRecordFromRow(r: Row): ActionExecutionRecord {
-  const rec = JSON.parse(r.record as string) as Partial<ActionExecutionRecord>;
+  return decodeRecord(r.record as string, ACTION_LAYOUT, {
+    id: r.id,
+    taskExecutionId: r.task_execution_id ?? null,
+    workflowExecutionId: r.workflow_execution_id,
+    state: r.state,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }) as unknown as ActionExecutionRecord;
+}
+
+/** An execution record as its row's columns (the PostgreSQL store writes rows from these objects). */
+export function execRowOf(r: ExecutionRecord): Row {
   return {
-    ...rec,
-    id: r.id as string,
-    taskExecutionId: (r.task_execution_id as string | null) ?? null,
-    workflowExecutionId: r.workflow_execution_id as string,
-    state: r.state as ActionExecutionRecord['state'],
-    createdAt: r.created_at as number,
-    updatedAt: r.updated_at as number,
-  } as ActionExecutionRecord;
+    id: r.id,
+    workflow_name: r.workflowName,
+    state: r.state,
+    parent_task_id: r.taskExecutionId,
+    root_execution_id: r.rootExecutionId ?? r.id,
+    created_at: r.createdAt,
+    updated_at: r.updatedAt,
+    record: execRecordText(r),
+  };
+}
+
+export function taskRowOf(r: TaskRecord): Row {
+  return {
+    id: r.id,
+    workflow_execution_id: r.workflowExecutionId,
+    name: r.name,
+    state: r.state,
+    created_at: r.createdAt,
+    updated_at: r.updatedAt,
+    record: taskRecordText(r),
+    workflow_name: r.workflowName,
+  };
+}
+
+export function actionRowOf(a: ActionExecutionRecord): Row {
+  return {
+    id: a.id,
+    task_execution_id: a.taskExecutionId,
+    workflow_execution_id: a.workflowExecutionId,
+    state: a.state,
+    created_at: a.createdAt,
+    updated_at: a.updatedAt,
+    record: actionRecordText(a),
+  };
 }
 
 /** A runtime table read as records: its name, the columns to select, the row mapper. */

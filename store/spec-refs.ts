@@ -16,6 +16,10 @@ import { createHash } from 'node:crypto';
 import { TramError } from '../common/index.js';
 import type { WorkflowSpec } from '../dsl/spec.js';
 import type { ExecutionRuntime } from './types.js';
+import { RUNTIME_LAYOUT, decodeRecord, encodeRecord } from './record-codec.js';
+
+/** The runtime's field that is stored apart. */
+const SPEC = new Set(['spec']);
 
 /** A spec the commit must make sure the database holds (its number comes from the database). */
 export interface PendingSpec {
@@ -51,10 +55,13 @@ export class SpecRefs {
    * the spec yet: the caller inserts it, uses the number the database gave it, and `confirm`s it after COMMIT.
    */
   encode(rt: ExecutionRuntime): { runtime: string; specId: number | null; pending: PendingSpec | null } {
-    const { spec, ...own } = rt;
-    const address = addressOf(spec);
+    const address = addressOf(rt.spec);
     const specId = this.ids.get(address.hash) ?? null;
-    return { runtime: JSON.stringify(own), specId, pending: specId === null ? address : null };
+    return {
+      runtime: encodeRecord(rt, RUNTIME_LAYOUT, SPEC),
+      specId,
+      pending: specId === null ? address : null,
+    };
   }
 
   /** The transaction that inserted (or found) these specs, by hash, committed: their numbers are safe to reuse. */
@@ -75,7 +82,7 @@ export class SpecRefs {
 
   /** The runtime of a row: its own JSON, with the spec it refers to (or the inline spec of an older row). */
   decode(runtimeText: string, specId: number | null): ExecutionRuntime {
-    const rt = JSON.parse(runtimeText) as ExecutionRuntime;
+    const rt = decodeRecord(runtimeText, RUNTIME_LAYOUT, {}) as unknown as ExecutionRuntime;
     if (rt.spec === undefined && specId !== null) {
       const spec = this.parsed.get(specId);
       if (!spec) throw new TramError('STORE', `workflow spec ${specId} is missing`);

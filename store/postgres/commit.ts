@@ -10,7 +10,15 @@
  */
 import type { ActionExecutionRecord } from '../../model/index.js';
 import { encodePayload } from '../event-codec.js';
-import { ACTIONS, EXECUTIONS, actionRecordText, execRecordText, taskRecordText } from '../records.js';
+import {
+  ACTIONS,
+  EXECUTIONS,
+  actionRecordText,
+  actionRowOf,
+  execRecordText,
+  execRowOf,
+  taskRowOf,
+} from '../records.js';
 import type { PendingSpec, SpecRefs } from '../spec-refs.js';
 import type { ChangeSet } from '../types.js';
 import type { Queryable } from './db.js';
@@ -151,39 +159,17 @@ export async function applyChangeSet(
     specIds,
   );
   const execs = encoded.map(({ r, stored }) => ({
-    id: r.id,
-    workflow_name: r.workflowName,
-    state: r.state,
-    parent_task_id: r.taskExecutionId,
-    root_execution_id: r.rootExecutionId ?? r.id,
-    created_at: r.createdAt,
-    updated_at: r.updatedAt,
-    record: execRecordText(r),
+    ...execRowOf(r),
     runtime: stored.runtime,
     spec_id: stored.pending ? specIds.get(stored.pending.hash) : stored.specId,
   }));
   if (execs.length) await db.query(UPSERT_EXECUTIONS, [JSON.stringify(execs), owner]);
   const tasks = byId(c.tasks, (t) => t.record.id).map(({ record: r, machine }) => ({
-    id: r.id,
-    workflow_execution_id: r.workflowExecutionId,
-    name: r.name,
-    state: r.state,
-    created_at: r.createdAt,
-    updated_at: r.updatedAt,
-    record: taskRecordText(r),
+    ...taskRowOf(r),
     machine: JSON.stringify(machine),
-    workflow_name: r.workflowName,
   }));
   if (tasks.length) await db.query(UPSERT_TASKS, [JSON.stringify(tasks)]);
-  const actions = byId(c.actions, (a) => a.id).map((a) => ({
-    id: a.id,
-    task_execution_id: a.taskExecutionId,
-    workflow_execution_id: a.workflowExecutionId,
-    state: a.state,
-    created_at: a.createdAt,
-    updated_at: a.updatedAt,
-    record: actionRecordText(a),
-  }));
+  const actions = byId(c.actions, (a) => a.id).map(actionRowOf);
   if (actions.length) await db.query(UPSERT_ACTIONS, [JSON.stringify(actions)]);
   const timers = byId(c.timersSet, (t) => t.id).map((t) => ({
     id: t.id,

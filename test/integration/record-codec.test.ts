@@ -1,0 +1,185 @@
+/**
+ * The runtime record layout (`store/records.ts`, `store/record-codec.ts`): a record read back equals the one
+ * written, whether its fields hold their usual values (left out on disk) or not; a row written whole by an older
+ * version reads the same; and an engine run through a real SQLite store reads back what it wrote, in fewer bytes.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { expect } from 'chai';
+import type { ActionExecutionRecord, ExecutionRecord, TaskRecord } from '../../model/index.js';
+import { Engine } from '../../engine/index.js';
+import { SqliteStore } from '../../store/index.js';
+import {
+  actionRecordFromRow,
+  actionRecordText,
+  actionRowOf,
+  execRecordFromRow,
+  execRecordText,
+  execRowOf,
+  taskRecordFromRow,
+  taskRecordText,
+  taskRowOf,
+} from '../../store/records.js';
+
+const exec: ExecutionRecord = {
+  id: 'e1',
+  workflowName: 'hello',
+  workflowId: 'wf-1',
+  workflowNamespace: '',
+  description: '',
+  tags: [],
+  params: {},
+  input: { name: 'x' },
+  output: { greeting: 'hi' },
+  state: 'SUCCESS',
+  stateInfo: null,
+  taskExecutionId: null,
+  parentExecutionId: null,
+  rootExecutionId: null,
+  publishedGlobal: {},
+  createdAt: 1,
+  updatedAt: 2,
+};
+const task: TaskRecord = {
+  id: 't1',
+  name: 'greet',
+  workflowExecutionId: 'e1',
+  workflowName: 'hello',
+  workflowId: 'wf-1',
+  workflowNamespace: '',
+  state: 'SUCCESS',
+  stateInfo: null,
+  type: 'ACTION',
+  inContext: { name: 'x' },
+  published: {},
+  result: null,
+  runtimeContext: { pause_before_done: true, run_started_at: 5, action_name: 'std.echo', with_items: 1 },
+  processed: true,
+  createdAt: 3,
+  updatedAt: 4,
+  startedAt: 3,
+  finishedAt: null,
+};
+const action: ActionExecutionRecord = {
+  id: 'a1',
+  name: 'std.echo',
+  taskExecutionId: 't1',
+  workflowExecutionId: 'e1',
+  workflowName: 'hello',
+  taskName: 'greet',
+  state: 'SUCCESS',
+  stateInfo: null,
+  input: {},
+  output: { result: 'hi' },
+  kind: 'action',
+  index: 0,
+  accepted: true,
+  attempt: 1,
+  createdAt: 5,
+  updatedAt: 6,
+};
+
+/** A record's row with another stored JSON (as an older version wrote it). */
+const withRecord = (row: Record<string, unknown>, record: string) => ({ ...row, record });
+const execRow = (r: ExecutionRecord, record: string) => withRecord(execRowOf(r), record);
+const taskRow = (r: TaskRecord, record: string) => withRecord(taskRowOf(r), record);
+const actionRow = (r: ActionExecutionRecord, record: string) => withRecord(actionRowOf(r), record);
+
+describe('runtime record layout', () => {
+  it('reads back records whose fields hold their usual values, and leaves those values off the disk', () => {
+    const text = execRecordText(exec);
+    expect(execRecordFromRow(execRow(exec, text))).to.deep.equal(exec);
+    expect(text).to.not.match(/publishedGlobal|description|tags|"params"|stateInfo/);
+    expect(taskRecordFromRow(taskRow(task, taskRecordText(task)))).to.deep.equal(task);
+    expect(actionRecordFromRow(actionRow(action, actionRecordText(action)))).to.deep.equal(action);
+  });
+
+  it('reads back records whose fields differ from the usual values', () => {
+    const e: ExecutionRecord = {
+      ...exec,
+      workflowNamespace: 'ns',
+      description: 'd',
+      tags: ['a'],
+      params: { env: { x: 1 } },
+      stateInfo: 'boom',
+      taskExecutionId: 't0',
+      parentExecutionId: 'e0',
+      rootExecutionId: 'e0',
+      publishedGlobal: { g: 1 },
+    };
+    expect(execRecordFromRow(execRow(e, execRecordText(e)))).to.deep.equal(e);
+    const t: TaskRecord = {
+      ...task,
+      type: 'WORKFLOW',
+      published: { a: 1 },
+      result: [1, 2],
+      processed: false,
+      finishedAt: 9,
+      // A key of the engine's own that looks like an alias: the context is stored as it is.
+      runtimeContext: { p: 1, has_next: true },
+    };
+    expect(taskRecordFromRow(taskRow(t, taskRecordText(t)))).to.deep.equal(t);
+    const a: ActionExecutionRecord = {
+      ...action,
+      input: { x: 1 },
+      index: 3,
+      accepted: false,
+      attempt: 2,
+      isAsync: true,
+    };
+    expect(actionRecordFromRow(actionRow(a, actionRecordText(a)))).to.deep.equal(a);
+  });
+
+  it('reads rows written whole by an older version the same', () => {
+    expect(execRecordFromRow(execRow(exec, JSON.stringify(exec)))).to.deep.equal(exec);
+    expect(taskRecordFromRow(taskRow(task, JSON.stringify(task)))).to.deep.equal(task);
+    expect(actionRecordFromRow(actionRow(action, JSON.stringify(action)))).to.deep.equal(action);
+  });
+
+  it('gives a fresh object for each usual empty value (a reader may change its copy)', () => {
+    const text = taskRecordText(task);
+    const one = taskRecordFromRow(taskRow(task, text));
+    one.published.x = 1;
+    expect(taskRecordFromRow(taskRow(task, text)).published).to.deep.equal({});
+  });
+
+  it('stores what an engine run writes in the compact layout and reads it back', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tram-records-'));
+    const file = path.join(dir, 'tram.db');
+    const engine = await Engine.start({ store: new SqliteStore({ path: file }) });
+    try {
+      await engine.load(`
+version: '2.0'
+hello:
+  input: [name]
+  tasks:
+    t1:
+      action: std.echo output="Hello, <% $.name %>"
+      publish: {greeting: <% task().result %>}
+      on-success: [t2]
+    t2:
+      action: std.noop
+`);
+      const ex = await engine.startExecution({ workflow: 'hello', input: { name: 'x' } });
+      await engine.waitFor(ex.id);
+      expect((await engine.store.getExecution(ex.id))?.record.state).to.equal('SUCCESS');
+      const tasks = await engine.store.listTasks({ workflowExecutionId: ex.id });
+      expect(tasks.map((t) => [t.name, t.state, t.published])).to.deep.equal([
+        ['t1', 'SUCCESS', { greeting: 'Hello, x' }],
+        ['t2', 'SUCCESS', {}],
+      ]);
+      const raw = new Database(file, { readonly: true });
+      const text = raw
+        .prepare(`SELECT record FROM task_executions WHERE workflow_execution_id = ? AND name = 't2'`)
+        .pluck()
+        .get(ex.id) as string;
+      raw.close();
+      expect(text).to.not.match(/workflowNamespace|stateInfo|pause_before_done/);
+    } finally {
+      await engine.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
