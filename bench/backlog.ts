@@ -3,41 +3,40 @@
  * slow the API; once the receiver is back every event arrives, in order per execution. Figures, not pass/fail.
  *
  * 1. `tram serve` in a child process on a SQLite file (its RSS is what is measured); idle RSS after warm-up.
- * 2. An HTTP listener for every event, its receiver down (nothing listens on its port); a few real executions.
- * 3. Setup shortcut (documented): `TRAM_BENCH_BACKLOG_EVENTS` outbox events (default 1,000,000; 10 per top-level
- *    execution, task events with a Mistral-size payload) are bulk-inserted into the server's database from this
- *    process in one transaction, as the engine would have committed them; one more real execution then wakes the
- *    server's fan-out, which creates the deliveries through its ordinary code path.
- * 4. While the backlog is queued: the server's RSS (sampled) and `GET /v2/executions?limit=100` latency
- *    (sequential requests), until every delivery is stored and for a few seconds after.
- * 5. The receiver comes back (an HTTP server on that port, here): time until every event arrived, and the order
- *    of first receipts per execution (x-tram-sequence must go 1, 2, 3 ... for each x-tram-execution-id).
+ * 2. An HTTP listener for every event, its receiver down (nothing listens on its port).
+ * 3. The backlog is made through the server's API, as users make it: `TRAM_BACKLOG_EVENTS` events (default
+ *    1,000,000) from executions of a workflow of `FAN` parallel `std.noop` tasks (2 events per task, 2 per
+ *    workflow), created by `CLIENTS` keep-alive clients that each wait for their execution to finish before the
+ *    next (so the engine never holds more than `CLIENTS` executions: what grows is the delivery backlog alone).
+ * 4. Throughout, and for `QUEUED_S` seconds after the last delivery is stored: the server's RSS (sampled) and
+ *    `GET /v2/executions?limit=100` latency (one sequential prober).
+ * 5. The receiver comes back (an HTTP server on that port, here): time until every event arrived, duplicates,
+ *    and the order of first receipts per execution (x-tram-sequence must go 1, 2, 3 ... for each
+ *    x-tram-execution-id; every execution here is a root, so this is the (listener, root execution) order).
  */
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteStore } from '../store/index.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { call, quantile } from './side-by-side.js';
 
-const EVENTS = Number(process.env.TRAM_BENCH_BACKLOG_EVENTS ?? 1_000_000);
-const PER_ROOT = 10;
-const REAL_EXECUTIONS = 50;
+const EVENTS = Number(process.env.TRAM_BACKLOG_EVENTS ?? process.env.TRAM_BENCH_BACKLOG_EVENTS ?? 1_000_000);
+/** Parallel tasks per execution: 2 * FAN + 2 events each. */
+const FAN = 48;
+const PER_EXECUTION = 2 * FAN + 2;
+const CLIENTS = 6;
+const WARMUP_EXECUTIONS = 20;
+const QUEUED_S = 10;
 /** Never used up during the bench (20 × 30 s): a queue head waits at most ~36 s once the receiver is back. */
 const RETRY = Array<number>(20).fill(30);
 
-const HELLO = `version: '2.0'
-backlog_hello:
+const FAN_YAML = `version: '2.0'
+backlog_fan:
   tasks:
-    greet:
-      action: std.echo output=hello
-      on-success: done
-    done:
-      action: std.noop
-`;
+${Array.from({ length: FAN }, (_, i) => `    t${i}:\n      action: std.noop\n`).join('')}`;
 
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -46,48 +45,9 @@ function rssMb(pid: number): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Bulk insert of `n` task events (10 per root execution) straight into the outbox table. */
-function insertEvents(dbPath: string, n: number): void {
-  const db = new Database(dbPath);
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 10000');
-  const ins = db.prepare(
-    `INSERT INTO outbox (execution_id, root_execution_id, sequence, entity, entity_id, event_type, state,
-       previous_state, payload, duplicate, created_at) VALUES (?, ?, ?, 'task', ?, ?, ?, ?, ?, 0, ?)`,
-  );
-  const now = Date.now();
-  const stamp = new Date(now).toISOString().slice(0, 19).replace('T', ' ');
-  const tx = db.transaction(() => {
-    for (let i = 0; i < n; i++) {
-      const root = `bk-${String(Math.floor(i / PER_ROOT)).padStart(8, '0')}`;
-      const seq = (i % PER_ROOT) + 1;
-      const launched = seq % 2 === 1;
-      const task = `${root}-t${Math.ceil(seq / 2)}`;
-      const type = launched ? 'TASK_LAUNCHED' : 'TASK_SUCCEEDED';
-      const state = launched ? 'RUNNING' : 'SUCCESS';
-      const payload = {
-        id: task,
-        name: `t${Math.ceil(seq / 2)}`,
-        workflow_execution_id: root,
-        workflow_name: 'backlog.wf',
-        workflow_namespace: '',
-        workflow_id: 'backlog-wf-id',
-        state,
-        state_info: null,
-        type: 'ACTION',
-        project_id: '<default-project>',
-        created_at: stamp,
-        updated_at: stamp,
-        started_at: stamp,
-        finished_at: launched ? null : stamp,
-        event: type,
-      };
-      ins.run(root, root, seq, task, type, state, launched ? null : 'RUNNING', JSON.stringify(payload), now);
-    }
-  });
-  tx();
-  db.close();
-}
+/** Progress lines for a long run (stderr, so the figures on stdout stay clean). */
+const note = (line: string) =>
+  process.stderr.write(`[backlog ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
 /**
  * `tram serve` on the database, in a child process (the sources through tsx when run from them); resolves once
@@ -128,19 +88,27 @@ interface Receipts {
   server: http.Server;
   deliveries: Set<string>;
   outOfOrder: number;
+  duplicates: number;
   /** When the first delivery arrived (performance.now()). */
   firstAt: number;
 }
 
 /** The receiver: records each delivery once, and checks each execution's first receipts come in sequence. */
 async function receiver(port: number): Promise<Receipts> {
-  const r: Receipts = { server: http.createServer(), deliveries: new Set(), outOfOrder: 0, firstAt: 0 };
+  const r: Receipts = {
+    server: http.createServer(),
+    deliveries: new Set(),
+    outOfOrder: 0,
+    duplicates: 0,
+    firstAt: 0,
+  };
   const last = new Map<string, number>();
   r.server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     req.resume();
     req.on('end', () => {
       const id = String(req.headers['x-tram-delivery']);
-      if (!r.deliveries.has(id)) {
+      if (r.deliveries.has(id)) r.duplicates++;
+      else {
         if (r.deliveries.size === 0) r.firstAt = performance.now();
         r.deliveries.add(id);
         const ex = String(req.headers['x-tram-execution-id']);
@@ -156,19 +124,76 @@ async function receiver(port: number): Promise<Receipts> {
   return r;
 }
 
+/** The server's RSS and the list route's latency, sampled by one sequential prober until stopped. */
+class Probe {
+  readonly lat: number[] = [];
+  peak = 0;
+  private running = true;
+  private readonly done: Promise<void>;
+
+  constructor(
+    private readonly base: string,
+    private readonly pid: number,
+  ) {
+    this.done = this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      const a = performance.now();
+      await call('GET', `${this.base}/executions?limit=100`);
+      this.lat.push(performance.now() - a);
+      this.peak = Math.max(this.peak, rssMb(this.pid));
+      await sleep(50);
+    }
+  }
+
+  async stop(): Promise<{ p50: number; p99: number; max: number; n: number; peak: number }> {
+    this.running = false;
+    await this.done;
+    const l = [...this.lat].sort((x, y) => x - y);
+    const max = l[l.length - 1] ?? NaN;
+    return { p50: quantile(l, 0.5), p99: quantile(l, 0.99), max, n: l.length, peak: this.peak };
+  }
+}
+
+/** `executions` runs of the fan workflow by `CLIENTS` clients, each waiting for its run to end before the next. */
+async function generate(base: string, executions: number): Promise<void> {
+  let issued = 0;
+  let finished = 0;
+  const ticker = setInterval(() => note(`${finished} of ${executions} executions done`), 30_000);
+  try {
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async () => {
+        while (issued < executions) {
+          issued++;
+          const ex = await call('POST', `${base}/executions`, { workflow_name: 'backlog_fan' });
+          for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
+            await sleep(wait);
+            const st = String((await call('GET', `${base}/executions/${String(ex.id)}`)).state);
+            if (st === 'SUCCESS') break;
+            if (st !== 'RUNNING') throw new Error(`execution ${String(ex.id)} ended ${st}`);
+          }
+          finished++;
+        }
+      }),
+    );
+  } finally {
+    clearInterval(ticker);
+  }
+}
+
 export async function runBacklogBench(log: (line: string) => void = console.log): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tram-bench-backlog-'));
   const dbPath = path.join(dir, 'tram.db');
-  // Migrations first, so the bulk insert finds the tables the server will use.
-  await new SqliteStore({ path: dbPath }).close();
   const { base, child } = await serve(dbPath);
   const pid = child.pid ?? 0;
   let rx: Receipts | null = null;
   try {
-    await call('POST', `${base}/workflows`, HELLO, true);
-    const start = () => call('POST', `${base}/executions`, { workflow_name: 'backlog_hello' });
+    await call('POST', `${base}/workflows`, FAN_YAML, true);
+    const executions = Math.ceil(EVENTS / PER_EXECUTION);
     // Idle: after some work of every kind the queued phase does (executions, listing), none left to do.
-    for (let i = 0; i < REAL_EXECUTIONS; i++) await start();
+    await generate(base, WARMUP_EXECUTIONS);
     for (let i = 0; i < 200; i++) await call('GET', `${base}/executions?limit=100`);
     await sleep(2000);
     const idle = rssMb(pid);
@@ -180,91 +205,80 @@ export async function runBacklogBench(log: (line: string) => void = console.log)
       retry: RETRY,
     });
     const listenerId = String(l.id);
+    const expected = executions * PER_EXECUTION;
 
+    // Generation, then the backlog at rest: RSS and API latency throughout.
     let t0 = performance.now();
-    insertEvents(dbPath, EVENTS);
-    const insertS = (performance.now() - t0) / 1000;
-    await start(); // wakes the fan-out
-    const expected = EVENTS + 6; // the executions before the listener are not its events
-
-    // Queued phase: RSS and API latency until the backlog is stored, and 5 s more.
-    t0 = performance.now();
-    const lat: number[] = [];
-    let peak = idle;
-    let storedAt = 0;
-    // The fan-out's progress, read from the database file (cheap: two indexed lookups, no count).
+    const during = new Probe(base, pid);
+    await generate(base, executions);
+    const generateS = (performance.now() - t0) / 1000;
+    // The fan-out's progress, read from the database file (the bench's own reads: an indexed count).
     const probe = new Database(dbPath, { readonly: true });
     probe.pragma('busy_timeout = 5000');
-    const fannedOut = () =>
-      (probe.prepare('SELECT last_event_id AS c FROM fan_out_cursor').get() as { c: number } | undefined)
-        ?.c === (probe.prepare('SELECT MAX(id) AS m FROM outbox').get() as { m: number }).m;
+    const count = probe.prepare('SELECT COUNT(*) AS c FROM deliveries WHERE listener_id = ?');
     for (;;) {
-      const a = performance.now();
-      await call('GET', `${base}/executions?limit=100`);
-      lat.push(performance.now() - a);
-      peak = Math.max(peak, rssMb(pid));
-      if (!storedAt && fannedOut()) storedAt = performance.now();
-      if (storedAt && performance.now() - storedAt > 5000) break;
-      await sleep(50);
+      const stored = (count.get(listenerId) as { c: number }).c;
+      if (stored >= expected) break;
+      note(`${stored} of ${expected} deliveries stored`);
+      await sleep(5000);
     }
-    const fanOutS = (storedAt - t0) / 1000;
-    const h = (await call('GET', `${base}/listeners/${listenerId}`)) as { health?: { backlog?: number } };
-    const stored = h.health?.backlog ?? 0;
+    const storedS = (performance.now() - t0) / 1000;
+    const gen = await during.stop();
+    const queued = new Probe(base, pid);
+    await sleep(QUEUED_S * 1000);
+    const rest = await queued.stop();
     probe.close();
-    lat.sort((x, y) => x - y);
 
     // The receiver comes back.
+    note('receiver back');
     rx = await receiver(port);
     t0 = performance.now();
-    let drainPeak = 0;
+    const drain = new Probe(base, pid);
     let lastCount = 0;
     let lastProgress = performance.now();
+    let lastNote = performance.now();
     while (rx.deliveries.size < expected) {
       await sleep(500);
-      drainPeak = Math.max(drainPeak, rssMb(pid));
       if (rx.deliveries.size > lastCount) {
         lastCount = rx.deliveries.size;
         lastProgress = performance.now();
       } else if (performance.now() - lastProgress > 60_000) {
         throw new Error(`no delivery for 60 s: ${rx.deliveries.size} of ${expected} arrived`);
       }
+      if (performance.now() - lastNote > 30_000) {
+        lastNote = performance.now();
+        note(`${rx.deliveries.size} of ${expected} delivered`);
+      }
     }
     const drainS = (performance.now() - t0) / 1000;
+    const drained = await drain.stop();
     // The queue heads come back on their retry schedule (up to 36 s here); the rest goes as fast as it can.
     const waitS = (rx.firstAt - t0) / 1000;
     const flowS = drainS - waitS;
+    const ms = (x: number) => `${x.toFixed(1)} ms`;
+    const route = (p: { p50: number; p99: number; max: number; n: number }) =>
+      `p50 ${ms(p.p50)}, p99 ${ms(p.p99)}, max ${ms(p.max)} (${p.n} requests; target < 50)`;
+    const mb = (x: number) => `${x.toFixed(0)} MB (+${(x - idle).toFixed(0)} MB; target <= +100)`;
 
     log(
-      `\nBacklog: ${EVENTS.toLocaleString('en')} events bulk-inserted into the outbox (+ 6 ` +
-        `from a real execution), one HTTP listener, receiver down, then back (server in its own process, SQLite)\n`,
-    );
-    log(`  bulk insert (setup, this process)       ${insertS.toFixed(1)} s`);
-    log(
-      `  fan-out to ${expected} deliveries        ${fanOutS.toFixed(1)} s (${(expected / fanOutS).toFixed(0)}/s); ` +
-        `${stored} pending when the receiver came back`,
-    );
-    log(`  server RSS idle                          ${idle.toFixed(0)} MB`);
-    log(
-      `  server RSS peak while queued             ${peak.toFixed(0)} MB (+${(peak - idle).toFixed(0)} MB; target <= +100)`,
+      `\nBacklog: ${expected.toLocaleString('en')} events (${executions} executions of ${FAN} parallel tasks, ` +
+        `through the API, ${CLIENTS} clients), one HTTP listener, receiver down, then back ` +
+        `(server in its own process, SQLite)\n`,
     );
     log(
-      `  GET /v2/executions?limit=100 while queued (${lat.length} requests): p50 ${quantile(lat, 0.5).toFixed(1)} ms, ` +
-        `p99 ${quantile(lat, 0.99).toFixed(1)} ms, max ${(lat[lat.length - 1] ?? NaN).toFixed(1)} ms (target < 50)`,
+      `  generation                                ${generateS.toFixed(0)} s; all deliveries stored after ${storedS.toFixed(0)} s`,
     );
+    log(`  server RSS idle                           ${idle.toFixed(0)} MB`);
+    log(`  server RSS peak while generating/queuing  ${mb(Math.max(gen.peak, rest.peak))}`);
+    log(`  GET /v2/executions?limit=100 while generating: ${route(gen)}`);
+    log(`  GET /v2/executions?limit=100 backlog at rest (${QUEUED_S} s): ${route(rest)}`);
     log(
       `  receiver back: all ${rx.deliveries.size} arrived in ${drainS.toFixed(1)} s: the first after ` +
-        `${waitS.toFixed(1)} s (the heads' retry delay), then ${(expected / flowS).toFixed(0)}/s; ` +
-        `RSS peak ${drainPeak.toFixed(0)} MB (+${(drainPeak - idle).toFixed(0)} MB)`,
+        `${waitS.toFixed(1)} s (the heads' retry delay), then ${(expected / flowS).toFixed(0)}/s`,
     );
-    log(`  out of order (first receipts per execution): ${rx.outOfOrder}`);
-    if (EVENTS < 1_000_000) {
-      const f = 1_000_000 / EVENTS;
-      log(
-        `  extrapolated to 1,000,000 (linear, same machine load): insert ${(insertS * f).toFixed(0)} s, fan-out ` +
-          `${(fanOutS * f).toFixed(0)} s, drain ${(waitS + flowS * f).toFixed(0)} s; memory held is bounded by ` +
-          `TRAM_DELIVERY_MEMORY, not by the backlog`,
-      );
-    }
+    log(`  server RSS peak while draining            ${mb(drained.peak)}`);
+    log(`  GET /v2/executions?limit=100 while draining: ${route(drained)}`);
+    log(`  order violations (first receipts per execution): ${rx.outOfOrder}; duplicates: ${rx.duplicates}`);
   } finally {
     if (rx) {
       rx.server.closeAllConnections();
