@@ -229,6 +229,25 @@ export async function runBacklogBench(log: (line: string) => void = console.log)
     const rest = await queued.stop();
     probe.close();
 
+    const ms = (x: number) => `${x.toFixed(1)} ms`;
+    const route = (p: { p50: number; p99: number; max: number; n: number }) =>
+      `p50 ${ms(p.p50)}, p99 ${ms(p.p99)}, max ${ms(p.max)} (${p.n} requests; target < 50)`;
+    const mb = (x: number) => `${x.toFixed(0)} MB (+${(x - idle).toFixed(0)} MB; target <= +100)`;
+
+    // The queued phase's figures now: the drain of a million may take long.
+    log(
+      `\nBacklog: ${expected.toLocaleString('en')} events (${executions} executions of ${FAN} parallel tasks, ` +
+        `through the API, ${CLIENTS} clients), one HTTP listener, receiver down, then back ` +
+        `(server in its own process, SQLite)\n`,
+    );
+    log(
+      `  generation                                ${generateS.toFixed(0)} s; all deliveries stored after ${storedS.toFixed(0)} s`,
+    );
+    log(`  server RSS idle                           ${idle.toFixed(0)} MB`);
+    log(`  server RSS peak while generating/queuing  ${mb(Math.max(gen.peak, rest.peak))}`);
+    log(`  GET /v2/executions?limit=100 while generating: ${route(gen)}`);
+    log(`  GET /v2/executions?limit=100 backlog at rest (${QUEUED_S} s): ${route(rest)}`);
+
     // The receiver comes back.
     note('receiver back');
     rx = await receiver(port);
@@ -255,23 +274,6 @@ export async function runBacklogBench(log: (line: string) => void = console.log)
     // The queue heads come back on their retry schedule (up to 36 s here); the rest goes as fast as it can.
     const waitS = (rx.firstAt - t0) / 1000;
     const flowS = drainS - waitS;
-    const ms = (x: number) => `${x.toFixed(1)} ms`;
-    const route = (p: { p50: number; p99: number; max: number; n: number }) =>
-      `p50 ${ms(p.p50)}, p99 ${ms(p.p99)}, max ${ms(p.max)} (${p.n} requests; target < 50)`;
-    const mb = (x: number) => `${x.toFixed(0)} MB (+${(x - idle).toFixed(0)} MB; target <= +100)`;
-
-    log(
-      `\nBacklog: ${expected.toLocaleString('en')} events (${executions} executions of ${FAN} parallel tasks, ` +
-        `through the API, ${CLIENTS} clients), one HTTP listener, receiver down, then back ` +
-        `(server in its own process, SQLite)\n`,
-    );
-    log(
-      `  generation                                ${generateS.toFixed(0)} s; all deliveries stored after ${storedS.toFixed(0)} s`,
-    );
-    log(`  server RSS idle                           ${idle.toFixed(0)} MB`);
-    log(`  server RSS peak while generating/queuing  ${mb(Math.max(gen.peak, rest.peak))}`);
-    log(`  GET /v2/executions?limit=100 while generating: ${route(gen)}`);
-    log(`  GET /v2/executions?limit=100 backlog at rest (${QUEUED_S} s): ${route(rest)}`);
     log(
       `  receiver back: all ${rx.deliveries.size} arrived in ${drainS.toFixed(1)} s: the first after ` +
         `${waitS.toFixed(1)} s (the heads' retry delay), then ${(expected / flowS).toFixed(0)}/s`,

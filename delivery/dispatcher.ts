@@ -460,23 +460,77 @@ export class Dispatcher {
 
   /** Queues given-up deliveries again, for one more attempt each. */
   async recover(deliveries: Delivery[]): Promise<number> {
-    let n = 0;
+    const taken: Entry[] = [];
     for (const d of deliveries) {
       if (d.state !== 'failed' || this.entries.has(d.id)) continue;
       const event = await this.store.getEvent(d.eventId);
       if (!event) continue;
       const delivery: Delivery = { ...d, state: 'pending', nextAttemptAt: this.now(), updatedAt: this.now() };
       this.progress.record(delivery, null, null);
-      this.enqueue({ delivery, event, once: true });
-      n++;
+      taken.push({ delivery, event, once: true });
     }
+    // Pending in the store first, so that one left to its queue's refill (below) is found there.
     await this.progress.flush();
-    return n;
+    for (const e of taken) {
+      const q = this.queues.get(this.queueKey(e.delivery));
+      // Taken in past the tail of a queue that has more in the store, it would move the tail beyond deliveries
+      // the queue has not read yet, and its refills would skip them: the refill takes it in its turn instead.
+      if (q?.more && q.tail && compareKeys(keyOf(e.delivery), q.tail) > 0) continue;
+      this.enqueue(e);
+    }
+    return taken.length;
+  }
+
+  /**
+   * Queues the listener's deliveries given up since `since` for one more attempt each, a page at a time in event
+   * order: the next page is read only once the listener has room in memory again, so recovering a million
+   * costs no more memory than the backlog's budget. Resolves once the first page is queued, with how many
+   * there are to recover; the rest follow in the background (a restart meanwhile leaves those not yet queued
+   * given up, to be recovered again).
+   */
+  async recoverSince(listenerId: string, since: number): Promise<number> {
+    const filter = { listenerId, state: 'failed' as const, since };
+    const total = await this.store.delivery.countDeliveries(filter);
+    const pages = this.recoverPages(filter, this.opts.backlog?.recover ?? 200);
+    const first = await pages.next();
+    if (!first.done) {
+      const run = (async () => {
+        while (!(await pages.next()).done);
+      })()
+        .catch((err: unknown) => this.opts.logger?.error({ err, listener: listenerId }, 'recovery failed'))
+        .finally(() => this.inFlight.delete(run));
+      this.inFlight.add(run);
+    }
+    return total;
+  }
+
+  /** Yields after each page queued; waits for room before reading the next one. */
+  private async *recoverPages(
+    filter: { listenerId: string; state: 'failed'; since: number },
+    limit: number,
+  ): AsyncGenerator<void> {
+    for (let after = 0; ;) {
+      const page = await this.store.delivery.listDeliveries({ ...filter, afterEventId: after, limit });
+      await this.recover(page);
+      yield;
+      const last = page[page.length - 1];
+      if (!last || page.length < limit) return;
+      after = last.eventId;
+      await this.pager.room(filter.listenerId);
+      if (this.stopped || !(await this.listenerFor(filter.listenerId))) return;
+    }
   }
 
   /** Pending deliveries held in memory (for tests and metrics); the rest of the backlog waits in the store. */
   get backlog(): number {
     return this.entries.size;
+  }
+
+  /** What memory holds for the backlog: deliveries, their queues, and the queues' retry timers. */
+  get held(): { deliveries: number; queues: number; timers: number } {
+    let timers = 0;
+    for (const q of this.queues.values()) if (q.timer) timers++;
+    return { deliveries: this.entries.size, queues: this.queues.size, timers };
   }
 
   /** Stops sending; waits for attempts in flight (bounded by the transports' timeouts) and writes outcomes. */

@@ -26,6 +26,8 @@ export interface PagerLimits {
   queue?: number;
   /** Deliveries read per scan of a listener's backlog. @default 200 */
   scan?: number;
+  /** Given-up deliveries read per page by a recovery. @default 200 */
+  recover?: number;
 }
 
 /** Lets pending I/O (API requests) run before the next step of a long loop over the store. */
@@ -64,6 +66,8 @@ export interface PagerHost {
 export class BacklogPager {
   private readonly backlogs = new Map<string, ListenerBacklog>();
   private total = 0;
+  /** Resolved when a listener has room again (`room`), or on `stop`. */
+  private waiters: { listenerId: string; resolve: () => void }[] = [];
   private scheduled = false;
   private stopped = false;
   readonly queuePage: number;
@@ -113,6 +117,7 @@ export class BacklogPager {
     const b = this.of(listenerId);
     b.held += delta;
     this.total += delta;
+    if (delta < 0 && this.waiters.length) this.wake();
     if (delta < 0 && !this.scheduled && this.total <= (this.totalBudget * 3) / 4) {
       for (const x of this.backlogs.values()) {
         if (x.spilled && !x.scanning && this.roomy(x)) {
@@ -127,12 +132,32 @@ export class BacklogPager {
     }
   }
 
+  /**
+   * Resolves once the listener has room (a quarter of the budgets free), at once if it has; or on `stop`. For
+   * work that takes deliveries into memory outside the backlog's order (recovery), so that it waits its turn.
+   */
+  room(listenerId: string): Promise<void> {
+    if (this.stopped || this.roomy(this.of(listenerId))) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ listenerId, resolve }));
+  }
+
+  private wake(): void {
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const w of waiting) {
+      const b = this.backlogs.get(w.listenerId);
+      if (this.stopped || !b || this.roomy(b)) w.resolve();
+      else this.waiters.push(w);
+    }
+  }
+
   /** The listener is gone: its deliveries left memory with it. */
   forget(listenerId: string): void {
     const b = this.backlogs.get(listenerId);
     if (!b) return;
     this.total -= b.held;
     this.backlogs.delete(listenerId);
+    this.wake();
   }
 
   /** A delivery the fan-out just stored: into memory unless the listener is spilled or now full. */
@@ -195,5 +220,6 @@ export class BacklogPager {
 
   stop(): void {
     this.stopped = true;
+    this.wake();
   }
 }

@@ -301,8 +301,7 @@ export class DeliveryService implements DeliveryApi {
 
   async recover(listenerId: string, since: number): Promise<number> {
     await this.stored(listenerId);
-    const failed = await this.store.delivery.listDeliveries({ listenerId, state: 'failed', since });
-    return this.dispatcher.recover(failed);
+    return this.dispatcher.recoverSince(listenerId, since);
   }
 
   // ---- statuses

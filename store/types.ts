@@ -511,6 +511,9 @@ export interface DeliveryFilter {
   state?: Delivery['state'];
   /** `createdAt` at or after. */
   since?: number;
+  /** Event ids greater than this: a keyset cursor when `listenerId` is given (one delivery per event and
+   * listener), walked in event order on the (state, event id) index when `state` is given too. */
+  afterEventId?: number;
   limit?: number;
 }
 
@@ -565,6 +568,8 @@ export interface DeliveryStore {
 
   getDelivery(id: string): Promise<Delivery | null>;
   listDeliveries(filter?: DeliveryFilter): Promise<Delivery[]>;
+  /** How many deliveries `listDeliveries` would list without a limit or cursor. */
+  countDeliveries(filter?: Omit<DeliveryFilter, 'afterEventId' | 'limit'>): Promise<number>;
   /**
    * Pending deliveries in (event id, delivery id) order, strictly after `after` (paging through the backlog at
    * start-up: one event has a delivery per listener, so the event id alone is not a cursor).

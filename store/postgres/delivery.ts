@@ -237,14 +237,26 @@ export async function getDelivery(db: Queryable, id: string): Promise<Delivery |
   return rows[0] ? deliveryFromRow(rows[0]) : null;
 }
 
-export async function listDeliveries(db: Queryable, f: DeliveryFilter = {}): Promise<Delivery[]> {
+function deliveryWhere(f: DeliveryFilter): Where {
   const w = new Where()
     .in('event_id', f.eventIds, 'bigint')
     .eq('listener_id', f.listenerId)
     .eq('state', f.state);
   if (f.since !== undefined) w.add('created_at >= ?', f.since);
+  if (f.afterEventId !== undefined) w.add('event_id > ?', f.afterEventId);
+  return w;
+}
+
+export async function listDeliveries(db: Queryable, f: DeliveryFilter = {}): Promise<Delivery[]> {
+  const w = deliveryWhere(f);
   const sql = `SELECT * FROM deliveries ${w.sql} ORDER BY event_id, listener_id ${limitSql(f.limit)}`;
   return (await db.query(sql, w.params)).rows.map(deliveryFromRow);
+}
+
+export async function countDeliveries(db: Queryable, f: DeliveryFilter = {}): Promise<number> {
+  const w = deliveryWhere(f);
+  const { rows } = await db.query(`SELECT COUNT(*)::int AS n FROM deliveries ${w.sql}`, w.params);
+  return (rows[0]?.n as number | undefined) ?? 0;
 }
 
 export async function listPending(
@@ -361,6 +373,7 @@ export function postgresDeliveryStore(pool: pg.Pool): DeliveryStore {
     applyProgress: (p) => applyProgress(pool, p),
     getDelivery: (id) => getDelivery(pool, id),
     listDeliveries: (f) => listDeliveries(pool, f),
+    countDeliveries: (f) => countDeliveries(pool, f),
     listPending: (after, limit) => listPending(pool, after, limit),
     pendingListeners: () => pendingListeners(pool),
     pendingPage: (q) => pendingPage(pool, q),

@@ -248,6 +248,20 @@ export function deliveryContract(ctx: ContractContext): void {
       expect(await store.delivery.listDeliveries({ eventIds: [] })).to.have.length(0);
       expect(await store.delivery.listDeliveries({ since: 2001 })).to.have.length(0);
       expect(await store.delivery.listDeliveries({ limit: 2 })).to.have.length(2);
+      // A listener's deliveries of one state, paged by event id (recovery), and counted.
+      const la = { listenerId: 'la', state: 'pending' as const };
+      expect(ids(await store.delivery.listDeliveries({ ...la, afterEventId: 0, limit: 1 }))).to.deep.equal([
+        'd-1-la',
+      ]);
+      expect(ids(await store.delivery.listDeliveries({ ...la, afterEventId: 1, limit: 1 }))).to.deep.equal([
+        'd-4-la',
+      ]);
+      expect(await store.delivery.listDeliveries({ ...la, afterEventId: 4 })).to.have.length(0);
+      expect(await store.delivery.countDeliveries(la)).to.equal(2);
+      expect(
+        await store.delivery.countDeliveries({ listenerId: 'la', state: 'failed', since: 2000 }),
+      ).to.equal(1);
+      expect(await store.delivery.countDeliveries({ since: 2001 })).to.equal(0);
     });
   });
 

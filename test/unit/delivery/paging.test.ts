@@ -27,6 +27,9 @@ interface Call {
   root: string;
   eventId: number;
   held: number;
+  deliveries: number;
+  queues: number;
+  timers: number;
 }
 
 describe('Dispatcher backlog paging', function () {
@@ -51,7 +54,14 @@ describe('Dispatcher backlog paging', function () {
     let d: Dispatcher | null = null;
     const sender = {
       async send(l: Listener, ev: OutboxEvent, _d: Delivery): Promise<SendOutcome> {
-        calls.push({ listenerId: l.id, root: ev.rootExecutionId, eventId: ev.id, held: d?.backlog ?? 0 });
+        const held = d?.held ?? { deliveries: 0, queues: 0, timers: 0 };
+        calls.push({
+          listenerId: l.id,
+          root: ev.rootExecutionId,
+          eventId: ev.id,
+          ...held,
+          held: held.deliveries,
+        });
         await sleep(0);
         return answer(l);
       },
@@ -143,5 +153,71 @@ describe('Dispatcher backlog paging', function () {
     await d.start();
     await waitFor(() => calls.length === evs.length, 'every event sent after the restart', 10_000);
     expectInOrder(calls, 'l-1', evs);
+  });
+
+  /** Ten times the listener's budget: 25 top-level executions of 4 events each (100), sent to a dead receiver. */
+  const ROOTS = Array.from({ length: 25 }, (_, i) => `ex-${String(i).padStart(2, '0')}`);
+
+  it('a dead receiver with ten times the budget pending: deliveries, queues and retry timers in memory stay within the budget', async () => {
+    await store.delivery.createListener(makeListener({ retry: Array<number>(100).fill(0.01) }));
+    const evs = await events(ROOTS, 4);
+    let up = false;
+    const { d, calls } = start(() => (up ? OK : DOWN));
+    await d.start();
+    const samples: { deliveries: number; queues: number; timers: number }[] = [];
+    const sampler = setInterval(() => samples.push(d.held), 2);
+    try {
+      // Heads retried many times over (every 10 ms): the dispatcher is busy, and still holds its budget only.
+      await waitFor(() => calls.length >= 60, 'the heads retried', 10_000);
+      expect((await store.delivery.countPending(['l-1']))['l-1']).to.equal(evs.length);
+      const bound = LIMITS.listener + LIMITS.queue;
+      for (const s of [...samples, ...calls]) {
+        expect(s.deliveries).to.be.at.most(bound);
+        // A queue holds at least one delivery, or is refilling; a timer belongs to a queue.
+        expect(s.queues).to.be.at.most(bound);
+        expect(s.timers).to.be.at.most(s.queues);
+      }
+      // Only the queues in memory were tried: the rest of the backlog waited in the store.
+      expect(new Set(calls.map((c) => c.root)).size).to.be.at.most(bound);
+      up = true;
+      await waitFor(
+        () => new Set(calls.map((c) => c.eventId)).size === evs.length,
+        'every event sent once the receiver is back',
+        15_000,
+      );
+    } finally {
+      clearInterval(sampler);
+    }
+    const firstSends = calls.filter((c, i) => calls.findIndex((x) => x.eventId === c.eventId) === i);
+    expectInOrder(firstSends, 'l-1', evs);
+    expect(Math.max(...calls.map((c) => c.held))).to.be.at.most(LIMITS.listener + LIMITS.queue);
+  });
+
+  it('recovering ten times the budget of given-up deliveries holds at most the budget and one page in memory', async () => {
+    // No retries: each delivery is given up after its first attempt.
+    await store.delivery.createListener(makeListener({ retry: [] }));
+    const evs = await events(ROOTS, 4);
+    const page = 5;
+    const { d, calls } = start(() => DOWN, { backlog: { ...LIMITS, recover: page } });
+    await d.start();
+    await waitFor(() => calls.length === evs.length, 'every delivery tried once', 10_000);
+    const failed = { listenerId: 'l-1', state: 'failed' as const };
+    // Outcomes are written in batches: wait for the store to have them all.
+    const givenUp = async () => {
+      for (let i = 0; i < 500 && (await store.delivery.countDeliveries(failed)) < evs.length; i++)
+        await sleep(10);
+      return store.delivery.countDeliveries(failed);
+    };
+    expect(await givenUp()).to.equal(evs.length);
+
+    // The receiver is still down: every recovered delivery gets its one attempt and is given up again, a page
+    // at a time, each taken in only once the listener has room.
+    expect(await d.recoverSince('l-1', 0)).to.equal(evs.length);
+    await waitFor(() => calls.length === 2 * evs.length, 'one more attempt each', 10_000);
+    const recovered = calls.slice(evs.length);
+    expect(Math.max(...recovered.map((c) => c.held))).to.be.at.most(LIMITS.listener + page);
+    expect(new Set(recovered.map((c) => c.eventId)).size).to.equal(evs.length);
+    expectInOrder(recovered, 'l-1', evs);
+    expect(await givenUp()).to.equal(evs.length);
   });
 });
