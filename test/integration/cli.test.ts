@@ -225,7 +225,9 @@ function eventLines(stdout: string): string[] {
 }
 
 describe('tram CLI against a live server', function () {
-  this.timeout(60_000);
+  // Each step starts a CLI process that compiles its TypeScript with tsx (1-4 s on a loaded 2-core machine), and
+  // the longest tests run about fifteen of them: the limit catches a hang, not a slow machine.
+  this.timeout(180_000);
   let dir: string;
   let server: RunningServer;
   let url: string;
