@@ -1,5 +1,5 @@
 /** Identifiers: Mistral uses UUIDv4 strings for every execution, task and action execution. */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomFillSync, randomUUID } from 'node:crypto';
 
 export function newId(): string {
   return randomUUID();
@@ -13,22 +13,34 @@ export function isUuid(s: string): boolean {
 let lastMs = NaN;
 let lastPrefix = '';
 
+/** Random bytes drawn in bulk for time ids: one `randomFillSync` per 512 ids instead of a UUID's worth each. */
+const POOL = Buffer.alloc(10 * 512);
+let poolAt = POOL.length;
+const VARIANT = ['8', '9', 'a', 'b'];
+
 /**
  * A UUIDv7 (RFC 9562): 48 bits of milliseconds, then random bits. Rows keyed by these ids are inserted at the end
  * of their indexes instead of at random places, which keeps append-heavy tables (deliveries, attempts) fast as
  * they grow, and sorts them by creation time.
  */
 export function newTimeId(now: number = Date.now()): string {
-  // randomUUID draws from Node's pooled entropy: far cheaper than a randomBytes call per id. Its first 48 bits
-  // become the time, the version nibble becomes 7; the variant bits are already RFC 9562's. Ids come in bursts
-  // of the same millisecond: its text is kept.
+  // Ids come in bursts of the same millisecond: its text is kept. The random part is one hex string cut in
+  // three (a UUID string built and then sliced cost a dozen intermediate strings per id, two ids per step).
   const ms = Math.floor(now);
   if (ms !== lastMs) {
     const hex = ms.toString(16).padStart(12, '0').slice(-12);
     lastPrefix = `${hex.slice(0, 8)}-${hex.slice(8)}-7`;
     lastMs = ms;
   }
-  return lastPrefix + randomUUID().slice(15);
+  if (poolAt === POOL.length) {
+    randomFillSync(POOL);
+    poolAt = 0;
+  }
+  // 80 bits: 18 hex digits of randomness, and two bits for the variant nibble (10xx: 8, 9, a or b).
+  const r = POOL.toString('hex', poolAt, poolAt + 10);
+  const variant = VARIANT[(POOL[poolAt + 9] ?? 0) & 3] as string;
+  poolAt += 10;
+  return `${lastPrefix}${r.slice(0, 3)}-${variant}${r.slice(3, 6)}-${r.slice(6, 18)}`;
 }
 
 /**
