@@ -34,6 +34,10 @@ export interface DbSize {
   wal: number;
   /** Bytes by table, its indexes included, largest first. */
   tables: [string, number][];
+  /** Of those, the bytes of each table's indexes (`dbstat` names each index apart). */
+  indexes: Map<string, number>;
+  /** Rows of the tables the engine writes per execution. */
+  rows: { executions: number; outbox: number };
 }
 
 export function measureDb(file: string): DbSize {
@@ -48,19 +52,24 @@ export function measureDb(file: string): DbSize {
       ).map((r) => [r.name, r.tbl_name]),
     );
     const byTable = new Map<string, number>();
+    const indexes = new Map<string, number>();
     for (const r of db.prepare('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name').all() as {
       name: string;
       bytes: number;
     }[]) {
       const table = owner.get(r.name) ?? r.name;
       byTable.set(table, (byTable.get(table) ?? 0) + r.bytes);
+      if (table !== r.name) indexes.set(table, (indexes.get(table) ?? 0) + r.bytes);
     }
+    const count = (t: string) => db.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number;
     const size = (f: string) => (fs.existsSync(f) ? fs.statSync(f).size : 0);
     return {
       used: (pages - free) * pageSize,
       file: size(file),
       wal: size(`${file}-wal`),
       tables: [...byTable].sort((a, b) => b[1] - a[1]),
+      indexes,
+      rows: { executions: count('workflow_executions'), outbox: count('outbox') },
     };
   } finally {
     db.close();

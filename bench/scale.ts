@@ -120,13 +120,18 @@ function printStage(s: Stage): void {
     `\n${s.n.toLocaleString('en')} executions: created at ${s.rate.toFixed(0)}/s (p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms)`,
   );
   const outbox = s.db.tables.filter(([t]) => t === 'outbox').reduce((a, [, b]) => a + b, 0);
+  // Compaction past the replay window keeps the newest event of each execution: about one row per execution.
+  const keptOutbox = s.db.rows.outbox ? (outbox * s.db.rows.executions) / s.db.rows.outbox : 0;
   console.log(
-    `  database: ${kb(s.db.used / s.n)} per execution in use = ${kb(engine / s.n)} engine (${kb((engine - outbox) / s.n)} without the outbox, which the default retention compacts after its 24 h replay window) + ${kb(delivery / s.n)} the bench listener's deliveries; files ${(s.db.file / 1e6).toFixed(1)} MB + WAL ${(s.db.wal / 1e6).toFixed(1)} MB`,
+    `  database: ${kb(s.db.used / s.n)} per execution in use = ${kb(engine / s.n)} engine + ${kb(delivery / s.n)} the bench listener's deliveries; files ${(s.db.file / 1e6).toFixed(1)} MB + WAL ${(s.db.wal / 1e6).toFixed(1)} MB`,
   );
   console.log(
-    `  by table (bytes/execution): ${s.db.tables
+    `  kept past the outbox's replay window (default 24 h; executions are kept unless an expiration policy is set): ~${kb((engine - outbox + keptOutbox) / s.n)} per execution (the outbox's ${(s.db.rows.outbox / s.n).toFixed(1)} events per execution compacted to the newest one)`,
+  );
+  console.log(
+    `  by table (bytes/execution, of which indexes): ${s.db.tables
       .filter(([, b]) => b / s.n >= 1)
-      .map(([t, b]) => `${t} ${(b / s.n).toFixed(0)}`)
+      .map(([t, b]) => `${t} ${(b / s.n).toFixed(0)} (${((s.db.indexes.get(t) ?? 0) / s.n).toFixed(0)})`)
       .join(', ')}`,
   );
   for (const [name, v] of s.lists) {
