@@ -13,7 +13,8 @@
  * - `bare`: axios POSTs (keep-alive) / amqplib confirm-channel publishes of the same bodies, N at a time. The
  *   AMQP messages carry the same properties as ours (the headers of `format.ts`, message id, type, timestamp):
  *   the broker's work per message depends on its size, so a bare message with one header instead of seven
- *   made the broker, not our sender, look slower.
+ *   made the broker, not our sender, look slower. The bodies are encoded by the same function as ours
+ *   (`mistralJson`): an encoding cost in one loop and not in the other would be measured, not the transport.
  * - `bare, live`: the same bare loop fed by the engine while the executions run (each committed event handed
  *   over in memory by `engine.onEvent`, N publishes at a time), timed like `live`. `live` shares the event loop
  *   with the engine; comparing it with a loop whose events were all there beforehand charged the engine's own
@@ -32,7 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { connect, type ConsumeMessage } from 'amqplib';
 import axios from 'axios';
 import { DeliveryService } from '../delivery/index.js';
-import { eventHeaders } from '../delivery/format.js';
+import { eventHeaders, mistralJson } from '../delivery/format.js';
 import type { Listener, TransportSpec } from '../delivery/types.js';
 import { Engine, type OutboxEvent } from '../engine/index.js';
 import { SqliteStore } from '../store/index.js';
@@ -403,12 +404,7 @@ async function sampleEvents(): Promise<OutboxEvent[]> {
 }
 
 function body(ev: OutboxEvent): string {
-  return JSON.stringify({
-    ...ev.payload,
-    event_id: ev.id,
-    sequence: ev.sequence,
-    previous_state: ev.previousState,
-  });
+  return mistralJson(ev, { origin: 'api' });
 }
 
 /** `work(i)` for i in 0..n-1, `concurrency` at a time. */

@@ -23,9 +23,27 @@ export interface Message {
 
 export const CLOUDEVENTS_SOURCE = 'tramontane';
 
-export function mistralBody(ev: OutboxEvent, listener: Listener): Record<string, unknown> {
+export function mistralBody(ev: OutboxEvent, listener: Pick<Listener, 'origin'>): Record<string, unknown> {
   if (listener.origin === 'notify') return ev.payload;
   return { ...ev.payload, event_id: ev.id, sequence: ev.sequence, previous_state: ev.previousState };
+}
+
+/**
+ * `JSON.stringify(mistralBody(ev, listener))`, the same bytes, without copying the payload: the three fields are
+ * appended to the payload's JSON text. Copying the payload object (15 keys) cost 3 to 15 times its JSON encoding
+ * (4-20 µs an event against 1.5, measured on the engine's payloads), a tenth of the sender's CPU per delivery.
+ */
+export function mistralJson(ev: OutboxEvent, listener: Pick<Listener, 'origin'>): string {
+  const p = ev.payload;
+  if (listener.origin === 'notify') return JSON.stringify(p);
+  // A payload that has one of the fields already: the copy replaces it in place, keeping its key order.
+  if ('event_id' in p || 'sequence' in p || 'previous_state' in p)
+    return JSON.stringify(mistralBody(ev, listener));
+  const head = JSON.stringify(p);
+  const tail =
+    `"event_id":${JSON.stringify(ev.id)},"sequence":${JSON.stringify(ev.sequence)},` +
+    `"previous_state":${JSON.stringify(ev.previousState)}}`;
+  return head === '{}' ? `{${tail}` : `${head.slice(0, -1)},${tail}`;
 }
 
 function cloudEventAttributes(ev: OutboxEvent): Record<string, string> {
@@ -69,24 +87,27 @@ export function formatMessage(
   const headers = eventHeaders(ev, delivery);
   switch (listener.format) {
     case 'mistral':
-      return { body: JSON.stringify(mistralBody(ev, listener)), contentType: 'application/json', headers };
+      return { body: mistralJson(ev, listener), contentType: 'application/json', headers };
     case 'template': {
       const rendered = evaluate(listener.payload, { data: eventView(ev) });
       return { body: JSON.stringify(rendered ?? null), contentType: 'application/json', headers };
     }
     case 'cloudevents': {
       const attrs = cloudEventAttributes(ev);
-      const data = mistralBody(ev, listener);
       if (transport === 'http') {
         return {
-          body: JSON.stringify({ ...attrs, data }),
+          body: JSON.stringify({ ...attrs, data: mistralBody(ev, listener) }),
           contentType: 'application/cloudevents+json',
           headers,
         };
       }
       const ce: Record<string, string> = {};
       for (const [k, v] of Object.entries(attrs)) if (k !== 'datacontenttype') ce[`ce-${k}`] = v;
-      return { body: JSON.stringify(data), contentType: 'application/json', headers: { ...headers, ...ce } };
+      return {
+        body: mistralJson(ev, listener),
+        contentType: 'application/json',
+        headers: { ...headers, ...ce },
+      };
     }
   }
 }

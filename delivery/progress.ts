@@ -16,7 +16,8 @@ export const FLUSH_WINDOW_MS = 5;
 export class ProgressWriter {
   private deliveries = new Map<string, Delivery>();
   private attempts: Omit<Attempt, 'seq'>[] = [];
-  private listeners = new Map<string, ListenerChange>();
+  /** The listeners whose health changed, as the live objects: their state is read when the batch is written. */
+  private listeners = new Map<string, Listener>();
   private scheduled = false;
   private writing: Promise<void> | null = null;
   private retryDelayMs = 50;
@@ -29,15 +30,8 @@ export class ProgressWriter {
   record(d: Delivery, attempt: Omit<Attempt, 'seq'> | null, l: Listener | null): void {
     this.deliveries.set(d.id, { ...d });
     if (attempt) this.attempts.push(attempt);
-    if (l) {
-      this.listeners.set(l.id, {
-        id: l.id,
-        health: { ...l.health },
-        enabled: l.enabled,
-        disabledReason: l.disabledReason,
-        updatedAt: l.updatedAt,
-      });
-    }
+    // One entry per listener, not a copy per outcome: a window of outcomes changes one listener many times.
+    if (l) this.listeners.set(l.id, l);
     // A short window gathers the outcomes of many queues into one transaction (one turn of the event loop
     // holds only a few); a crash can cost the re-sending of what the window held, which at-least-once allows.
     if (this.deliveries.size >= 512) void this.flush();
@@ -63,10 +57,11 @@ export class ProgressWriter {
   async flush(): Promise<void> {
     while (this.writing) await this.writing;
     if (!this.pending) return;
+    const listeners = this.listeners;
     const batch: DeliveryProgress = {
       deliveries: [...this.deliveries.values()],
       attempts: this.attempts,
-      listeners: [...this.listeners.values()],
+      listeners: [...listeners.values()].map(listenerChange),
     };
     this.deliveries = new Map();
     this.attempts = [];
@@ -80,7 +75,7 @@ export class ProgressWriter {
         // Put the batch back, newer records (already collected) winning over the failed ones.
         for (const d of batch.deliveries) if (!this.deliveries.has(d.id)) this.deliveries.set(d.id, d);
         this.attempts = [...batch.attempts, ...this.attempts];
-        for (const l of batch.listeners) if (!this.listeners.has(l.id)) this.listeners.set(l.id, l);
+        for (const l of listeners.values()) if (!this.listeners.has(l.id)) this.listeners.set(l.id, l);
         this.schedule(this.retryDelayMs);
         this.retryDelayMs = Math.min(this.retryDelayMs * 2, 5000);
       },
@@ -91,4 +86,15 @@ export class ProgressWriter {
       this.writing = null;
     }
   }
+}
+
+/** A listener's health as it is now (the live object changes on after the batch is made). */
+function listenerChange(l: Listener): ListenerChange {
+  return {
+    id: l.id,
+    health: { ...l.health },
+    enabled: l.enabled,
+    disabledReason: l.disabledReason,
+    updatedAt: l.updatedAt,
+  };
 }

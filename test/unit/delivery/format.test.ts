@@ -1,6 +1,6 @@
 /** What a delivery carries: the body in the listener's format, its content type and the describing headers. */
 import { expect } from 'chai';
-import { CLOUDEVENTS_SOURCE, formatMessage, mistralBody } from '../../../delivery/format.js';
+import { CLOUDEVENTS_SOURCE, formatMessage, mistralBody, mistralJson } from '../../../delivery/format.js';
 import { executionEvent, makeDelivery, makeListener, taskEvent, T0 } from './helpers.js';
 
 const amqpTransport = {
@@ -45,6 +45,20 @@ describe('delivery format', () => {
       expect(Object.keys(body)).to.deep.equal(Object.keys(ev.payload));
       expect(body).not.to.have.any.keys('event_id', 'sequence', 'previous_state');
       expect(mistralBody(ev, l)).to.deep.equal(ev.payload);
+    });
+
+    it('is the exact bytes of the body object encoded (fields appended to the payload text), whatever the payload', () => {
+      const cases = [
+        taskEvent(),
+        taskEvent({ previousState: null }),
+        executionEvent(),
+        taskEvent({ payload: {} }),
+        // A payload with one of the fields already: replaced where it stands, as the object spread does.
+        taskEvent({ payload: { a: 1, sequence: 'x', b: 'é"\n' } }),
+      ];
+      for (const ev of cases)
+        for (const l of [makeListener(), makeListener({ origin: 'notify', owner: 'ex-1' })])
+          expect(mistralJson(ev, l)).to.equal(JSON.stringify(mistralBody(ev, l)));
     });
 
     it('does not change the event payload', () => {
