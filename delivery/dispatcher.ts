@@ -73,6 +73,9 @@ interface Queue {
 
 export const FIVE_DAYS_MS = 5 * 24 * 3600 * 1000;
 
+/** Deliveries an HTTP queue holds in memory (see `queuePage`). */
+export const HTTP_QUEUE_PAGE = 16;
+
 /** AMQP deliveries of one queue published together before their confirms are awaited. */
 export const AMQP_WINDOW = 32;
 
@@ -249,7 +252,7 @@ export class Dispatcher {
   /** Takes a paged delivery into memory, unless its queue holds a page already (it then refills from the store). */
   private place(e: PendingEntry): boolean {
     const q = this.queues.get(this.queueKey(e.delivery));
-    if (q && (q.more || q.entries.length >= this.pager.queuePage)) {
+    if (q && (q.more || q.entries.length >= this.queuePage(q.listenerId))) {
       q.more = true;
       q.skips++;
       return false;
@@ -291,12 +294,23 @@ export class Dispatcher {
     if (pump) this.pump(q);
   }
 
+  /**
+   * Deliveries one of the listener's queues holds in memory. An HTTP queue sends one delivery at a time, so a
+   * deep queue would only take the listener's budget from other queues that could send in parallel (with 64
+   * each, a backlog of 2000 drained through 31 connections): it holds a few. AMQP sends a queue's deliveries
+   * in windows (`amqpWindow`): its queues hold the pager's page.
+   */
+  private queuePage(listenerId: string): number {
+    const page = this.pager.queuePage;
+    return this.listener(listenerId)?.transport.type === 'http' ? Math.min(page, HTTP_QUEUE_PAGE) : page;
+  }
+
   /** Loads the next page of a queue that has more in the store, then goes on with it. */
   private refill(q: Queue): void {
     q.busy = true;
     const skips = q.skips;
     const upTo = this.pager.cursorOf(q.listenerId);
-    const limit = this.pager.queuePage;
+    const limit = this.queuePage(q.listenerId);
     const run = this.store.delivery
       .pendingPage({ listenerId: q.listenerId, orderKey: q.orderKey, after: q.tail ?? START, upTo, limit })
       .then(

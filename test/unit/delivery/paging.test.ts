@@ -4,7 +4,7 @@
  * listener does not hold up another, and a restart pages a stored backlog back in.
  */
 import { expect } from 'chai';
-import { Dispatcher, type DispatcherOptions } from '../../../delivery/dispatcher.js';
+import { Dispatcher, HTTP_QUEUE_PAGE, type DispatcherOptions } from '../../../delivery/dispatcher.js';
 import type { SendOutcome } from '../../../delivery/send.js';
 import type { Delivery, Listener } from '../../../delivery/types.js';
 import type { OutboxEvent } from '../../../engine/index.js';
@@ -219,5 +219,23 @@ describe('Dispatcher backlog paging', function () {
     expect(new Set(recovered.map((c) => c.eventId)).size).to.equal(evs.length);
     expectInOrder(recovered, 'l-1', evs);
     expect(await givenUp()).to.equal(evs.length);
+  });
+
+  it('an HTTP queue holds a few deliveries, so that the budget is spread over more queues sending in parallel', async () => {
+    await store.delivery.createListener(makeListener({ retry: [3600] }));
+    // One execution after the other (not interleaved): a queue could take its whole execution.
+    const roots = ['ex-A', 'ex-B', 'ex-C', 'ex-D', 'ex-E', 'ex-F'];
+    await commitEvents(
+      store,
+      roots.flatMap((r) => Array.from({ length: 40 }, () => ({ executionId: r }))),
+    );
+    const budget = 4 * HTTP_QUEUE_PAGE;
+    const { d, calls } = start(() => DOWN, { backlog: { listener: budget, total: 10 * budget, queue: 64 } });
+    await d.start();
+    // With queues of 64, the first execution's 40 and 24 of the second would fill the budget: two heads tried.
+    await waitFor(() => calls.length === 4, 'four queue heads tried');
+    await sleep(50);
+    expect(calls.map((c) => c.root)).to.have.members(roots.slice(0, 4));
+    expect(d.held).to.deep.equal({ deliveries: budget, queues: 4, timers: 4 });
   });
 });
