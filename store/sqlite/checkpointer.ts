@@ -94,8 +94,13 @@ export class Checkpointer {
     for (const r of this.settledWaiters.splice(0)) r();
     const w = this.worker;
     if (!w) return;
+    // Held until it has exited: an unreferenced worker and timer would let the process end here, in the middle
+    // of its owner's close.
+    w.ref();
     w.postMessage('stop');
-    await Promise.race([this.exited, new Promise((r) => setTimeout(r, 2000).unref())]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.exited, new Promise((r) => (timer = setTimeout(r, 2000)))]);
+    clearTimeout(timer);
     await w.terminate();
   }
 }

@@ -1,12 +1,15 @@
 /**
  * The SQLite store's WAL checkpoints, run by a worker thread beside the writer instead of inside its commits.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { Checkpointer } from '../../store/sqlite/checkpointer.js';
+
+const CHECKPOINTER = new URL('../../store/sqlite/checkpointer.ts', import.meta.url).href;
 
 describe('SQLite checkpointer', () => {
   let dir: string;
@@ -63,5 +66,24 @@ describe('SQLite checkpointer', () => {
     } finally {
       other.close();
     }
+  });
+
+  it('keeps the process alive until it has stopped, so that the close of its owner finishes', () => {
+    // A process with nothing else to do: an unreferenced worker and timer would let it end inside stop().
+    const script = `
+      import Database from 'better-sqlite3';
+      import { Checkpointer } from ${JSON.stringify(CHECKPOINTER)};
+      const db = new Database(${JSON.stringify(file)});
+      db.prepare('INSERT INTO t (body) VALUES (?)').run('x');
+      const cp = new Checkpointer(${JSON.stringify(file)});
+      cp.written(1000);
+      await cp.stop();
+      db.close();
+      console.log('closed');
+    `;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    expect(out.trim()).to.equal('closed');
   });
 });
