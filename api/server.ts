@@ -4,7 +4,7 @@
  * listen; on SIGTERM / SIGINT stop accepting connections, let in-flight requests and engine transactions
  * finish, stop cron, close the engine and the store.
  */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createConfiguredRegistry } from '../actions/index.js';
 import type { Config } from '../config/index.js';
@@ -14,6 +14,7 @@ import { AmqpTransport, HttpTransport } from '../transports/index.js';
 import { openStore } from '../store/index.js';
 import { DefinitionUploads } from '../uploads/index.js';
 import { createApp } from './app.js';
+import { withHotRoutes } from './hot-routes.js';
 import { createLogger } from './logging.js';
 import { CronService } from './cron/service.js';
 import { RetentionSweeper } from './retention.js';
@@ -85,7 +86,12 @@ export async function startServer(
   });
   const app = createApp(context, logger, { metrics, readiness });
   const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+    const s = createServer(withHotRoutes(app, context, logger, metrics));
+    s.once('error', reject);
+    s.listen(config.port, config.host, () => {
+      s.off('error', reject);
+      resolve(s);
+    });
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;

@@ -172,15 +172,18 @@ export class ServerMetrics {
           typeof route?.path === 'string'
             ? `${req.baseUrl}${route.path}`.replace(/(.)\/$/, '$1')
             : unmatched(req.path);
-        const code = String(res.statusCode);
-        labelled(this.httpBy, this.httpDuration, `${req.method} ${pattern} ${code}`, {
-          method: req.method,
-          route: pattern,
-          code,
-        }).observe((performance.now() - started) / 1000);
+        this.observeRequest(req.method, pattern, res.statusCode, started);
       });
       next();
     };
+  }
+
+  /** One request served, on `route` (a pattern), started at `started` (`performance.now()`). */
+  observeRequest(method: string, route: string, status: number, started: number): void {
+    const code = String(status);
+    labelled(this.httpBy, this.httpDuration, `${method} ${route} ${code}`, { method, route, code }).observe(
+      (performance.now() - started) / 1000,
+    );
   }
 
   text(): Promise<string> {

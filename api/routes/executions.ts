@@ -5,6 +5,7 @@
  */
 import { Router } from 'express';
 import { InvalidInputError, NotFoundError } from '../../common/index.js';
+import type { Engine, ExecutionRecord } from '../../engine/index.js';
 import type { ApiContext } from '../context.js';
 import { sendJson } from '../json-response.js';
 import { envelope, readPage } from '../paging.js';
@@ -67,42 +68,8 @@ export function executionsRoutes(ctx: ApiContext): Router {
   });
 
   r.post('/', async (req, res) => {
-    const body = readCreateBody(bodyObject(req));
-    // A client-chosen id makes the call idempotent: an execution that exists is returned as it is.
-    const existing = body.id ? await engine.store.getExecution(body.id) : null;
-    if (existing) {
-      res.status(201).json(executionResource(existing.record));
-      return;
-    }
-    let { workflow, input, params, description } = body;
-    if (body.sourceExecutionId) {
-      const src = await engine.getExecution(body.sourceExecutionId).catch((err: unknown) => {
-        if (err instanceof NotFoundError) {
-          throw new InvalidInputError(
-            `source execution not found: ${body.sourceExecutionId}`,
-            'source_execution_id',
-          );
-        }
-        throw err;
-      });
-      workflow ??= engine.definitions.workflowRow(src.workflowId) ? src.workflowId : src.workflowName;
-      input = merge(src.input, input ?? {});
-      const srcParams = { ...src.params };
-      for (const k of INTERNAL_PARAMS) delete srcParams[k];
-      params = merge(srcParams, params ?? {});
-      description = `${description} Based on the execution '${src.id}'`.trim();
-    }
-    if (!workflow)
-      throw new InvalidInputError('Workflow ID or workflow name must be provided.', 'workflow_name');
-    const rec = await engine.startExecution({
-      workflow,
-      namespace: body.namespace,
-      input,
-      params,
-      description,
-      id: body.id,
-    });
-    sendJson(res, 201, executionResource(rec));
+    const { status, record } = await createExecution(engine, bodyObject(req));
+    sendJson(res, status, executionResource(record));
   });
 
   r.get('/:id', async (req, res) => {
@@ -166,6 +133,49 @@ export function executionsRoutes(ctx: ApiContext): Router {
   });
 
   return r;
+}
+
+/**
+ * `POST /v2/executions` with its body read: the execution started (201), or the one a client-chosen id already
+ * names (201 too, as Mistral answers). Also the hot path's (`hot-routes.ts`).
+ */
+export async function createExecution(
+  engine: Engine,
+  raw: Record<string, unknown>,
+): Promise<{ status: number; record: ExecutionRecord }> {
+  const body = readCreateBody(raw);
+  // A client-chosen id makes the call idempotent: an execution that exists is returned as it is.
+  const existing = body.id ? await engine.store.getExecution(body.id) : null;
+  if (existing) return { status: 201, record: existing.record };
+  let { workflow, input, params, description } = body;
+  if (body.sourceExecutionId) {
+    const src = await engine.getExecution(body.sourceExecutionId).catch((err: unknown) => {
+      if (err instanceof NotFoundError) {
+        throw new InvalidInputError(
+          `source execution not found: ${body.sourceExecutionId}`,
+          'source_execution_id',
+        );
+      }
+      throw err;
+    });
+    workflow ??= engine.definitions.workflowRow(src.workflowId) ? src.workflowId : src.workflowName;
+    input = merge(src.input, input ?? {});
+    const srcParams = { ...src.params };
+    for (const k of INTERNAL_PARAMS) delete srcParams[k];
+    params = merge(srcParams, params ?? {});
+    description = `${description} Based on the execution '${src.id}'`.trim();
+  }
+  if (!workflow)
+    throw new InvalidInputError('Workflow ID or workflow name must be provided.', 'workflow_name');
+  const record = await engine.startExecution({
+    workflow,
+    namespace: body.namespace,
+    input,
+    params,
+    description,
+    id: body.id,
+  });
+  return { status: 201, record };
 }
 
 /** Mistral's `nulls` filter (`--rootsonly` sends `nulls=root_execution_id`): only top-level executions. */

@@ -74,14 +74,12 @@ export function stateFilter<S extends string>(req: Request, states: readonly S[]
 
 /** The JSON body as an object, refusing anything else (a JSON array, a string, a YAML upload, nothing). */
 export function bodyObject(req: Request): Record<string, unknown> {
-  const b: unknown = req.body;
-  if (b === undefined || b === null || (typeof b === 'string' && b.trim() === '')) {
-    throw new InvalidInputError(
-      'request body must be a JSON object (Content-Type: application/json)',
-      'body',
-    );
-  }
-  if (typeof b !== 'object' || Array.isArray(b)) {
+  return objectBody(req.body);
+}
+
+/** `bodyObject` of a body already read. */
+export function objectBody(b: unknown): Record<string, unknown> {
+  if (typeof b !== 'object' || b === null || Array.isArray(b)) {
     throw new InvalidInputError(
       'request body must be a JSON object (Content-Type: application/json)',
       'body',
