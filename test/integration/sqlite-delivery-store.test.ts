@@ -8,6 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { SqliteStore } from '../../store/index.js';
+import type { SqliteDeliveryStore } from '../../store/sqlite/delivery.js';
 import { MIGRATIONS } from '../../store/sqlite/migrations.js';
 import { changes, delivery, event, execRow, fanOut, listener } from './store-contract/fixtures.js';
 
@@ -90,5 +91,23 @@ describe('SqliteStore migrations', () => {
       expect((await store.loadUnfinished()).executions[0]?.runtime).to.deep.equal(old.runtime);
       expect((await store.listTasks({ workflowName: 'wf' })).map((t) => t.id)).to.deep.equal(['t']);
     });
+  });
+
+  it('counts a pending backlog a chunk at a time, whatever its size against the chunk', async () => {
+    const deliveries = [
+      ...[1, 2, 3, 4, 5, 6, 7].map((e) => delivery(e, 'la')),
+      ...[1, 2, 3, 4].map((e) => delivery(e, 'lb')),
+      delivery(8, 'la', { state: 'failed' }),
+      delivery(9, 'la', { state: 'succeeded' }),
+    ];
+    await store.delivery.applyFanOut(fanOut({ deliveries, cursor: 9 }));
+    const sqlite = store.delivery as SqliteDeliveryStore;
+    for (const chunk of [1, 2, 4, 7, 100]) {
+      expect(await sqlite.countPending(['la', 'lb', 'none'], chunk), `chunk ${chunk}`).to.deep.equal({
+        la: 7,
+        lb: 4,
+        none: 0,
+      });
+    }
   });
 });
