@@ -210,6 +210,17 @@ export const MIGRATIONS: Migration[] = [
     // as the state index's entry does on every change of state.
     sql: `CREATE INDEX workflow_executions_state_updated ON workflow_executions (state, updated_at);`,
   },
+  {
+    version: 9,
+    name: 'sub-executions by root',
+    // A top-level execution's row names itself as its root, so the root index held an entry (a 36-character
+    // key) for every execution though only sub-executions are ever looked up by root: the readers ask for
+    // `root_execution_id = ? AND id <> root_execution_id`, which the partial index matches word for word.
+    sql: `
+      DROP INDEX workflow_executions_root;
+      CREATE INDEX workflow_executions_root ON workflow_executions (root_execution_id) WHERE id <> root_execution_id;
+    `,
+  },
 ];
 
 export function applyMigrations(db: Database.Database): number[] {

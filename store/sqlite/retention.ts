@@ -16,6 +16,10 @@ export type Placeholder = (i: number) => string;
 /** Must match the partial index `workflow_executions_finished` word for word, so that the planners use it. */
 const FINISHED_TOP = `parent_task_id IS NULL AND state IN ('SUCCESS', 'ERROR', 'CANCELLED')`;
 
+/** The executions of the tree of root `p(1)`: the root, and the sub-executions the partial root index holds. */
+const inTree = (p: Placeholder) =>
+  `id = ${p(1)} OR (root_execution_id = ${p(1)} AND id <> root_execution_id)`;
+
 export const RETENTION_SQL = {
   cursor: `SELECT last_event_id FROM fan_out_cursor WHERE id = 1`,
   /** The finish time of the (N+1)-th newest finished execution: it and everything older goes. (1: N) */
@@ -38,12 +42,10 @@ export const RETENTION_SQL = {
     `DELETE FROM outbox WHERE root_execution_id = ${p(1)}`,
     ...['action_executions', 'task_executions'].map(
       (t) =>
-        `DELETE FROM ${t} WHERE workflow_execution_id IN
-         (SELECT id FROM workflow_executions WHERE root_execution_id = ${p(1)} OR id = ${p(1)})`,
+        `DELETE FROM ${t} WHERE workflow_execution_id IN (SELECT id FROM workflow_executions WHERE ${inTree(p)})`,
     ),
-    `DELETE FROM timers WHERE execution_id IN
-     (SELECT id FROM workflow_executions WHERE root_execution_id = ${p(1)} OR id = ${p(1)})`,
-    `DELETE FROM workflow_executions WHERE root_execution_id = ${p(1)} OR id = ${p(1)}`,
+    `DELETE FROM timers WHERE execution_id IN (SELECT id FROM workflow_executions WHERE ${inTree(p)})`,
+    `DELETE FROM workflow_executions WHERE ${inTree(p)}`,
   ],
   /** (1: created before, 2: fan-out cursor, 3: limit) */
   compact: (p: Placeholder) =>
