@@ -118,8 +118,24 @@ export function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;
 }
 
-/** `clients` keep-alive clients creating `total` executions of the hello workflow: rate and latencies. */
-async function createLoad(base: string, workflow: string, total: number, clients: number) {
+/**
+ * CPU seconds the process `pid` has used (user + system, from /proc), or null where there is no /proc. A shared
+ * machine's load stretches latencies and rates, much less the CPU a request costs the server.
+ */
+function cpuSeconds(pid: number | undefined): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks / 100 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `clients` keep-alive clients creating `total` executions of the hello workflow: rate, latencies, and the
+ * server's CPU per create (µs, when `server` is a local process; its post-commit work included). */
+async function createLoad(base: string, workflow: string, total: number, clients: number, server?: number) {
+  const cpu0 = cpuSeconds(server);
   const lat: number[] = [];
   let issued = 0;
   const t0 = performance.now();
@@ -134,8 +150,19 @@ async function createLoad(base: string, workflow: string, total: number, clients
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
+  // The fan-out of the last creates runs after their answers.
+  await new Promise((r) => setTimeout(r, 200));
+  const cpu1 = cpuSeconds(server);
   lat.sort((a, b) => a - b);
-  return { perSecond: total / seconds, p50: quantile(lat, 0.5), p99: quantile(lat, 0.99) };
+  return {
+    perSecond: total / seconds,
+    p50: quantile(lat, 0.5),
+    p99: quantile(lat, 0.99),
+    cpu:
+      cpu0 === null || cpu1 === null
+        ? ''
+        : `, server CPU ${(((cpu1 - cpu0) / total) * 1e6).toFixed(0)} µs/create`,
+  };
 }
 
 async function freePort(): Promise<number> {
@@ -223,15 +250,15 @@ export async function runApiBench(mistralUrl: string | undefined): Promise<void>
     }
     const hello = 'wfbench_hello';
     for (let i = 0; i < ROUNDS; i++) {
-      const seq = await createLoad(base, hello, 1000, 1);
+      const seq = await createLoad(base, hello, 1000, 1, child.pid);
       console.log(
-        `${i ? '' : '\n'}POST /v2/executions, 1,000 sequential creates: p50 ${seq.p50.toFixed(2)} ms, p99 ${seq.p99.toFixed(2)} ms (${seq.perSecond.toFixed(0)}/s)`,
+        `${i ? '' : '\n'}POST /v2/executions, 1,000 sequential creates: p50 ${seq.p50.toFixed(2)} ms, p99 ${seq.p99.toFixed(2)} ms (${seq.perSecond.toFixed(0)}/s${seq.cpu})`,
       );
     }
     for (let i = 0; i < ROUNDS; i++) {
-      const load = await createLoad(base, hello, 4000, 16);
+      const load = await createLoad(base, hello, 4000, 16, child.pid);
       console.log(
-        `16 concurrent keep-alive clients, 4,000 creates: ${load.perSecond.toFixed(0)} executions/s, p50 ${load.p50.toFixed(1)} ms, p99 ${load.p99.toFixed(1)} ms`,
+        `16 concurrent keep-alive clients, 4,000 creates: ${load.perSecond.toFixed(0)} executions/s, p50 ${load.p50.toFixed(1)} ms, p99 ${load.p99.toFixed(1)} ms${load.cpu}`,
       );
     }
   } finally {
