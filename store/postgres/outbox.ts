@@ -5,6 +5,7 @@ import type { OutboxEvent } from '../../model/index.js';
 import { eventFromRow } from '../sqlite/sqlite-store.js';
 import type { EventFilter } from '../types.js';
 import { Where, type Queryable } from './db.js';
+import { eventsOfTree } from '../sqlite/retention.js';
 import { OUTBOX_LOG, OUTBOX_TIME_SLACK_MS, keysFromTime } from '../log-time.js';
 
 /** Events in id order. An absent field does not filter; an empty `eventTypes` matches nothing. */
@@ -18,7 +19,8 @@ export async function readEvents(db: Queryable, f: EventFilter = {}): Promise<Ou
       f.createdAfter - OUTBOX_TIME_SLACK_MS,
     );
   if (f.beforeId !== undefined) w.add('id < ?', f.beforeId);
-  w.eq('execution_id', f.executionId || undefined).eq('root_execution_id', f.rootExecutionId || undefined);
+  w.eq('execution_id', f.executionId || undefined);
+  if (f.rootExecutionId) w.add(eventsOfTree('?'), f.rootExecutionId, f.rootExecutionId);
   if (f.acked !== undefined) w.add('acked = ?', f.acked ? 1 : 0);
   w.in('event_type', f.eventTypes).eq('entity', f.entity);
   if (f.createdAfter !== undefined) w.add('created_at > ?', f.createdAfter);

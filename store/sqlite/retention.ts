@@ -20,6 +20,14 @@ const FINISHED_TOP = `parent_task_id IS NULL AND state IN ('SUCCESS', 'ERROR', '
 const inTree = (p: Placeholder) =>
   `id = ${p(1)} OR (root_execution_id = ${p(1)} AND id <> root_execution_id)`;
 
+/**
+ * The events of the tree of root `root` (a placeholder or a column): the root's own, by the unique (execution,
+ * sequence) index, and its sub-executions', by the partial `outbox_root` index (migration 10), whose condition
+ * this repeats word for word so that the planners use it. `o` prefixes the outbox's columns.
+ */
+export const eventsOfTree = (root: string, o = '') =>
+  `(${o}execution_id = ${root} OR (${o}root_execution_id = ${root} AND ${o}root_execution_id <> ${o}execution_id))`;
+
 export const RETENTION_SQL = {
   cursor: `SELECT last_event_id FROM fan_out_cursor WHERE id = 1`,
   /** The finish time of the (N+1)-th newest finished execution: it and everything older goes. (1: N) */
@@ -27,19 +35,19 @@ export const RETENTION_SQL = {
     `SELECT updated_at FROM workflow_executions WHERE ${FINISHED_TOP}
      ORDER BY updated_at DESC LIMIT 1 OFFSET ${p(1)}`,
   /** (1: finished at or before, 2: fan-out cursor, 3: limit) */
-  expired: (p: Placeholder) =>
-    `SELECT w.id FROM workflow_executions w
+  expired: (p: Placeholder, indexedBy = '') =>
+    `SELECT w.id FROM workflow_executions w ${indexedBy}
      WHERE w.${FINISHED_TOP.replace(' AND state', ' AND w.state')} AND w.updated_at <= ${p(1)}
-       AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.root_execution_id = w.id AND o.id > ${p(2)})
-       AND NOT EXISTS (SELECT 1 FROM outbox o JOIN deliveries d ON d.event_id = o.id
-                       WHERE o.root_execution_id = w.id AND d.state = 'pending')
+       AND NOT EXISTS (SELECT 1 FROM outbox o WHERE ${eventsOfTree('w.id', 'o.')} AND o.id > ${p(2)})
+       AND NOT EXISTS (SELECT 1 FROM outbox o WHERE ${eventsOfTree('w.id', 'o.')} AND EXISTS
+                       (SELECT 1 FROM deliveries d WHERE d.event_id = o.id AND d.state = 'pending'))
      ORDER BY w.updated_at LIMIT ${p(3)}`,
   /** One execution tree, leaves first. (1: root execution id) */
   deleteTree: (p: Placeholder) => [
-    `DELETE FROM event_attempts WHERE event_id IN (SELECT id FROM outbox WHERE root_execution_id = ${p(1)})`,
-    `DELETE FROM deliveries WHERE event_id IN (SELECT id FROM outbox WHERE root_execution_id = ${p(1)})`,
+    `DELETE FROM event_attempts WHERE event_id IN (SELECT id FROM outbox WHERE ${eventsOfTree(p(1))})`,
+    `DELETE FROM deliveries WHERE event_id IN (SELECT id FROM outbox WHERE ${eventsOfTree(p(1))})`,
     `DELETE FROM statuses WHERE root_execution_id = ${p(1)}`,
-    `DELETE FROM outbox WHERE root_execution_id = ${p(1)}`,
+    `DELETE FROM outbox WHERE ${eventsOfTree(p(1))}`,
     ...['action_executions', 'task_executions'].map(
       (t) =>
         `DELETE FROM ${t} WHERE workflow_execution_id IN (SELECT id FROM workflow_executions WHERE ${inTree(p)})`,
@@ -71,7 +79,9 @@ export class SqliteRetention implements RetentionStore {
   constructor(private readonly db: Database.Database) {
     this.cursor = db.prepare(RETENTION_SQL.cursor);
     this.countCutoff = db.prepare(RETENTION_SQL.countCutoff(q));
-    this.expired = db.prepare(RETENTION_SQL.expired(q));
+    // Without statistics SQLite took the (state, updated_at) index and sorted every expired execution; the
+    // partial index gives them in order, so a sweep reads only its batch.
+    this.expired = db.prepare(RETENTION_SQL.expired(q, 'INDEXED BY workflow_executions_finished'));
     this.deleteTree = RETENTION_SQL.deleteTree(q).map((sql) => db.prepare(sql));
     this.compact = db.prepare(RETENTION_SQL.compact(q));
   }

@@ -43,7 +43,7 @@ import { SqliteCronTriggers } from './cron-triggers.js';
 import { SqliteDefinitions } from './definitions.js';
 import { SqliteDeliveryStore } from './delivery.js';
 import { SqliteEventTriggers } from './event-triggers.js';
-import { SqliteRetention } from './retention.js';
+import { SqliteRetention, eventsOfTree } from './retention.js';
 import { applyMigrations } from './migrations.js';
 import { Checkpointer } from './checkpointer.js';
 import { removeWorkbook, saveWorkbook } from './workbook-save.js';
@@ -561,8 +561,8 @@ export class SqliteStore implements Store {
       params.push(f.executionId);
     }
     if (f.rootExecutionId) {
-      conds.push('root_execution_id = ?');
-      params.push(f.rootExecutionId);
+      conds.push(eventsOfTree('?'));
+      params.push(f.rootExecutionId, f.rootExecutionId);
     }
     if (f.acked !== undefined) {
       conds.push('acked = ?');
