@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
+import { SqliteStore } from '../store/index.js';
 import { call } from './http-client.js';
 import { quantile } from './side-by-side.js';
 
@@ -36,8 +37,6 @@ export interface DbSize {
   tables: [string, number][];
   /** Of those, the bytes of each table's indexes (`dbstat` names each index apart). */
   indexes: Map<string, number>;
-  /** Rows of the tables the engine writes per execution. */
-  rows: { executions: number; outbox: number };
 }
 
 export function measureDb(file: string): DbSize {
@@ -61,7 +60,6 @@ export function measureDb(file: string): DbSize {
       byTable.set(table, (byTable.get(table) ?? 0) + r.bytes);
       if (table !== r.name) indexes.set(table, (indexes.get(table) ?? 0) + r.bytes);
     }
-    const count = (t: string) => db.prepare(`SELECT COUNT(*) FROM ${t}`).pluck().get() as number;
     const size = (f: string) => (fs.existsSync(f) ? fs.statSync(f).size : 0);
     return {
       used: (pages - free) * pageSize,
@@ -69,10 +67,35 @@ export function measureDb(file: string): DbSize {
       wal: size(`${file}-wal`),
       tables: [...byTable].sort((a, b) => b[1] - a[1]),
       indexes,
-      rows: { executions: count('workflow_executions'), outbox: count('outbox') },
     };
   } finally {
     db.close();
+  }
+}
+
+/**
+ * The database as the default retention leaves it once the replay window has passed: a consistent copy
+ * (SQLite's online backup) whose outbox is compacted as the sweeper compacts it, measured like the original. It
+ * counts the partly filled pages that compaction leaves behind, which an estimate from row counts would not.
+ */
+export async function compactedDb(file: string): Promise<DbSize> {
+  const copy = `${file}.compacted`;
+  const src = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    await src.backup(copy);
+  } finally {
+    src.close();
+  }
+  try {
+    const store = new SqliteStore({ path: copy });
+    try {
+      await store.retention.compactOutbox(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    } finally {
+      await store.close();
+    }
+    return measureDb(copy);
+  } finally {
+    for (const f of [copy, `${copy}-wal`, `${copy}-shm`]) fs.rmSync(f, { force: true });
   }
 }
 

@@ -3,8 +3,9 @@
  * `hello` (`../shared/bench/wf1.yaml`) on one server (its own process, embedded SQLite, default retention) for a
  * bounded time or up to a target count; at growing history sizes (1k, 2k, 5k, 10k, ...) creation pauses, the
  * executions finish, and the bench prints the creation rate, the database bytes per execution (with the tables
- * that hold them) and the median latency of every filtered list route. The last lines extrapolate to 1,000,000
- * executions from the measured slope, saying so.
+ * that hold them) and the median latency of every filtered list route. At the end it measures what stays past
+ * the outbox's replay window (a copy of the database with its outbox compacted as the default retention does),
+ * and extrapolates to 1,000,000 executions from the measured slope, saying so.
  *
  * A listener on WORKFLOW_SUCCEEDED delivers to a local receiver, so that the attempts log grows too; its bytes
  * (deliveries, attempts) are shown apart from the engine's, since the default set-up has no listener.
@@ -21,6 +22,7 @@ import { closeClient } from './http-client.js';
 import { apiWorkloads, quantile, startTramontane } from './side-by-side.js';
 import {
   listRoutes,
+  compactedDb,
   measureDb,
   request as call,
   timeRoute,
@@ -113,27 +115,23 @@ async function settle(base: string): Promise<void> {
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`;
 
+function byTable(db: DbSize, n: number): string {
+  return `by table (bytes/execution, of which indexes): ${db.tables
+    .filter(([, b]) => b / n >= 1)
+    .map(([t, b]) => `${t} ${(b / n).toFixed(0)} (${((db.indexes.get(t) ?? 0) / n).toFixed(0)})`)
+    .join(', ')}`;
+}
+
 function printStage(s: Stage): void {
   const engine = s.db.tables.filter(([t]) => !DELIVERY_TABLES.has(t)).reduce((a, [, b]) => a + b, 0);
   const delivery = s.db.tables.filter(([t]) => DELIVERY_TABLES.has(t)).reduce((a, [, b]) => a + b, 0);
   console.log(
     `\n${s.n.toLocaleString('en')} executions: created at ${s.rate.toFixed(0)}/s (p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms)`,
   );
-  const outbox = s.db.tables.filter(([t]) => t === 'outbox').reduce((a, [, b]) => a + b, 0);
-  // Compaction past the replay window keeps the newest event of each execution: about one row per execution.
-  const keptOutbox = s.db.rows.outbox ? (outbox * s.db.rows.executions) / s.db.rows.outbox : 0;
   console.log(
     `  database: ${kb(s.db.used / s.n)} per execution in use = ${kb(engine / s.n)} engine + ${kb(delivery / s.n)} the bench listener's deliveries; files ${(s.db.file / 1e6).toFixed(1)} MB + WAL ${(s.db.wal / 1e6).toFixed(1)} MB`,
   );
-  console.log(
-    `  kept past the outbox's replay window (default 24 h; executions are kept unless an expiration policy is set): ~${kb((engine - outbox + keptOutbox) / s.n)} per execution (the outbox's ${(s.db.rows.outbox / s.n).toFixed(1)} events per execution compacted to the newest one)`,
-  );
-  console.log(
-    `  by table (bytes/execution, of which indexes): ${s.db.tables
-      .filter(([, b]) => b / s.n >= 1)
-      .map(([t, b]) => `${t} ${(b / s.n).toFixed(0)} (${((s.db.indexes.get(t) ?? 0) / s.n).toFixed(0)})`)
-      .join(', ')}`,
-  );
+  console.log(`  ${byTable(s.db, s.n)}`);
   for (const [name, v] of s.lists) {
     const text = typeof v === 'string' ? v : `${v.p50.toFixed(2)} ms (fastest ${v.min.toFixed(2)})`;
     console.log(`  ${name.padEnd(38)} ${text}`);
@@ -213,6 +211,14 @@ export async function runScaleBench(o: ScaleOptions): Promise<void> {
     }
     const last = stages[stages.length - 1];
     if (last) {
+      // Past the outbox's replay window (24 h by default) the sweeper compacts the outbox; executions are kept
+      // (no expiration policy by default), so this is what every execution costs for good.
+      const kept = await compactedDb(path.join(dir, 'tram.db'));
+      const deliveryKept = kept.tables.filter(([t]) => DELIVERY_TABLES.has(t)).reduce((a, [, b]) => a + b, 0);
+      console.log(
+        `\nKept past the replay window (a copy with its outbox compacted as the default retention does after 24 h; executions are kept by default): ${kb((kept.used - deliveryKept) / last.n)} per execution + ${kb(deliveryKept / last.n)} the bench listener's deliveries`,
+      );
+      console.log(`  ${byTable(kept, last.n)}`);
       const million = 1_000_000;
       console.log(
         `\nExtrapolated to ${million.toLocaleString('en')} executions from ${last.n.toLocaleString('en')} measured (bytes: the last stage's per execution; p50: the growth fitted over the stages, from the last figure):`,
