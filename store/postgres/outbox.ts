@@ -20,7 +20,7 @@ export async function readEvents(db: Queryable, f: EventFilter = {}): Promise<Ou
     );
   if (f.beforeId !== undefined) w.add('id < ?', f.beforeId);
   w.eq('execution_id', f.executionId || undefined);
-  if (f.rootExecutionId) w.add(eventsOfTree('?'), f.rootExecutionId, f.rootExecutionId);
+  if (f.rootExecutionId) w.add(eventsOfTree('?'), ...Array<string>(3).fill(f.rootExecutionId));
   if (f.acked !== undefined) w.add('acked = ?', f.acked ? 1 : 0);
   w.in('event_type', f.eventTypes).eq('entity', f.entity);
   if (f.createdAfter !== undefined) w.add('created_at > ?', f.createdAfter);

@@ -21,12 +21,14 @@ const inTree = (p: Placeholder) =>
   `id = ${p(1)} OR (root_execution_id = ${p(1)} AND id <> root_execution_id)`;
 
 /**
- * The events of the tree of root `root` (a placeholder or a column): the root's own, by the unique (execution,
- * sequence) index, and its sub-executions', by the partial `outbox_root` index (migration 10), whose condition
- * this repeats word for word so that the planners use it. `o` prefixes the outbox's columns.
+ * The events of the tree of root `root` (a placeholder, used three times, or a column): `root_execution_id =
+ * root`, written so that the planners use an index for each half: the root's own events by the unique
+ * (execution, sequence) index, its sub-executions' by the partial `outbox_root` index (migration 10), whose
+ * condition this repeats word for word. `o` prefixes the outbox's columns.
  */
 export const eventsOfTree = (root: string, o = '') =>
-  `(${o}execution_id = ${root} OR (${o}root_execution_id = ${root} AND ${o}root_execution_id <> ${o}execution_id))`;
+  `((${o}execution_id = ${root} AND ${o}root_execution_id = ${root}) OR ` +
+  `(${o}root_execution_id = ${root} AND ${o}root_execution_id <> ${o}execution_id))`;
 
 export const RETENTION_SQL = {
   cursor: `SELECT last_event_id FROM fan_out_cursor WHERE id = 1`,

@@ -562,7 +562,7 @@ export class SqliteStore implements Store {
     }
     if (f.rootExecutionId) {
       conds.push(eventsOfTree('?'));
-      params.push(f.rootExecutionId, f.rootExecutionId);
+      params.push(f.rootExecutionId, f.rootExecutionId, f.rootExecutionId);
     }
     if (f.acked !== undefined) {
       conds.push('acked = ?');

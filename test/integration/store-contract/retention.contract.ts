@@ -48,6 +48,21 @@ export function retentionContract(ctx: ContractContext): void {
     await store.delivery.applyFanOut(fanOut({ cursor: last }));
   }
 
+  it('reads the events of a tree by its root (the root and its sub-executions, in id order), none by a sub-execution', async () => {
+    await store.commit(finishedTree('a', 1000));
+    await store.commit(finishedTree('b', 1000));
+    const tree = await store.readEvents({ rootExecutionId: 'a' });
+    expect(tree.map((e) => [e.executionId, e.sequence])).to.deep.equal([
+      ['a', 1],
+      ['a', 2],
+      ['a-child', 1],
+    ]);
+    const after = await store.readEvents({ rootExecutionId: 'a', afterId: tree[0]?.id ?? 0 });
+    expect(after.map((e) => e.executionId)).to.deep.equal(['a', 'a-child']);
+    // As in Mistral, a sub-execution is the root of no tree.
+    expect(await store.readEvents({ rootExecutionId: 'a-child' })).to.deep.equal([]);
+  });
+
   it('expires finished top-level executions older than the limit, with their whole tree', async () => {
     await store.commit(finishedTree('old', 1000));
     await store.commit(finishedTree('new', 9000));
