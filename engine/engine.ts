@@ -22,6 +22,7 @@ import type {
   ExecutionRow,
   Store,
   TaskFilter,
+  WorkflowDefinitionRow,
 } from '../store/index.js';
 import { ClusterFeed } from './cluster-feed.js';
 import { Definitions, type SaveOptions, type SavedDocument } from './definitions.js';
@@ -217,6 +218,18 @@ export class Engine {
     });
   }
 
+  /**
+   * The workflow `nameOrId` as `definitions.workflowRow` finds it. On a store shared by several nodes, a miss
+   * reloads the definitions once first: another node may have saved it a moment ago, its notice not here yet
+   * (behind a load balancer, an upload on one node and a create on the next).
+   */
+  async findWorkflow(nameOrId: string, namespace?: string): Promise<WorkflowDefinitionRow | null> {
+    const row = this.definitions.workflowRow(nameOrId, namespace);
+    if (row || !this.opts.store.cluster) return row;
+    await this.definitions.load();
+    return this.definitions.workflowRow(nameOrId, namespace);
+  }
+
   // ---- executions
   async startExecution(req: StartExecutionRequest): Promise<ExecutionRecord> {
     if (req.id) {
@@ -224,12 +237,7 @@ export class Engine {
       if (existing) return existing.record;
     }
     const namespace = req.namespace ?? (req.params?.namespace || undefined);
-    let row = this.definitions.workflowRow(req.workflow, namespace);
-    if (!row && this.opts.store.cluster) {
-      // Another node may have saved it a moment ago (its notice not here yet).
-      await this.definitions.load();
-      row = this.definitions.workflowRow(req.workflow, namespace);
-    }
+    const row = await this.findWorkflow(req.workflow, namespace);
     if (!row) throw new NotFoundError('workflow', req.workflow);
     const params = { ...(req.params ?? {}) };
     if (namespace) params.namespace = namespace;

@@ -114,6 +114,7 @@ export class CronService {
 
   // ---- the REST resource
   async create(req: CronTriggerRequest): Promise<CronTriggerRow> {
+    await this.engine.findWorkflow(req.workflow); // fresh definitions for the lookup below, on any node
     const row = newCronTrigger(req, (w) => this.engine.definitions.workflowRow(w), this.clock.now());
     // Mistral's unique key: one trigger per workflow, pattern, input, params, first time and count.
     const same = await this.engine.store.listCronTriggers({

@@ -128,6 +128,7 @@ export class EventTriggerService {
 
   // ---- the REST resource
   async create(req: EventTriggerRequest): Promise<EventTriggerRow> {
+    await this.engine.findWorkflow(req.workflowId); // fresh definitions for the lookup below, on any node
     const row = newEventTrigger(req, (w) => this.engine.definitions.workflowRow(w), Date.now());
     await this.store.create(row);
     await this.reload();

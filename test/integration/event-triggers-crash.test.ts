@@ -85,7 +85,8 @@ function perMessage(db: string): Map<string, number> {
   try {
     const rows = sqlite
       .prepare(
-        `SELECT json_extract(record, '$.params.event_params.message_id') AS m, count(*) AS n
+        // The record's layout (store/record-codec.ts) writes `params` under its alias `~q`.
+        `SELECT json_extract(record, '$."~q".event_params.message_id') AS m, count(*) AS n
          FROM workflow_executions WHERE workflow_name = 'crash_trigger_wf' GROUP BY m`,
       )
       .all() as { m: string; n: number }[];
