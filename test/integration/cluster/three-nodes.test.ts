@@ -136,22 +136,24 @@ describe('three nodes on one PostgreSQL database', function () {
     // Every event delivered at least once, over HTTP and over AMQP.
     const ids = (await sql.query('SELECT id FROM outbox ORDER BY id')).rows.map((r) => Number(r.id));
     expect(ids.length).to.be.at.least(TOTAL * 8);
+    // What each receiver has got so far, read afresh on every check (a copy taken once, before the wait, missed
+    // whatever AMQP delivered after it and failed whenever the broker's consumer was a moment behind).
     for (const [name, hits] of [
-      ['HTTP', rx.hits],
-      ['AMQP', tap.messages.map((m) => hitOf(m.body))],
+      ['HTTP', () => rx.hits],
+      ['AMQP', () => tap.messages.map((m) => hitOf(m.body))],
     ] as const) {
+      const left = (): number[] => {
+        const seen = new Set(hits().map((h) => h.eventId));
+        return ids.filter((id) => !seen.has(id));
+      };
       const missing = await until(
         `every event over ${name}`,
         async () => {
-          const seen = new Set(hits.map((h) => h.eventId));
-          const left = ids.filter((id) => !seen.has(id));
-          return left.length === 0 ? left : undefined;
+          const l = left();
+          return l.length === 0 ? l : undefined;
         },
         120_000,
-      ).catch(() => {
-        const seen = new Set(hits.map((h) => h.eventId));
-        return ids.filter((id) => !seen.has(id));
-      });
+      ).catch(left);
       expect(missing, `${name}: events never delivered`).to.deep.equal([]);
     }
     const dupes = rx.hits.length - new Set(rx.hits.map((h) => h.eventId)).size;
