@@ -6,8 +6,12 @@
 import type { RequestHandler } from 'express';
 import { InvalidInputError, valueProblem } from '../common/index.js';
 
-export const boundedBody: RequestHandler = (req, _res, next) => {
-  const body: unknown = req.body;
+/** The 400 for a parsed body nested too deep or too large; undefined when it is within bounds. */
+export function bodyBoundError(body: unknown): InvalidInputError | undefined {
   const problem = typeof body === 'object' && body !== null ? valueProblem(body) : undefined;
-  next(problem ? new InvalidInputError(`the request body ${problem}`, 'body') : undefined);
+  return problem ? new InvalidInputError(`the request body ${problem}`, 'body') : undefined;
+}
+
+export const boundedBody: RequestHandler = (req, _res, next) => {
+  next(bodyBoundError(req.body));
 };

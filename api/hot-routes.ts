@@ -12,8 +12,9 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Express, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { InvalidInputError, valueProblem } from '../common/index.js';
+import bytes from 'bytes';
 import { matches, tokenOf } from './auth.js';
+import { bodyBoundError } from './body-bounds.js';
 import type { ApiContext } from './context.js';
 import { errorBody } from './errors.js';
 import { sendJson } from './json-response.js';
@@ -39,7 +40,8 @@ export function withHotRoutes(
   metrics?: ServerMetrics,
 ): RequestListener {
   const tokens = ctx.config.authTokens.map((t) => Buffer.from(t));
-  const bodyMax = Math.min(HOT_BODY_MAX, byteLimit(ctx.config.maxBody));
+  // `maxBody` read by the parser body-parser uses for its limit; unreadable, nothing is read here.
+  const bodyMax = Math.min(HOT_BODY_MAX, bytes.parse(ctx.config.maxBody) ?? 0);
   const logRequest = requestLogging(logger, ctx.config.logHeaders);
   const authorised = (req: IncomingMessage): boolean => {
     if (tokens.length === 0) return true;
@@ -109,8 +111,8 @@ function readJson(req: IncomingMessage): Promise<unknown> {
         );
         return;
       }
-      const problem = typeof body === 'object' && body !== null ? valueProblem(body) : undefined;
-      if (problem) reject(new InvalidInputError(`the request body ${problem}`, 'body'));
+      const tooBig = bodyBoundError(body);
+      if (tooBig) reject(tooBig);
       else resolve(body);
     });
   });
@@ -125,12 +127,4 @@ function fail(req: IncomingMessage, res: ServerResponse, err: unknown): void {
   const { status, body } = errorBody(err);
   if (status >= 500) req.log?.error({ err }, 'request failed');
   sendJson(res, status, body);
-}
-
-/** `maxBody` in bytes (`512kb`, `1mb`, `2048`), as body-parser reads it; 0 (nothing read here) if unreadable. */
-export function byteLimit(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(text.trim());
-  if (!m) return 0;
-  const unit = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(m[2] ?? 'b').toLowerCase() as 'b'];
-  return Math.floor(Number(m[1]) * unit);
 }
