@@ -4,7 +4,7 @@
  * updates re-checks the row after the first commits and finds the time moved, so across nodes exactly one
  * claims each run.
  */
-import { CRON_SORT, cronFromRow } from '../sqlite/cron-triggers.js';
+import { CRON_COLUMNS, CRON_SORT, cronFromRow, cronValues } from '../sqlite/cron-triggers.js';
 import type { CronTriggerAdvance, CronTriggerFilter, CronTriggerRow } from '../types.js';
 import { unique, Where, type Queryable } from './db.js';
 import { page } from './paging.js';
@@ -12,24 +12,8 @@ import { page } from './paging.js';
 export async function createCronTrigger(db: Queryable, t: CronTriggerRow): Promise<void> {
   await unique(`Duplicate entry for cron trigger: ${t.name}`, () =>
     db.query(
-      `INSERT INTO cron_triggers (id, name, pattern, workflow_name, workflow_id, workflow_input, workflow_params,
-         first_execution_time, next_execution_time, remaining_executions, scope, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [
-        t.id,
-        t.name,
-        t.pattern,
-        t.workflowName,
-        t.workflowId,
-        JSON.stringify(t.workflowInput),
-        JSON.stringify(t.workflowParams),
-        t.firstExecutionTime,
-        t.nextExecutionTime,
-        t.remainingExecutions,
-        t.scope,
-        t.createdAt,
-        t.updatedAt,
-      ],
+      `INSERT INTO cron_triggers (${CRON_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      cronValues(t),
     ),
   );
 }

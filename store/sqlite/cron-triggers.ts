@@ -40,32 +40,38 @@ export function cronFromRow(r: Row): CronTriggerRow {
   };
 }
 
+/** The columns a new trigger is written to, in the order of `cronValues`. */
+export const CRON_COLUMNS =
+  'id, name, pattern, workflow_name, workflow_id, workflow_input, workflow_params, ' +
+  'first_execution_time, next_execution_time, remaining_executions, scope, created_at, updated_at';
+
+/** A trigger's values in the order of `CRON_COLUMNS`, as both stores insert them (the inverse of `cronFromRow`). */
+export function cronValues(t: CronTriggerRow): unknown[] {
+  return [
+    t.id,
+    t.name,
+    t.pattern,
+    t.workflowName,
+    t.workflowId,
+    JSON.stringify(t.workflowInput),
+    JSON.stringify(t.workflowParams),
+    t.firstExecutionTime,
+    t.nextExecutionTime,
+    t.remainingExecutions,
+    t.scope,
+    t.createdAt,
+    t.updatedAt,
+  ];
+}
+
 export class SqliteCronTriggers {
   constructor(private readonly db: Database.Database) {}
 
   create(t: CronTriggerRow): void {
     try {
       this.db
-        .prepare(
-          `INSERT INTO cron_triggers (id, name, pattern, workflow_name, workflow_id, workflow_input, workflow_params,
-             first_execution_time, next_execution_time, remaining_executions, scope, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          t.id,
-          t.name,
-          t.pattern,
-          t.workflowName,
-          t.workflowId,
-          JSON.stringify(t.workflowInput),
-          JSON.stringify(t.workflowParams),
-          t.firstExecutionTime,
-          t.nextExecutionTime,
-          t.remainingExecutions,
-          t.scope,
-          t.createdAt,
-          t.updatedAt,
-        );
+        .prepare(`INSERT INTO cron_triggers (${CRON_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(...cronValues(t));
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
