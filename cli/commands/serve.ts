@@ -1,6 +1,7 @@
 /** `tram serve`: the Mistral-compatible API server (also `npm start`'s job once installed). */
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
+import { sizeHeap } from '../heap.js';
 
 /** Exit code of a node that lost its lease (sysexits' EX_TEMPFAIL: start it again). */
 export const EXIT_FENCED = 75;
@@ -65,6 +66,7 @@ export function registerServe(program: Command): void {
           opts.listenerDisableAfter === undefined ? undefined : Number(opts.listenerDisableAfter),
         actionPacks: opts.actions,
       });
+      sizeHeap(config);
       // Loaded on use: the client commands need neither the server nor the engine, and start faster without.
       const { startServer } = await import('../../api/index.js');
       const server = await startServer(config);
