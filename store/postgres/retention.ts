@@ -38,8 +38,11 @@ export async function expireExecutions(pool: pg.Pool, p: ExpirationPolicy): Prom
 }
 
 export async function compactOutbox(pool: pg.Pool, before: number, limit: number): Promise<number> {
-  const r = await pool.query(SQL.compact, [before, await fannedOut(pool), limit]);
-  return r.rowCount ?? 0;
+  const params = [before, await fannedOut(pool), limit];
+  return transaction(pool, async (db) => {
+    await db.query(SQL.compact.record, params);
+    return (await db.query(SQL.compact.drop, params)).rowCount ?? 0;
+  });
 }
 
 export function postgresRetention(pool: pg.Pool): RetentionStore {

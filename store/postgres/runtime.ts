@@ -134,8 +134,10 @@ const LOAD_TASKS = `SELECT ${TASK_COLUMNS} FROM task_executions WHERE workflow_e
   ORDER BY array_position($1::text[], workflow_execution_id), created_at, id`;
 const LOAD_ACTIONS = `SELECT ${ACTIONS.columns} FROM action_executions WHERE workflow_execution_id = ANY($1::text[])
   ORDER BY array_position($1::text[], workflow_execution_id), created_at, id`;
-const LOAD_SEQUENCES = `SELECT execution_id, MAX(sequence) AS seq FROM outbox
-  WHERE execution_id = ANY($1::text[]) GROUP BY execution_id`;
+/** The newest sequence of each execution: its newest event's, or the one compaction recorded on its row. */
+const LOAD_SEQUENCES = `SELECT w.id AS execution_id, GREATEST(w.last_sequence,
+    (SELECT MAX(o.sequence) FROM outbox o WHERE o.execution_id = w.id)) AS seq
+  FROM workflow_executions w WHERE w.id = ANY($1::text[])`;
 const LOAD_TIMERS = `SELECT * FROM timers WHERE execution_id = ANY($1::text[])
   ORDER BY array_position($1::text[], execution_id), due_at, id`;
 /** Finished sub-workflows of the loaded executions' unfinished tasks (with-items items already done). */

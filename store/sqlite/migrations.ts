@@ -232,6 +232,28 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX outbox_root ON outbox (root_execution_id, id) WHERE root_execution_id <> execution_id;
     `,
   },
+  {
+    version: 11,
+    name: 'sequences kept past outbox compaction',
+    // Compaction kept the newest event of every execution for good, only so that recovery could number the
+    // next one: about 470 B per execution past the replay window. The execution row keeps that number instead
+    // (set by compaction just before it deletes the event; NULL while the outbox has it).
+    sql: `ALTER TABLE workflow_executions ADD COLUMN last_sequence INTEGER;`,
+  },
+  {
+    version: 12,
+    name: 'smaller execution indexes',
+    // Only sub-executions have a parent: every top-level execution paid an index entry for its NULL. The
+    // creation index repeated the 36-character id, which only breaks ties between executions created in the
+    // same millisecond: both databases sort such a tie group alone (SQLite's "right part of ORDER BY",
+    // PostgreSQL's incremental sort), and a page still seeks from its marker.
+    sql: `
+      DROP INDEX workflow_executions_parent;
+      CREATE INDEX workflow_executions_parent ON workflow_executions (parent_task_id) WHERE parent_task_id IS NOT NULL;
+      DROP INDEX workflow_executions_created;
+      CREATE INDEX workflow_executions_created ON workflow_executions (created_at);
+    `,
+  },
 ];
 
 export function applyMigrations(db: Database.Database): number[] {

@@ -5,7 +5,7 @@
  *
  * Why the guards: retention must never lose an event. An execution whose events are not all fanned out, or
  * still have a delivery pending, is kept; the outbox keeps every event a pending delivery needs, and the newest
- * event of each execution, from which recovery numbers the next ones.
+ * event of each execution until its execution row records its sequence, from which recovery numbers the next ones.
  */
 import type Database from 'better-sqlite3';
 import type { ExpirationPolicy, RetentionStore } from '../types.js';
@@ -57,14 +57,35 @@ export const RETENTION_SQL = {
     `DELETE FROM timers WHERE execution_id IN (SELECT id FROM workflow_executions WHERE ${inTree(p)})`,
     `DELETE FROM workflow_executions WHERE ${inTree(p)}`,
   ],
-  /** (1: created before, 2: fan-out cursor, 3: limit) */
-  compact: (p: Placeholder) =>
-    `DELETE FROM outbox WHERE id IN (
-       SELECT o.id FROM outbox o
+  /**
+   * A compaction batch, in two statements (1: created before, 2: fan-out cursor, 3: limit): the executions of
+   * the batch's events first record their newest sequence (`last_sequence`, migration 11), then the batch goes,
+   * the newest event of each execution included. An event goes only if its sequence is below a newer event's
+   * or at most the recorded one, so one committed meanwhile (a higher sequence) always stays; an event whose
+   * execution row is gone keeps its newest, as before.
+   */
+  compact: (p: Placeholder) => {
+    const batch = (columns: string, seqCond: string) =>
+      `SELECT ${columns} FROM outbox o
        WHERE o.created_at < ${p(1)} AND o.id <= ${p(2)}
-         AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = o.id AND d.state = 'pending')
-         AND o.sequence < (SELECT MAX(o2.sequence) FROM outbox o2 WHERE o2.execution_id = o.execution_id)
-       ORDER BY o.id LIMIT ${p(3)})`,
+         AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = o.id AND d.state = 'pending')${seqCond}
+       ORDER BY o.id LIMIT ${p(3)}`;
+    return {
+      record: `UPDATE workflow_executions
+       SET last_sequence = (SELECT MAX(o2.sequence) FROM outbox o2 WHERE o2.execution_id = workflow_executions.id)
+       WHERE id IN (${batch('o.execution_id', '')})`,
+      drop: `DELETE FROM outbox WHERE id IN (${batch(
+        'o.id',
+        `
+         AND (o.sequence < (SELECT MAX(o2.sequence) FROM outbox o2 WHERE o2.execution_id = o.execution_id)
+              OR o.sequence <= (SELECT w.last_sequence FROM workflow_executions w WHERE w.id = o.execution_id))`,
+      )})`,
+    };
+  },
+  /** The number recovery continues an execution's events from (1: execution id). */
+  lastSequence: (p: Placeholder) =>
+    `SELECT MAX(COALESCE((SELECT MAX(sequence) FROM outbox WHERE execution_id = ${p(1)}), 0),
+                COALESCE((SELECT last_sequence FROM workflow_executions WHERE id = ${p(1)}), 0)) AS seq`,
 };
 
 const q: Placeholder = (i) => `@p${i}`;
@@ -76,7 +97,7 @@ export class SqliteRetention implements RetentionStore {
   private readonly countCutoff: Database.Statement;
   private readonly expired: Database.Statement;
   private readonly deleteTree: Database.Statement[];
-  private readonly compact: Database.Statement;
+  private readonly compact: { record: Database.Statement; drop: Database.Statement };
 
   constructor(private readonly db: Database.Database) {
     this.cursor = db.prepare(RETENTION_SQL.cursor);
@@ -85,7 +106,8 @@ export class SqliteRetention implements RetentionStore {
     // partial index gives them in order, so a sweep reads only its batch.
     this.expired = db.prepare(RETENTION_SQL.expired(q, 'INDEXED BY workflow_executions_finished'));
     this.deleteTree = RETENTION_SQL.deleteTree(q).map((sql) => db.prepare(sql));
-    this.compact = db.prepare(RETENTION_SQL.compact(q));
+    const compact = RETENTION_SQL.compact(q);
+    this.compact = { record: db.prepare(compact.record), drop: db.prepare(compact.drop) };
   }
 
   private fannedOut(): number {
@@ -111,6 +133,10 @@ export class SqliteRetention implements RetentionStore {
   }
 
   async compactOutbox(before: number, limit: number): Promise<number> {
-    return this.compact.run(args(before, this.fannedOut(), limit)).changes;
+    const a = args(before, this.fannedOut(), limit);
+    return this.db.transaction(() => {
+      this.compact.record.run(a);
+      return this.compact.drop.run(a).changes;
+    })();
   }
 }

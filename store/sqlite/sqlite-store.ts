@@ -43,7 +43,7 @@ import { SqliteCronTriggers } from './cron-triggers.js';
 import { SqliteDefinitions } from './definitions.js';
 import { SqliteDeliveryStore } from './delivery.js';
 import { SqliteEventTriggers } from './event-triggers.js';
-import { SqliteRetention, eventsOfTree } from './retention.js';
+import { RETENTION_SQL, SqliteRetention, eventsOfTree } from './retention.js';
 import { applyMigrations } from './migrations.js';
 import { Checkpointer } from './checkpointer.js';
 import { removeWorkbook, saveWorkbook } from './workbook-save.js';
@@ -519,7 +519,7 @@ export class SqliteStore implements Store {
     const actStmt = db.prepare(
       `SELECT ${ACTIONS.columns} FROM action_executions WHERE workflow_execution_id = ? ORDER BY created_at, id`,
     );
-    const seqStmt = db.prepare('SELECT MAX(sequence) AS seq FROM outbox WHERE execution_id = ?');
+    const seqStmt = db.prepare(RETENTION_SQL.lastSequence(() => '@id'));
     const timerStmt = db.prepare('SELECT * FROM timers WHERE execution_id = ?');
     const childStmt = db.prepare(
       `SELECT ${EXECUTIONS.columns} FROM workflow_executions WHERE state NOT IN ${UNFINISHED_WF} AND parent_task_id IN
@@ -533,7 +533,7 @@ export class SqliteStore implements Store {
       set.executions.push(this.execRow(r));
       for (const t of taskStmt.all(id) as Row[]) set.tasks.push(taskFromRow(t));
       for (const a of actStmt.all(id) as Row[]) set.actions.push(ACTIONS.fromRow(a));
-      set.sequences[id] = ((seqStmt.get(id) as Row).seq as number | null) ?? 0;
+      set.sequences[id] = (seqStmt.get({ id }) as { seq: number }).seq;
       for (const t of timerStmt.all(id) as Row[]) set.timers.push(timerFromRow(t));
       for (const c of childStmt.all(id) as Row[]) set.finishedChildren.push(EXECUTIONS.fromRow(c));
     }

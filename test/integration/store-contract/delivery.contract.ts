@@ -466,5 +466,15 @@ export function deliveryContract(ctx: ContractContext): void {
       expect(seqs(await store.readEvents({ createdAfter: 100, createdBefore: 400 }))).to.deep.equal([2, 3]);
       expect(seqs(await store.readEvents({ createdAfter: 200, entity: 'task' }))).to.deep.equal([3]);
     });
+
+    it('reads after a time the rows committed ahead of an earlier-created one, in commit order', async () => {
+      // 7 was created after 6 but committed first; a page from 500 (before both) and one from 550 (between).
+      await store.commit(changes({ events: [event(7, { createdAt: 600 }), event(6, { createdAt: 550 })] }));
+      const seqs = async (createdAfter: number) =>
+        (await store.readEvents({ createdAfter })).map((e) => e.sequence);
+      expect(await seqs(500)).to.deep.equal([7, 6]);
+      expect(await seqs(550)).to.deep.equal([7]);
+      expect(await seqs(600)).to.deep.equal([]);
+    });
   });
 }

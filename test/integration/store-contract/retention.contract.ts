@@ -109,7 +109,7 @@ export function retentionContract(ctx: ContractContext): void {
     expect(await store.getExecution('unsent')).to.not.equal(null);
   });
 
-  it('compacts old delivered events but keeps the newest of each execution and pending ones', async () => {
+  it('compacts old delivered events, the newest of each stored execution included, and keeps pending ones', async () => {
     await store.commit(finishedTree('a', 1000));
     await store.commit(
       changes({
@@ -128,11 +128,17 @@ export function retentionContract(ctx: ContractContext): void {
     // Nothing is older than the window yet.
     expect(await store.retention.compactOutbox(500, 100)).to.equal(0);
     const n = await store.retention.compactOutbox(5000, 100);
-    // a: sequence 1 goes, 2 stays (newest); a-child: its only event stays; ex-1: 1 is pending, 2 goes, 3 stays.
-    expect(n).to.equal(2);
+    // a and a-child: every event goes (their rows keep the sequences); ex-1 has no execution row, so its newest
+    // (3) stays, and 1 is pending.
+    expect(n).to.equal(4);
     const left = (await store.readEvents({ limit: 100 })).map((e) => `${e.executionId}:${e.sequence}`);
-    expect(left.sort()).to.deep.equal(['a-child:1', 'a:2', 'ex-1:1', 'ex-1:3']);
-    // Recovery still numbers after the newest event.
-    expect((await store.loadExecutions(['a'])).sequences.a).to.equal(2);
+    expect(left.sort()).to.deep.equal(['ex-1:1', 'ex-1:3']);
+    // Recovery still numbers after the newest event, from the rows.
+    expect((await store.loadExecutions(['a', 'a-child'])).sequences).to.deep.equal({ a: 2, 'a-child': 1 });
+    // A later event (a re-run) is numbered on from there, and is what recovery reads next.
+    await store.commit(
+      changes({ events: [event(3, { executionId: 'a', rootExecutionId: 'a', createdAt: 6000 })] }),
+    );
+    expect((await store.loadExecutions(['a'])).sequences.a).to.equal(3);
   });
 }
