@@ -26,6 +26,7 @@ import type {
 } from '../types.js';
 import { transaction, Where, type Queryable, type Row } from './db.js';
 import { page } from './paging.js';
+import { actionsOfExecution, actionsOfTasksOf, type Cond } from '../sqlite/actions-of.js';
 import type pg from 'pg';
 import type { SpecRefs } from '../spec-refs.js';
 import { ACTIONS, EXECUTIONS, EXEC_RECORD_COLUMNS, TASKS, type RecordTable } from '../records.js';
@@ -39,12 +40,12 @@ async function listRecords<T>(
   sort: ReadonlyMap<string, string>,
   opts: ListOptions,
   equals: Record<string, string | undefined>,
-  extra?: string,
+  extra: Cond[] = [],
 ): Promise<T[]> {
   const w = new Where();
   const p = await page(db, w, table, opts, sort);
   for (const [column, value] of Object.entries(equals)) w.eq(column, value);
-  if (extra) w.add(extra);
+  for (const [sql, ...values] of extra) w.add(sql, ...values);
   const { rows } = await db.query(`SELECT ${columns} FROM ${table} ${w.sql} ${p.order} ${p.limit}`, w.params);
   return rows.map(fromRow);
 }
@@ -81,18 +82,16 @@ export function listExecutions(db: Queryable, f: ExecutionFilter = {}): Promise<
       root_execution_id: f.rootExecutionId,
     },
     [
-      f.topLevel ? 'parent_task_id IS NULL' : '',
+      ...(f.topLevel ? [['parent_task_id IS NULL'] as Cond] : []),
       // A root's row carries its own id as root: Mistral's root has none, so it is not "under" itself.
-      f.rootExecutionId !== undefined ? 'id <> root_execution_id' : '',
-    ]
-      .filter(Boolean)
-      .join(' AND '),
+      ...(f.rootExecutionId !== undefined ? [['id <> root_execution_id'] as Cond] : []),
+    ],
   );
 }
 
 export function deleteExecution(pool: pg.Pool, id: string): Promise<boolean> {
   return transaction(pool, async (db) => {
-    await db.query('DELETE FROM action_executions WHERE workflow_execution_id = $1', [id]);
+    await db.query(`DELETE FROM action_executions WHERE ${actionsOfTasksOf('$1')}`, [id]);
     await db.query('DELETE FROM task_executions WHERE workflow_execution_id = $1', [id]);
     await db.query('DELETE FROM timers WHERE execution_id = $1', [id]);
     const r = await db.query('DELETE FROM workflow_executions WHERE id = $1', [id]);
@@ -120,11 +119,14 @@ export async function getActionExecution(db: Queryable, id: string): Promise<Act
 }
 
 export function listActionExecutions(db: Queryable, f: ActionFilter = {}): Promise<ActionExecutionRecord[]> {
-  return listRecords(db, ACTIONS, ACTION_SORT, f, {
-    task_execution_id: f.taskExecutionId,
-    workflow_execution_id: f.workflowExecutionId,
-    state: f.state,
-  });
+  return listRecords(
+    db,
+    ACTIONS,
+    ACTION_SORT,
+    f,
+    { task_execution_id: f.taskExecutionId, workflow_execution_id: f.workflowExecutionId, state: f.state },
+    actionsOfExecution(f.workflowExecutionId),
+  );
 }
 
 // Each recovery query takes the execution ids as one array and keeps their order (then creation order).
@@ -132,7 +134,8 @@ const LOAD_EXECUTIONS = `SELECT ${EXEC_COLUMNS} FROM workflow_executions WHERE i
   ORDER BY array_position($1::text[], id)`;
 const LOAD_TASKS = `SELECT ${TASK_COLUMNS} FROM task_executions WHERE workflow_execution_id = ANY($1::text[])
   ORDER BY array_position($1::text[], workflow_execution_id), created_at, id`;
-const LOAD_ACTIONS = `SELECT ${ACTIONS.columns} FROM action_executions WHERE workflow_execution_id = ANY($1::text[])
+const LOAD_ACTIONS = `SELECT ${ACTIONS.columns} FROM action_executions
+  WHERE ${actionsOfTasksOf('SELECT unnest($1::text[])')} AND workflow_execution_id = ANY($1::text[])
   ORDER BY array_position($1::text[], workflow_execution_id), created_at, id`;
 /** The newest sequence of each execution: its newest event's, or the one compaction recorded on its row. */
 const LOAD_SEQUENCES = `SELECT w.id AS execution_id, GREATEST(w.last_sequence,

@@ -246,12 +246,15 @@ export const MIGRATIONS: Migration[] = [
     // Only sub-executions have a parent: every top-level execution paid an index entry for its NULL. The
     // creation index repeated the 36-character id, which only breaks ties between executions created in the
     // same millisecond: both databases sort such a tie group alone (SQLite's "right part of ORDER BY",
-    // PostgreSQL's incremental sort), and a page still seeks from its marker.
+    // PostgreSQL's incremental sort), and a page still seeks from its marker. An action execution is found by
+    // its task instead of by its workflow execution (`store/sqlite/actions-of.ts`): every action of a workflow
+    // has a task, and the task index already leads there.
     sql: `
       DROP INDEX workflow_executions_parent;
       CREATE INDEX workflow_executions_parent ON workflow_executions (parent_task_id) WHERE parent_task_id IS NOT NULL;
       DROP INDEX workflow_executions_created;
       CREATE INDEX workflow_executions_created ON workflow_executions (created_at);
+      DROP INDEX action_executions_wf;
     `,
   },
 ];

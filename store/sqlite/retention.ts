@@ -9,6 +9,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { ExpirationPolicy, RetentionStore } from '../types.js';
+import { actionsOfTasksOf } from './actions-of.js';
 
 /** A placeholder for the i-th parameter (1-based). */
 export type Placeholder = (i: number) => string;
@@ -50,10 +51,8 @@ export const RETENTION_SQL = {
     `DELETE FROM deliveries WHERE event_id IN (SELECT id FROM outbox WHERE ${eventsOfTree(p(1))})`,
     `DELETE FROM statuses WHERE root_execution_id = ${p(1)}`,
     `DELETE FROM outbox WHERE ${eventsOfTree(p(1))}`,
-    ...['action_executions', 'task_executions'].map(
-      (t) =>
-        `DELETE FROM ${t} WHERE workflow_execution_id IN (SELECT id FROM workflow_executions WHERE ${inTree(p)})`,
-    ),
+    `DELETE FROM action_executions WHERE ${actionsOfTasksOf(`SELECT id FROM workflow_executions WHERE ${inTree(p)}`)}`,
+    `DELETE FROM task_executions WHERE workflow_execution_id IN (SELECT id FROM workflow_executions WHERE ${inTree(p)})`,
     `DELETE FROM timers WHERE execution_id IN (SELECT id FROM workflow_executions WHERE ${inTree(p)})`,
     `DELETE FROM workflow_executions WHERE ${inTree(p)}`,
   ],

@@ -48,6 +48,7 @@ import { applyMigrations } from './migrations.js';
 import { Checkpointer } from './checkpointer.js';
 import { removeWorkbook, saveWorkbook } from './workbook-save.js';
 import { pageSql, sortColumns, whereClause } from './paging.js';
+import { actionsOfExecution, actionsOfTasksOf, type Cond } from './actions-of.js';
 import { SpecRefs } from '../spec-refs.js';
 import { decodePayload, encodePayload } from '../event-codec.js';
 import { OUTBOX_LOG, OUTBOX_TIME_SLACK_MS, keysFromTime } from '../log-time.js';
@@ -413,16 +414,16 @@ export class SqliteStore implements Store {
         root_execution_id: f.rootExecutionId,
       },
       [
-        ...(f.topLevel ? ['parent_task_id IS NULL'] : []),
+        ...(f.topLevel ? [['parent_task_id IS NULL'] as Cond] : []),
         // A root's row carries its own id as root: Mistral's root has none, so it is not "under" itself.
-        ...(f.rootExecutionId !== undefined ? ['id <> root_execution_id'] : []),
+        ...(f.rootExecutionId !== undefined ? [['id <> root_execution_id'] as Cond] : []),
       ],
     );
   }
 
   async deleteExecution(id: string): Promise<boolean> {
     return this.db.transaction(() => {
-      this.db.prepare('DELETE FROM action_executions WHERE workflow_execution_id = ?').run(id);
+      this.db.prepare(`DELETE FROM action_executions WHERE ${actionsOfTasksOf('@id')}`).run({ id });
       this.db.prepare('DELETE FROM task_executions WHERE workflow_execution_id = ?').run(id);
       this.db.prepare('DELETE FROM timers WHERE execution_id = ?').run(id);
       return this.db.prepare('DELETE FROM workflow_executions WHERE id = ?').run(id).changes > 0;
@@ -449,11 +450,21 @@ export class SqliteStore implements Store {
   }
 
   async listActionExecutions(f: ActionFilter = {}): Promise<ActionExecutionRecord[]> {
-    return this.listRecords(ACTIONS, ACTION_SORT, f, {
-      task_execution_id: f.taskExecutionId,
-      workflow_execution_id: f.workflowExecutionId,
-      state: f.state,
-    });
+    const byTasks = actionsOfExecution(f.workflowExecutionId);
+    // Without statistics SQLite would walk every action in the state rather than the execution's few: `+state`
+    // keeps the state index out of the choice when the execution is known.
+    const state: Cond[] = byTasks.length && f.state ? [['+state = ?', f.state]] : [];
+    return this.listRecords(
+      ACTIONS,
+      ACTION_SORT,
+      f,
+      {
+        task_execution_id: f.taskExecutionId,
+        workflow_execution_id: f.workflowExecutionId,
+        state: state.length ? undefined : f.state,
+      },
+      [...byTasks, ...state],
+    );
   }
 
   /** One page of a runtime table's records: equality filters on columns (undefined = no filter), keyset paging. */
@@ -462,15 +473,19 @@ export class SqliteStore implements Store {
     sort: ReadonlyMap<string, string>,
     page: ListOptions,
     equals: Record<string, string | undefined>,
-    extra: string[] = [],
+    extra: Cond[] = [],
   ): T[] {
     const p = pageSql(this.db, table, page, sort);
-    const conds = [p.where, ...extra];
+    const conds = [p.where];
     const params = [...p.params];
     for (const [column, value] of Object.entries(equals)) {
       if (value === undefined) continue;
       conds.push(`${column} = ?`);
       params.push(value);
+    }
+    for (const [sql, ...values] of extra) {
+      conds.push(sql);
+      params.push(...values);
     }
     const sql = `SELECT ${columns} FROM ${table} ${whereClause(conds)} ${p.order} ${p.limit}`;
     return (this.statement(sql).all(...params) as Row[]).map(fromRow);
@@ -517,7 +532,8 @@ export class SqliteStore implements Store {
       `SELECT ${TASK_COLUMNS} FROM task_executions WHERE workflow_execution_id = ? ORDER BY created_at, id`,
     );
     const actStmt = db.prepare(
-      `SELECT ${ACTIONS.columns} FROM action_executions WHERE workflow_execution_id = ? ORDER BY created_at, id`,
+      `SELECT ${ACTIONS.columns} FROM action_executions WHERE ${actionsOfTasksOf('@id')}
+         AND workflow_execution_id = @id ORDER BY created_at, id`,
     );
     const seqStmt = db.prepare(RETENTION_SQL.lastSequence(() => '@id'));
     const timerStmt = db.prepare('SELECT * FROM timers WHERE execution_id = ?');
@@ -532,7 +548,7 @@ export class SqliteStore implements Store {
       if (!r) continue;
       set.executions.push(this.execRow(r));
       for (const t of taskStmt.all(id) as Row[]) set.tasks.push(taskFromRow(t));
-      for (const a of actStmt.all(id) as Row[]) set.actions.push(ACTIONS.fromRow(a));
+      for (const a of actStmt.all({ id }) as Row[]) set.actions.push(ACTIONS.fromRow(a));
       set.sequences[id] = (seqStmt.get({ id }) as { seq: number }).seq;
       for (const t of timerStmt.all(id) as Row[]) set.timers.push(timerFromRow(t));
       for (const c of childStmt.all(id) as Row[]) set.finishedChildren.push(EXECUTIONS.fromRow(c));

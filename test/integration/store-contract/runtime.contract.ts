@@ -195,6 +195,58 @@ export function runtimeContract(ctx: ContractContext): void {
     expect(set.finishedChildren).to.deep.equal([child.record]);
   });
 
+  it('finds action executions by their workflow execution (through their tasks), by state, and standalone ones', async () => {
+    const exec = (id: string) => execRow(id, 'RUNNING', 1);
+    const task = (id: string, wf: string) => ({
+      record: {
+        id,
+        workflowExecutionId: wf,
+        name: 't',
+        state: 'RUNNING',
+        createdAt: 1,
+        updatedAt: 1,
+      } as never,
+      machine: {},
+    });
+    const action = (id: string, task: string | null, wf: string, state: 'SUCCESS' | 'RUNNING', at: number) =>
+      ({
+        id,
+        name: 'std.noop',
+        taskExecutionId: task,
+        workflowExecutionId: wf,
+        state,
+        input: {},
+        output: {},
+        kind: 'action',
+        createdAt: at,
+        updatedAt: at,
+      }) as never;
+    await store.commit(
+      changes({
+        executions: [exec('e1'), exec('e2')],
+        tasks: [task('t1', 'e1'), task('t2', 'e1'), task('t3', 'e2')],
+        actions: [
+          action('a1', 't1', 'e1', 'SUCCESS', 1),
+          action('a2', 't2', 'e1', 'RUNNING', 2),
+          action('a3', 't3', 'e2', 'RUNNING', 3),
+          action('solo', null, '', 'RUNNING', 4),
+        ],
+      }),
+    );
+    const ids = async (f: Parameters<Store['listActionExecutions']>[0]) =>
+      (await store.listActionExecutions(f)).map((a) => a.id);
+    expect(await ids({ workflowExecutionId: 'e1' })).to.deep.equal(['a1', 'a2']);
+    expect(await ids({ workflowExecutionId: 'e1', state: 'RUNNING' })).to.deep.equal(['a2']);
+    expect(
+      await ids({ workflowExecutionId: 'e1', sort: [{ key: 'created_at', dir: 'desc' }], limit: 1 }),
+    ).to.deep.equal(['a2']);
+    expect(await ids({ workflowExecutionId: '', state: 'RUNNING' })).to.deep.equal(['solo']);
+    expect(await ids({ state: 'RUNNING' })).to.deep.equal(['a2', 'a3', 'solo']);
+    expect((await store.loadExecutions(['e1'])).actions.map((a) => a.id)).to.deep.equal(['a1', 'a2']);
+    expect(await store.deleteExecution('e1')).to.equal(true);
+    expect(await ids({})).to.deep.equal(['a3', 'solo']);
+  });
+
   it('lists tasks by workflow name and by state, paging from a marker', async () => {
     const task = (id: string, workflowName: string, state: 'SUCCESS' | 'ERROR', at: number) => ({
       record: {
