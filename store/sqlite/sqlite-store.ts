@@ -156,6 +156,7 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = OFF');
     applyMigrations(this.db);
     this.checkpointer = opts.path === ':memory:' ? null : new Checkpointer(opts.path);
+    this.checkpointer?.adoptWriter(this.db);
     this.defs = new SqliteDefinitions(this.db);
     this.crons = new SqliteCronTriggers(this.db);
     this.delivery = new SqliteDeliveryStore(this.db);

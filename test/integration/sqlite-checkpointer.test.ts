@@ -53,6 +53,20 @@ describe('SQLite checkpointer', () => {
     expect(db.prepare('SELECT COUNT(*) FROM t').pluck().get()).to.equal(1000);
   });
 
+  it("raises the writer's own automatic checkpoint above what the worker is asked to keep up with", () => {
+    const writer = new Database(file);
+    try {
+      const before = writer.pragma('wal_autocheckpoint', { simple: true }) as number;
+      cp.adoptWriter(writer);
+      const after = writer.pragma('wal_autocheckpoint', { simple: true }) as number;
+      expect(before, "SQLite's default").to.equal(1000);
+      // 1,000 rows of small executions dirty some 2,500 pages: the backstop must sit above that.
+      expect(after).to.be.at.least(3000);
+    } finally {
+      writer.close();
+    }
+  });
+
   it('keeps what was committed while a checkpoint ran, and stops with its connection', async () => {
     write(1000);
     cp.written(1000);
