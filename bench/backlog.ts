@@ -10,9 +10,10 @@
  *    next (so the engine never holds more than `CLIENTS` executions: what grows is the delivery backlog alone).
  * 4. Throughout, and for `QUEUED_S` seconds after the last delivery is stored: the server's RSS (sampled) and
  *    `GET /v2/executions?limit=100` latency (one sequential prober).
- * 5. The receiver comes back (an HTTP server on that port, here): time until every event arrived, duplicates,
- *    and the order of first receipts per execution (x-tram-sequence must go 1, 2, 3 ... for each
- *    x-tram-execution-id; every execution here is a root, so this is the (listener, root execution) order).
+ * 5. The receiver comes back (an HTTP server on that port, in a worker thread: its work must not delay the
+ *    prober's responses): time until every event arrived, duplicates, and the order of first receipts per
+ *    execution (x-tram-sequence must go 1, 2, 3 ... for each x-tram-execution-id; every execution here is a
+ *    root, so this is the (listener, root execution) order).
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -21,6 +22,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ReceiverFigures } from './backlog-receiver.js';
 import { call, quantile } from './side-by-side.js';
 
 const EVENTS = Number(process.env.TRAM_BACKLOG_EVENTS ?? process.env.TRAM_BENCH_BACKLOG_EVENTS ?? 1_000_000);
@@ -84,43 +87,35 @@ async function deadPort(): Promise<number> {
   return port;
 }
 
+/** The receiver (`backlog-receiver.ts`) in a worker thread, and its latest figures. */
 interface Receipts {
-  server: http.Server;
-  deliveries: Set<string>;
-  outOfOrder: number;
-  duplicates: number;
-  /** When the first delivery arrived (performance.now()). */
-  firstAt: number;
+  worker: Worker;
+  latest: ReceiverFigures;
+  /** Stops the receiver; resolves with its last figures. */
+  stop(): Promise<ReceiverFigures>;
 }
 
-/** The receiver: records each delivery once, and checks each execution's first receipts come in sequence. */
 async function receiver(port: number): Promise<Receipts> {
+  const here = fileURLToPath(import.meta.url);
+  const file = path.join(path.dirname(here), `backlog-receiver${path.extname(here)}`);
+  const worker = new Worker(file, { workerData: { port } });
+  let listening!: () => void;
+  const ready = new Promise<void>((ok) => (listening = ok));
   const r: Receipts = {
-    server: http.createServer(),
-    deliveries: new Set(),
-    outOfOrder: 0,
-    duplicates: 0,
-    firstAt: 0,
+    worker,
+    latest: { delivered: 0, duplicates: 0, outOfOrder: 0, firstAt: 0, done: false },
+    stop: () =>
+      new Promise((resolve) => {
+        worker.on('message', (f: ReceiverFigures) => f.done && resolve(f));
+        worker.postMessage('stop');
+      }),
   };
-  const last = new Map<string, number>();
-  r.server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-    req.resume();
-    req.on('end', () => {
-      const id = String(req.headers['x-tram-delivery']);
-      if (r.deliveries.has(id)) r.duplicates++;
-      else {
-        if (r.deliveries.size === 0) r.firstAt = performance.now();
-        r.deliveries.add(id);
-        const ex = String(req.headers['x-tram-execution-id']);
-        const seq = Number(req.headers['x-tram-sequence']);
-        if (seq !== (last.get(ex) ?? 0) + 1) r.outOfOrder++;
-        last.set(ex, seq);
-      }
-      res.writeHead(204).end();
-    });
+  worker.on('message', (f: ReceiverFigures) => {
+    r.latest = f;
+    listening();
   });
-  r.server.keepAliveTimeout = 60_000;
-  await new Promise<void>((ok) => r.server.listen(port, '127.0.0.1', () => ok()));
+  worker.once('error', (err) => note(`receiver failed: ${err.message}`));
+  await ready;
   return r;
 }
 
@@ -267,36 +262,37 @@ export async function runBacklogBench(log: (line: string) => void = console.log)
     let lastCount = 0;
     let lastProgress = performance.now();
     let lastNote = performance.now();
-    while (rx.deliveries.size < expected) {
-      await sleep(500);
-      if (rx.deliveries.size > lastCount) {
-        lastCount = rx.deliveries.size;
+    while (rx.latest.delivered < expected) {
+      await sleep(200);
+      if (rx.latest.delivered > lastCount) {
+        lastCount = rx.latest.delivered;
         lastProgress = performance.now();
       } else if (performance.now() - lastProgress > 60_000) {
-        throw new Error(`no delivery for 60 s: ${rx.deliveries.size} of ${expected} arrived`);
+        throw new Error(`no delivery for 60 s: ${rx.latest.delivered} of ${expected} arrived`);
       }
       if (performance.now() - lastNote > 30_000) {
         lastNote = performance.now();
-        note(`${rx.deliveries.size} of ${expected} delivered`);
+        note(`${rx.latest.delivered} of ${expected} delivered`);
       }
     }
     const drainS = (performance.now() - t0) / 1000;
     const drained = await drain.stop();
+    const got = await rx.stop();
+    rx = null;
     // The queue heads come back on their retry schedule (up to 36 s here); the rest goes as fast as it can.
-    const waitS = (rx.firstAt - t0) / 1000;
+    const waitS = (got.firstAt - performance.timeOrigin - t0) / 1000;
     const flowS = drainS - waitS;
     log(
-      `  receiver back: all ${rx.deliveries.size} arrived in ${drainS.toFixed(1)} s: the first after ` +
+      `  receiver back: all ${got.delivered} arrived in ${drainS.toFixed(1)} s: the first after ` +
         `${waitS.toFixed(1)} s (the heads' retry delay), then ${(expected / flowS).toFixed(0)}/s`,
     );
     log(`  server RSS peak while draining            ${mb(drained.peak)}`);
     log(`  GET /v2/executions?limit=100 while draining: ${route(drained)}`);
-    log(`  order violations (first receipts per execution): ${rx.outOfOrder}; duplicates: ${rx.duplicates}`);
+    log(
+      `  order violations (first receipts per execution): ${got.outOfOrder}; duplicates: ${got.duplicates}`,
+    );
   } finally {
-    if (rx) {
-      rx.server.closeAllConnections();
-      rx.server.close();
-    }
+    if (rx) await rx.worker.terminate();
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
     fs.rmSync(dir, { recursive: true, force: true });
