@@ -37,6 +37,8 @@ export interface DbSize {
   tables: [string, number][];
   /** Of those, the bytes of each table's indexes (`dbstat` names each index apart). */
   indexes: Map<string, number>;
+  /** Bytes by index (a table's own primary-key index included), largest first. */
+  byIndex: [string, number][];
 }
 
 export function measureDb(file: string): DbSize {
@@ -52,13 +54,17 @@ export function measureDb(file: string): DbSize {
     );
     const byTable = new Map<string, number>();
     const indexes = new Map<string, number>();
+    const byIndex: [string, number][] = [];
     for (const r of db.prepare('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name').all() as {
       name: string;
       bytes: number;
     }[]) {
       const table = owner.get(r.name) ?? r.name;
       byTable.set(table, (byTable.get(table) ?? 0) + r.bytes);
-      if (table !== r.name) indexes.set(table, (indexes.get(table) ?? 0) + r.bytes);
+      if (table !== r.name) {
+        indexes.set(table, (indexes.get(table) ?? 0) + r.bytes);
+        byIndex.push([r.name, r.bytes]);
+      }
     }
     const size = (f: string) => (fs.existsSync(f) ? fs.statSync(f).size : 0);
     return {
@@ -67,6 +73,7 @@ export function measureDb(file: string): DbSize {
       wal: size(`${file}-wal`),
       tables: [...byTable].sort((a, b) => b[1] - a[1]),
       indexes,
+      byIndex: byIndex.sort((a, b) => b[1] - a[1]),
     };
   } finally {
     db.close();

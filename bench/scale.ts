@@ -122,6 +122,14 @@ function byTable(db: DbSize, n: number): string {
     .join(', ')}`;
 }
 
+/** Where the index bytes are: the largest indexes (`sqlite_autoindex_*` are text primary keys and UNIQUEs). */
+function byIndex(db: DbSize, n: number): string {
+  return `largest indexes (bytes/execution): ${db.byIndex
+    .slice(0, 12)
+    .map(([name, b]) => `${name} ${(b / n).toFixed(0)}`)
+    .join(', ')}`;
+}
+
 function printStage(s: Stage): void {
   const engine = s.db.tables.filter(([t]) => !DELIVERY_TABLES.has(t)).reduce((a, [, b]) => a + b, 0);
   const delivery = s.db.tables.filter(([t]) => DELIVERY_TABLES.has(t)).reduce((a, [, b]) => a + b, 0);
@@ -219,6 +227,7 @@ export async function runScaleBench(o: ScaleOptions): Promise<void> {
         `\nKept past the replay window (a copy with its outbox compacted as the default retention does after 24 h; executions are kept by default): ${kb((kept.used - deliveryKept) / last.n)} per execution + ${kb(deliveryKept / last.n)} the bench listener's deliveries`,
       );
       console.log(`  ${byTable(kept, last.n)}`);
+      console.log(`  ${byIndex(kept, last.n)}`);
       const million = 1_000_000;
       console.log(
         `\nExtrapolated to ${million.toLocaleString('en')} executions from ${last.n.toLocaleString('en')} measured (bytes: the last stage's per execution; p50: the growth fitted over the stages, from the last figure):`,
