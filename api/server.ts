@@ -27,6 +27,8 @@ export interface RunningServer {
   url: string;
   engine: Engine;
   context: ApiContext;
+  /** The retention sweeper, whose `sweep()` operators' tooling (and tests) may run out of its interval. */
+  retention: RetentionSweeper;
   close(): Promise<void>;
 }
 
@@ -114,6 +116,7 @@ export async function startServer(
     url,
     engine,
     context,
+    retention,
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => {

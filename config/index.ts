@@ -108,7 +108,7 @@ export interface Config {
    * Env: `TRAM_EXECUTION_EXPIRATION_MAX_FINISHED`. @default 0
    */
   expirationMaxFinished: number;
-  /** Mistral's `batch_size`: executions deleted per sweep at most. Env: `TRAM_EXECUTION_EXPIRATION_BATCH_SIZE`. @default 500 */
+  /** Mistral's `batch_size`: executions deleted per transaction (a sweep runs batches until none is due). Env: `TRAM_EXECUTION_EXPIRATION_BATCH_SIZE`. @default 500 */
   expirationBatchSize: number;
   /**
    * The replay window of the outbox: events older than this whose deliveries are all done are compacted away

@@ -88,3 +88,28 @@ describe('retention', () => {
     expect(await replay(t, recent, 3)).to.deep.equal([4, 5, 6]);
   });
 });
+
+describe('retention sweep', () => {
+  let t: TestServer;
+  before(async () => {
+    // No sweep of its own for an hour: the test runs them.
+    t = await startTestServer({ retentionIntervalS: 3600, expirationMaxFinished: 1, expirationBatchSize: 2 });
+    expect((await call('POST', `${t.v2}/workflows`, WF)).status).to.equal(201);
+  });
+  after(async () => t?.close());
+
+  it('expires batch after batch until nothing is due, as Mistral does, not one batch per sweep', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) ids.push(await run(t));
+    const sweeps: number[] = [];
+    // More than one sweep only while the newest events are still being fanned out (they are expired after).
+    await until('all but the newest execution to expire', async () => {
+      sweeps.push((await t.server.retention.sweep()).expired);
+      const list = await call<{ executions: { id: string }[] }>('GET', `${t.v2}/executions`);
+      return list.body.executions.length === 1;
+    });
+    expect(sweeps.reduce((a, b) => a + b, 0)).to.equal(6);
+    expect(Math.max(...sweeps), `expired per sweep: ${sweeps.join(', ')}`).to.be.greaterThan(2);
+    expect((await call('GET', `${t.v2}/executions/${ids[6]}`)).status).to.equal(200);
+  });
+});
