@@ -21,9 +21,9 @@ function assetsDir(): string | null {
 
 export function consoleRoutes(ctx: ApiContext): Router {
   const r = Router();
-  r.get('/console/api/graph/:name', authMiddleware(ctx.config.authTokens), (req, res) => {
+  r.get('/console/api/graph/:name', authMiddleware(ctx.config.authTokens), async (req, res) => {
     const name = String(req.params.name);
-    const row = ctx.engine.definitions.workflowRow(name);
+    const row = await ctx.engine.findWorkflow(name);
     if (!row) throw new NotFoundError('workflow', name);
     res.json({ ...diagramOf(row.spec), definition: row.definition });
   });

@@ -226,8 +226,35 @@ export class Engine {
   async findWorkflow(nameOrId: string, namespace?: string): Promise<WorkflowDefinitionRow | null> {
     const row = this.definitions.workflowRow(nameOrId, namespace);
     if (row || !this.opts.store.cluster) return row;
-    await this.definitions.load();
+    await this.missReload();
     return this.definitions.workflowRow(nameOrId, namespace);
+  }
+
+  private reloading: Promise<void> | null = null;
+  private reloadNext: Promise<void> | null = null;
+
+  /**
+   * A reload of the definitions that starts after the miss asking for it, shared: a reload already running may
+   * have read the store before the workflow was saved, so one more is queued behind it for every miss arriving
+   * meanwhile. Requests naming a workflow that exists nowhere (a list filtered by an unknown id, say) then cost
+   * at most one reload at a time, not one each.
+   */
+  private missReload(): Promise<void> {
+    if (!this.reloading) return (this.reloading = this.reloadOnce());
+    this.reloadNext ??= this.reloading
+      .catch(() => undefined)
+      .then(() => {
+        this.reloadNext = null;
+        return (this.reloading = this.reloadOnce());
+      });
+    return this.reloadNext;
+  }
+
+  private reloadOnce(): Promise<void> {
+    const p: Promise<void> = this.definitions.load().finally(() => {
+      if (this.reloading === p) this.reloading = null;
+    });
+    return p;
   }
 
   // ---- executions

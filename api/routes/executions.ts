@@ -48,7 +48,7 @@ export function executionsRoutes(ctx: ApiContext): Router {
     const workflowId = filterValue(req, 'workflow_id');
     if (workflowId !== undefined) {
       // Definition ids are stable across updates, so the id names one workflow.
-      const name = engine.definitions.workflowRow(workflowId)?.name;
+      const name = (await engine.findWorkflow(workflowId))?.name;
       if (!name || (filter.workflowName && filter.workflowName !== name)) {
         res.json(envelope(req, 'executions', [], page));
         return;
@@ -158,7 +158,7 @@ export async function createExecution(
       }
       throw err;
     });
-    workflow ??= engine.definitions.workflowRow(src.workflowId) ? src.workflowId : src.workflowName;
+    workflow ??= (await engine.findWorkflow(src.workflowId)) ? src.workflowId : src.workflowName;
     input = merge(src.input, input ?? {});
     const srcParams = { ...src.params };
     for (const k of INTERNAL_PARAMS) delete srcParams[k];

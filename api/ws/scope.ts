@@ -22,7 +22,7 @@ export async function resolveScope(engine: Engine, scope: Scope): Promise<Resolv
         return { ok: false, error: { field: 'data.execution_id', message: err.message } };
       }
     case 'workflow': {
-      const row = engine.definitions.workflowRow(scope.workflowName);
+      const row = await engine.findWorkflow(scope.workflowName);
       if (!row) {
         return {
           ok: false,

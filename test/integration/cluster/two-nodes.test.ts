@@ -271,4 +271,42 @@ describe('two nodes on one PostgreSQL database', function () {
     expect(JSON.parse(final.output)).to.deep.equal({ colour: 'blue' });
     expect(await ownerOf()).to.equal(owner);
   });
+
+  it('finds a workflow saved a moment ago on the other node, before its notice arrives', async () => {
+    // Each lookup reloads the definitions once on a miss: a client behind a load balancer saves on one node and
+    // reads on the next, which may not have heard of the save yet.
+    for (let i = 0; i < 3; i++) {
+      const name = `fresh_${i}`;
+      const saved = await api<{ id: string }>(
+        'POST',
+        `${a.url}/v2/workflows`,
+        `version: '2.0'\n${name}:\n  tasks:\n    t:\n      action: std.noop\n`,
+      );
+      expect(saved.status, JSON.stringify(saved.body)).to.equal(201);
+      const graph = await api('GET', `${b.url}/console/api/graph/${name}`);
+      expect(graph.status, `graph of ${name} on node B`).to.equal(200);
+      const ws = new WebSocket(`${b.url.replace(/^http/, 'ws')}/v2/ws`);
+      try {
+        const answer = await new Promise<{ status?: number; error?: unknown }>((resolve, reject) => {
+          ws.once('error', reject);
+          ws.once('open', () =>
+            ws.send(
+              JSON.stringify({
+                action: 'subscribe_state_change',
+                request_id: name,
+                data: { entity: 'execution', workflow_name: name },
+              }),
+            ),
+          );
+          ws.on('message', (raw: Buffer) => {
+            const msg = JSON.parse(raw.toString()) as { request_id?: string; status?: number };
+            if (msg.request_id === name) resolve(msg);
+          });
+        });
+        expect(answer.status, JSON.stringify(answer)).to.equal(200);
+      } finally {
+        ws.close();
+      }
+    }
+  });
 });
