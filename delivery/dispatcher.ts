@@ -34,6 +34,8 @@ export interface DispatcherOptions {
   batchSize?: number;
   /** AMQP deliveries of one queue in flight together (1: one at a time). @default AMQP_WINDOW */
   amqpWindow?: number;
+  /** HTTP attempts in flight at once, over all queues. @default HTTP_IN_FLIGHT */
+  httpInFlight?: number;
   /** How much of the backlog is held in memory (the rest waits in the store). */
   backlog?: PagerLimits;
   now?: () => number;
@@ -79,6 +81,14 @@ export const HTTP_QUEUE_PAGE = 16;
 /** AMQP deliveries of one queue published together before their confirms are awaited. */
 export const AMQP_WINDOW = 32;
 
+/**
+ * HTTP attempts in flight at once. A backlog of a thousand executions is a thousand queues: sending all their
+ * heads at once put a thousand responses, and their outcomes, into each turn of the event loop, and an API
+ * request waited that long (p50 ~100 ms while draining). The receiver answers in a few ms, so this many keep
+ * the drain as fast; the other queues wait their turn (`turns`).
+ */
+export const HTTP_IN_FLIGHT = 64;
+
 /** What the dispatcher needs of a sender (`Sender`; tests give a stand-in). */
 export type DeliverySender = Pick<Sender, 'send'> & Partial<Pick<Sender, 'sendMany'>>;
 
@@ -91,6 +101,9 @@ export class Dispatcher {
   private readonly progress: ProgressWriter;
   private readonly pager: BacklogPager;
   private readonly now: () => number;
+  /** HTTP attempts in flight, and the queues waiting for one of them to end (in the order they came). */
+  private httpSending = 0;
+  private readonly turns = new Set<Queue>();
   private fanning = false;
   private fanAgain = false;
   private stopped = false;
@@ -376,6 +389,12 @@ export class Dispatcher {
         }
         return;
       }
+      const http = l.transport.type === 'http';
+      if (http && this.httpSending >= (this.opts.httpInFlight ?? HTTP_IN_FLIGHT)) {
+        this.turns.add(q);
+        return;
+      }
+      if (http) this.httpSending++;
       q.busy = true;
       const window = this.window(q, l);
       const run = (
@@ -384,9 +403,20 @@ export class Dispatcher {
         q.busy = false;
         this.inFlight.delete(run);
         this.pump(q);
+        if (http) this.nextTurn();
       });
       this.inFlight.add(run);
       return;
+    }
+  }
+
+  /** An HTTP attempt ended: the queues waiting longest for one go on. */
+  private nextTurn(): void {
+    this.httpSending--;
+    for (const q of this.turns) {
+      if (this.httpSending >= (this.opts.httpInFlight ?? HTTP_IN_FLIGHT)) return;
+      this.turns.delete(q);
+      this.pump(q);
     }
   }
 

@@ -316,6 +316,30 @@ describe('Dispatcher', function () {
       await waitFor(() => s.calls.length === 30, 'thirty sends');
       expect(s.sent()).to.deep.equal(ids(evs));
     });
+    it('has at most httpInFlight HTTP attempts in flight; the other queues wait their turn, each in order', async () => {
+      await listeners(makeListener());
+      const roots = ['ex-0', 'ex-1', 'ex-2', 'ex-3', 'ex-4', 'ex-5'];
+      const evs = await commitEvents(
+        store,
+        Array.from({ length: 18 }, (_, i) => ({ executionId: roots[i % roots.length]! })),
+      );
+      let sending = 0;
+      let most = 0;
+      const s = sender(async () => {
+        most = Math.max(most, ++sending);
+        await sleep(1 + Math.floor(Math.random() * 3));
+        sending--;
+        return OK;
+      });
+      const d = dispatcher(s, { httpInFlight: 2 });
+      await d.start();
+      await waitFor(() => s.calls.length === evs.length, 'every delivery sent');
+      expect(most).to.equal(2);
+      for (const root of roots) {
+        const sent = s.calls.filter((c) => c.rootExecutionId === root).map((c) => c.eventId);
+        expect(sent).to.deep.equal(ids(evs.filter((e) => e.rootExecutionId === root)));
+      }
+    });
   });
 
   describe('retries', () => {
