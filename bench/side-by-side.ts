@@ -13,6 +13,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runWfbenchPy, startNullServer, wfbenchPy } from './client-floor.js';
 import { call, closeClient } from './http-client.js';
 
 interface ApiWorkload {
@@ -222,31 +223,56 @@ export async function runApiBench(mistralUrl: string | undefined): Promise<void>
     console.log(
       `\nThrough REST API v2, wfbench.py's client loop (server in its own process; Mistral: ${mistralUrl ?? 'not set, MISTRAL_URL'})\n`,
     );
+    const py = process.env.TRAM_BENCH_PY === '0' ? null : wfbenchPy();
     console.log(
-      `${'workload'.padEnd(36)}${'Mistral s'.padStart(11)}${'Tramontane s'.padStart(14)}${'ratio'.padStart(9)}`,
+      `wfbench.py itself: ${py ?? 'not run (TRAM_BENCH_PY=0, or ../shared/bench/wfbench.py missing)'}. Client floor: the same client against a server that answers instantly; ceiling: Mistral's time / that floor, the highest ratio that client can show.\n`,
     );
-    for (const w of apiWorkloads()) {
-      await upload(base, w);
-      await wfbench(base, { ...w, concurrent: 1 }); // warm-up: first compile of the definition
-      // Ours is quick and the machine is shared: the median of ROUNDS runs, all printed.
-      const runs: number[] = [];
-      for (let i = 0; i < ROUNDS; i++) runs.push(await wfbench(base, w));
-      const ours = median(runs);
-      let theirs: number | null = null;
-      let failure = '';
-      if (mistralUrl) {
-        // A loaded machine can fail Mistral's run (its heartbeats time out): say so, and go on with ours.
-        try {
-          await upload(mistralUrl, w);
-          theirs = await wfbench(mistralUrl, w);
-        } catch (err) {
-          failure = `   Mistral failed: ${(err as Error).message.slice(0, 120)}`;
+    console.log(
+      `${'workload'.padEnd(36)}${'client'.padEnd(12)}${'Mistral s'.padStart(10)}${'Tramontane s'.padStart(14)}${'ratio'.padStart(8)}${'floor s'.padStart(10)}${'ceiling'.padStart(9)}`,
+    );
+    const nullServer = await startNullServer();
+    try {
+      for (const w of apiWorkloads()) {
+        await upload(base, w);
+        await wfbench(base, { ...w, concurrent: 1 }); // warm-up: first compile of the definition
+        const clients: (readonly [string, (url: string) => Promise<number>])[] = [
+          ['Node port', (url) => wfbench(url, w)],
+          ...(py
+            ? [
+                [
+                  'wfbench.py',
+                  (url: string) => runWfbenchPy(py, url, w.workflow, w.input, w.concurrent),
+                ] as const,
+              ]
+            : []),
+        ];
+        if (mistralUrl) await upload(mistralUrl, w).catch(() => undefined);
+        for (const [client, run] of clients) {
+          // Ours is quick and the machine is shared: the median of ROUNDS runs, all printed.
+          const runs: number[] = [];
+          for (let i = 0; i < ROUNDS; i++) runs.push(await run(base));
+          const ours = median(runs);
+          const floors: number[] = [];
+          for (let i = 0; i < ROUNDS; i++) floors.push(await run(nullServer.base));
+          const floor = median(floors);
+          let theirs: number | null = null;
+          let failure = '';
+          if (mistralUrl) {
+            // A loaded machine can fail Mistral's run (its heartbeats time out): say so, and go on with ours.
+            try {
+              theirs = await run(mistralUrl);
+            } catch (err) {
+              failure = `   Mistral failed: ${(err as Error).message.slice(0, 120)}`;
+            }
+          }
+          const times = (x: number | null, of: number) => (x === null ? '-' : `${(x / of).toFixed(0)}x`);
+          console.log(
+            `${w.name.padEnd(36)}${client.padEnd(12)}${(theirs === null ? '-' : theirs.toFixed(2)).padStart(10)}${ours.toFixed(3).padStart(14)}${times(theirs, ours).padStart(8)}${floor.toFixed(3).padStart(10)}${times(theirs, floor).padStart(9)}   (runs: ${runs.map((r) => r.toFixed(3)).join(' ')})${failure}`,
+          );
         }
       }
-      const ratio = theirs === null ? '-' : `${(theirs / ours).toFixed(0)}x`;
-      console.log(
-        `${w.name.padEnd(36)}${(theirs === null ? '-' : theirs.toFixed(2)).padStart(11)}${ours.toFixed(3).padStart(14)}${ratio.padStart(9)}   (runs: ${runs.map((r) => r.toFixed(3)).join(' ')})${failure}`,
-      );
+    } finally {
+      await nullServer.close();
     }
     const hello = 'wfbench_hello';
     for (let i = 0; i < ROUNDS; i++) {
