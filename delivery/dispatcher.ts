@@ -10,13 +10,16 @@
  * - A failed attempt is retried on the listener's schedule (see `retry.ts`). 410 Gone disables the listener; so
  *   does failing without a break for longer than `disableAfterMs`. A disabled listener's queues wait.
  * - Outcomes are group-committed (`ProgressWriter`); on start-up the pending deliveries are paged back in, so a
- *   crash loses nothing (a delivery in flight at the crash is sent again: receivers dedupe on its id).
+ *   crash loses nothing (a delivery in flight at the crash is sent again: receivers dedupe on its id). A fan-out
+ *   step whose deliveries all go straight into memory is stored with their first outcomes (`deferred.ts`): a
+ *   delivery row is written once instead of twice; one sent but not stored yet at a crash is sent again, under
+ *   a new id.
  *
  * One dispatcher per store: with the embedded SQLite store there is one engine node.
  */
 import type { OutboxEvent } from '../engine/index.js';
-import type { BacklogKey, PendingEntry, Store } from '../store/index.js';
-import { FanOutStep } from './fan-out.js';
+import type { BacklogKey, FanOut, PendingEntry, Store } from '../store/index.js';
+import { FanOutStep, type FanOutResult } from './fan-out.js';
 import { BacklogPager, compareKeys, keyOf, START, yieldToLoop, type PagerLimits } from './pager.js';
 import { ProgressWriter } from './progress.js';
 import { applyOutcome, thrown } from './outcome.js';
@@ -105,6 +108,8 @@ export class Dispatcher {
   private httpSending = 0;
   private readonly turns = new Set<Queue>();
   private fanning = false;
+  /** While a fan-out step's deliveries are placed: the queues they went to, pumped once it is done. */
+  private placed: Set<Queue> | null = null;
   private fanAgain = false;
   private stopped = false;
   private cursor = 0;
@@ -168,26 +173,75 @@ export class Dispatcher {
       this.fanAgain = false;
       for (;;) {
         if (this.stopped) return;
-        let events: OutboxEvent[];
-        let created;
+        let step: FanOutResult | null;
+        let deferred: boolean;
         try {
-          events = await this.store.readEvents({ afterId: this.cursor, limit: this.opts.batchSize ?? 200 });
-          if (events.length === 0) break;
+          const events = await this.store.readEvents({
+            afterId: this.cursor,
+            limit: this.opts.batchSize ?? 200,
+          });
           // After reading the events: a listener committed before one of them is in the registry then.
-          if (this.opts.shared) await this.syncRegistry();
-          created = await this.fanOut.run(events);
+          if (events.length && this.opts.shared) await this.syncRegistry();
+          step = await this.fanOut.run(events);
+          if (!step) break;
+          deferred = this.deferrable(step);
+          if (!deferred) await this.writeFanOut(step.write);
         } catch (err) {
           this.opts.logger?.error({ err }, 'delivery fan-out failed; will retry');
           setTimeout(() => this.kick(), 1000).unref();
           return;
         }
-        this.cursor = events[events.length - 1]?.id ?? this.cursor;
-        for (const c of created.created) this.pager.offer(c);
+        this.cursor = step.write.cursor;
+        if (deferred) this.progress.defer(step.write.deliveries, step.write.cursor);
+        // Each queue is pumped once, after the whole step is in: its first window then holds all that the step
+        // gave it, not just the first delivery (the rest waiting for that one's confirm).
+        const placed = new Set<Queue>();
+        this.placed = placed;
+        try {
+          for (const c of step.created) this.pager.offer(c);
+        } finally {
+          this.placed = null;
+        }
+        for (const q of placed) this.pump(q);
         // Let requests in between steps: an embedded store answers synchronously, so a long catch-up (a million
         // events) would otherwise hold the event loop from its first step to its last.
         await yieldToLoop();
       }
     } while (this.fanAgain);
+  }
+
+  /**
+   * Whether a fan-out step can be written with the next batch of outcomes instead of at once: only when every
+   * delivery it makes goes straight into memory, as nothing then reads them from the store before that write
+   * (one left to the store would be missed by the refill or scan that should take it in). Not with a shared
+   * store, where the next dispatcher must find all that this one sent; nor for new listeners or statuses, which
+   * the API reads.
+   */
+  private deferrable(step: FanOutResult): boolean {
+    if (this.opts.shared || step.write.listeners.length || step.write.statuses.length) return false;
+    const perListener = new Map<string, number>();
+    const perQueue = new Map<string, { listenerId: string; n: number }>();
+    for (const { delivery: d } of step.created) {
+      perListener.set(d.listenerId, (perListener.get(d.listenerId) ?? 0) + 1);
+      const key = this.queueKey(d);
+      const c = perQueue.get(key);
+      if (c) c.n++;
+      else perQueue.set(key, { listenerId: d.listenerId, n: 1 });
+    }
+    if (!this.pager.takes(perListener)) return false;
+    for (const [key, { listenerId, n }] of perQueue) {
+      // `place`'s test, for n deliveries in a row.
+      const q = this.queues.get(key);
+      if (q?.more || (q?.entries.length ?? 0) + n > this.queuePage(listenerId)) return false;
+    }
+    return true;
+  }
+
+  /** A fan-out written at once: after any deferred one, so that the stored cursor never passes unstored deliveries. */
+  private async writeFanOut(f: FanOut): Promise<void> {
+    if (this.progress.deferred) await this.progress.flush();
+    if (this.progress.deferred) throw new Error('deferred fan-out not written yet');
+    await this.store.delivery.applyFanOut(f);
   }
 
   // ---- the registry, as the service changes it
@@ -231,6 +285,7 @@ export class Dispatcher {
       this.queues.delete(q.key);
     }
     this.pager.forget(id);
+    this.progress.forget(id);
   }
 
   listener(id: string): Listener | undefined {
@@ -270,7 +325,11 @@ export class Dispatcher {
       q.skips++;
       return false;
     }
-    this.enqueue(e);
+    if (this.placed) {
+      this.enqueue(e, false);
+      const q = this.queues.get(this.queueKey(e.delivery));
+      if (q) this.placed.add(q);
+    } else this.enqueue(e);
     return true;
   }
 

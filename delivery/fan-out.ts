@@ -1,7 +1,8 @@
 /**
  * The fan-out: committed outbox events in, deliveries out. It reads the outbox after the position it reached,
  * matches each event against the listeners (the registry's, and those of the root execution's `params.notify`),
- * and writes the new deliveries, their statuses and the new position in one store transaction. It runs after
+ * and makes the new deliveries, their statuses and the new position, which the dispatcher writes in one store
+ * transaction (at once, or deferred into the next batch of outcomes: see `progress.ts`). It runs after
  * the engine's commit, never inside it: the engine only tells it that there is something new.
  *
  * A repeated fan-out (after a crash between reading and writing) creates nothing twice: the store keeps one
@@ -19,6 +20,8 @@ export interface FanOutResult {
   created: Array<{ delivery: Delivery; event: OutboxEvent }>;
   /** Listeners first seen in this step (from `params.notify`). */
   listeners: Listener[];
+  /** What the step stores (the caller writes it: at once, or deferred with the outcomes). */
+  write: FanOut;
 }
 
 export interface FanOutDeps {
@@ -83,10 +86,10 @@ export class FanOutStep {
     }
   }
 
-  /** Examines `events` (in outbox order) and stores what they produce. */
-  async run(events: OutboxEvent[]): Promise<FanOutResult> {
+  /** Examines `events` (in outbox order): what they produce, to be stored by the caller. */
+  async run(events: OutboxEvent[]): Promise<FanOutResult | null> {
     const last = events[events.length - 1];
-    if (!last) return { created: [], listeners: [] };
+    if (!last) return null;
     const now = this.deps.now();
     const fresh: Listener[] = [];
     const created: FanOutResult['created'] = [];
@@ -130,13 +133,12 @@ export class FanOutStep {
         created.push({ delivery, event: ev });
       }
     }
-    const f: FanOut = {
+    const write: FanOut = {
       listeners: fresh,
       deliveries: created.map((c) => c.delivery),
       statuses,
       cursor: last.id,
     };
-    await this.deps.store.delivery.applyFanOut(f);
-    return { created, listeners: fresh };
+    return { created, listeners: fresh, write };
   }
 }

@@ -160,6 +160,17 @@ export class BacklogPager {
     this.wake();
   }
 
+  /** The next offers (`counts`: how many per listener) all go to `place`: no listener spilled, room for all. */
+  takes(counts: ReadonlyMap<string, number>): boolean {
+    let all = this.total;
+    for (const [id, n] of counts) {
+      const b = this.backlogs.get(id);
+      if (b?.spilled || (b?.held ?? 0) + n > this.listenerBudget) return false;
+      all += n;
+    }
+    return all <= this.totalBudget;
+  }
+
   /** A delivery the fan-out just stored: into memory unless the listener is spilled or now full. */
   offer(entry: PendingEntry): void {
     const b = this.of(entry.delivery.listenerId);

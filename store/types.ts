@@ -490,6 +490,9 @@ export interface DeliveryProgress {
   attempts: Omit<Attempt, 'seq'>[];
   /** Listener changes from outcomes: health, and `enabled` / `disabledReason` when one got disabled. */
   listeners: Array<Pick<Listener, 'id' | 'health' | 'enabled' | 'disabledReason' | 'updatedAt'>>;
+  /** A fan-out written with the batch, before its outcomes (as `applyFanOut`, in the same transaction): a
+   * delivery whose first outcome came before the write is stored once, in its state after that outcome. */
+  fanOut?: FanOut;
 }
 
 export interface AttemptFilter {

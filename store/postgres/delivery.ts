@@ -114,51 +114,52 @@ const ADVANCE_CURSOR = `INSERT INTO fan_out_cursor (id, last_event_id) VALUES (1
   ON CONFLICT (id) DO UPDATE SET last_event_id = GREATEST(fan_out_cursor.last_event_id, excluded.last_event_id)`;
 
 export function applyFanOut(pool: pg.Pool, f: FanOut): Promise<void> {
-  return storeWrite('delivery fan-out', () =>
-    transaction(pool, async (db) => {
-      for (const l of f.listeners) {
-        await unique(`Duplicate entry for listener: ${l.name}`, () =>
-          db.query(`${INSERT_LISTENER} ON CONFLICT (id) DO NOTHING`, listenerParams(l)),
-        );
-      }
-      if (f.deliveries.length) {
-        const rows = f.deliveries.map((d) => ({
-          id: d.id,
-          event_id: d.eventId,
-          listener_id: d.listenerId,
-          order_key: d.orderKey,
-          state: d.state,
-          attempts: d.attempts,
-          next_attempt_at: d.nextAttemptAt,
-          last_code: d.lastCode,
-          status_id: d.statusId,
-          created_at: d.createdAt,
-          updated_at: d.updatedAt,
-        }));
-        await db.query(INSERT_DELIVERIES, [JSON.stringify(rows)]);
-      }
-      if (f.statuses.length) {
-        const rows = f.statuses.map((s) => ({
-          id: s.id,
-          delivery_id: s.deliveryId,
-          event_id: s.eventId,
-          listener_id: s.listenerId,
-          execution_id: s.executionId,
-          root_execution_id: s.rootExecutionId,
-          task_execution_id: s.taskExecutionId,
-          task_name: s.taskName,
-          status: s.status,
-          conclusion: s.conclusion,
-          output: s.output === null ? null : JSON.stringify(s.output),
-          deadline_at: s.deadlineAt,
-          created_at: s.createdAt,
-          updated_at: s.updatedAt,
-        }));
-        await db.query(INSERT_STATUSES, [JSON.stringify(rows)]);
-      }
-      await db.query(ADVANCE_CURSOR, [f.cursor]);
-    }),
-  );
+  return storeWrite('delivery fan-out', () => transaction(pool, (db) => fanOutIn(db, f)));
+}
+
+/** A fan-out's statements, inside the caller's transaction. */
+async function fanOutIn(db: Queryable, f: FanOut): Promise<void> {
+  for (const l of f.listeners) {
+    await unique(`Duplicate entry for listener: ${l.name}`, () =>
+      db.query(`${INSERT_LISTENER} ON CONFLICT (id) DO NOTHING`, listenerParams(l)),
+    );
+  }
+  if (f.deliveries.length) {
+    const rows = f.deliveries.map((d) => ({
+      id: d.id,
+      event_id: d.eventId,
+      listener_id: d.listenerId,
+      order_key: d.orderKey,
+      state: d.state,
+      attempts: d.attempts,
+      next_attempt_at: d.nextAttemptAt,
+      last_code: d.lastCode,
+      status_id: d.statusId,
+      created_at: d.createdAt,
+      updated_at: d.updatedAt,
+    }));
+    await db.query(INSERT_DELIVERIES, [JSON.stringify(rows)]);
+  }
+  if (f.statuses.length) {
+    const rows = f.statuses.map((s) => ({
+      id: s.id,
+      delivery_id: s.deliveryId,
+      event_id: s.eventId,
+      listener_id: s.listenerId,
+      execution_id: s.executionId,
+      root_execution_id: s.rootExecutionId,
+      task_execution_id: s.taskExecutionId,
+      task_name: s.taskName,
+      status: s.status,
+      conclusion: s.conclusion,
+      output: s.output === null ? null : JSON.stringify(s.output),
+      deadline_at: s.deadlineAt,
+      created_at: s.createdAt,
+      updated_at: s.updatedAt,
+    }));
+    await db.query(INSERT_STATUSES, [JSON.stringify(rows)]);
+  }
+  await db.query(ADVANCE_CURSOR, [f.cursor]);
 }
 
 const UPDATE_DELIVERIES = `
@@ -181,6 +182,7 @@ const INSERT_ATTEMPTS = `
 export function applyProgress(pool: pg.Pool, p: DeliveryProgress): Promise<void> {
   return storeWrite('delivery progress', () =>
     transaction(pool, async (db) => {
+      if (p.fanOut) await fanOutIn(db, p.fanOut);
       if (p.deliveries.length) {
         const rows = p.deliveries.map((d) => ({
           id: d.id,

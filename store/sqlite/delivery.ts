@@ -8,7 +8,8 @@
  *   carries its id (i.e. that delivery was the one inserted), listeners already stored are kept as they are
  *   (their health and `enabled` may have moved on since), and the cursor never goes back.
  * - `applyProgress` records a batch of attempt outcomes: delivery states, the attempt log (whose `seq`,
- *   assigned by SQLite, is the API's cursor) and listener health.
+ *   assigned by SQLite, is the API's cursor) and listener health; and, when the batch carries one, a fan-out
+ *   first (the dispatcher's deferred one: its deliveries go in once, already in their state after the outcome).
  *
  * Listeners keep the full record as JSON (`record`) beside the columns that are filtered or sorted on, like the
  * runtime tables; deliveries, attempts and statuses are flat rows, as they are small, numerous and queried by
@@ -384,6 +385,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
 
   private progress(p: DeliveryProgress): void {
     const s = this.stmts;
+    if (p.fanOut) this.fanOut(p.fanOut);
     for (const d of p.deliveries) {
       s.updateDelivery.run(d.state, d.attempts, d.nextAttemptAt, d.lastCode, d.updatedAt, d.id);
     }

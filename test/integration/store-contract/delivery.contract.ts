@@ -99,6 +99,31 @@ export function deliveryContract(ctx: ContractContext): void {
   });
 
   describe('progress', () => {
+    it('writes a fan-out carried by a batch first: its deliveries in their state, the cursor, then the outcomes', async () => {
+      await store.delivery.createListener(listener('l1'));
+      const d1 = delivery(1, 'l1');
+      const d2 = delivery(2, 'l1');
+      const done = {
+        ...d1,
+        state: 'succeeded' as const,
+        attempts: 1,
+        lastCode: 'success' as const,
+        updatedAt: 9000,
+      };
+      await store.delivery.applyProgress({
+        deliveries: [],
+        attempts: [attempt(1, { deliveryId: d1.id, code: 'success', httpStatus: 200 })],
+        listeners: [],
+        fanOut: fanOut({ deliveries: [done, d2], cursor: 2 }),
+      });
+      expect(await store.delivery.fanOutCursor()).to.equal(2);
+      expect(await store.delivery.getDelivery(d1.id)).to.include({ state: 'succeeded', attempts: 1 });
+      expect(await store.delivery.getDelivery(d2.id)).to.include({ state: 'pending', attempts: 0 });
+      expect((await store.delivery.listAttempts()).map((a) => a.deliveryId)).to.deep.equal([d1.id]);
+      const pending = await store.delivery.listDeliveries({ listenerId: 'l1', state: 'pending' });
+      expect(pending.map((d) => d.id)).to.deep.equal([d2.id]);
+    });
+
     it('applies a batch: delivery states, attempts with increasing seq, listener health', async () => {
       await store.delivery.createListener(listener('l1'));
       const d1 = delivery(1, 'l1');

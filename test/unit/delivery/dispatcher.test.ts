@@ -140,6 +140,15 @@ describe('Dispatcher', function () {
 
   const ids = (evs: OutboxEvent[]) => evs.map((e) => e.id);
 
+  /** Waits until the stored fan-out cursor is `id`. */
+  async function cursorAt(id: number): Promise<void> {
+    const until = Date.now() + 3000;
+    while ((await store.delivery.fanOutCursor()) !== id) {
+      if (Date.now() > until) throw new Error(`timed out waiting for the stored cursor to reach ${id}`);
+      await sleep(5);
+    }
+  }
+
   describe('fan-out', () => {
     it('creates one delivery per event and wanting listener, ordered by root execution, and moves the cursor', async () => {
       await listeners(
@@ -535,6 +544,57 @@ describe('Dispatcher', function () {
   });
 
   describe('persistence and restart', () => {
+    it('stores a fan-out with the first outcomes: a delivery that succeeded at once is written once, and the cursor with it', async () => {
+      await listeners(makeListener({ retry: [3600] }));
+      const [e1, e2, e3] = await commitEvents(store, [
+        { executionId: 'ex-A' },
+        { executionId: 'ex-A' },
+        { executionId: 'ex-B' },
+      ]);
+      const s = sender((c) => (c.eventId === e2!.id ? FAIL : OK));
+      const fanOuts: unknown[] = [];
+      const apply = store.delivery.applyFanOut.bind(store.delivery);
+      store.delivery.applyFanOut = (f) => (fanOuts.push(f), apply(f));
+      const updated: string[] = [];
+      const progress = store.delivery.applyProgress.bind(store.delivery);
+      store.delivery.applyProgress = (p) => (updated.push(...p.deliveries.map((d) => d.id)), progress(p));
+      const d = dispatcher(s);
+      await d.start();
+      await waitFor(() => s.calls.length === 3, 'e1, e2, e3');
+      await cursorAt(e3!.id);
+      await d.stop();
+      expect(fanOuts, 'no fan-out written on its own').to.deep.equal([]);
+      expect(updated, 'no delivery updated after its insert').to.deep.equal([]);
+      expect(await deliveryOf(e1!.id)).to.include({ state: 'succeeded', attempts: 1 });
+      expect(await deliveryOf(e2!.id)).to.include({
+        state: 'pending',
+        attempts: 1,
+        lastCode: 'badHttpStatus',
+      });
+      expect(await deliveryOf(e3!.id)).to.include({ state: 'succeeded', attempts: 1 });
+      expect(await store.delivery.listAttempts()).to.have.length(3);
+    });
+
+    it('stores a deferred delivery that is not attempted soon (its queue waits) as pending, with the cursor', async () => {
+      await listeners(makeListener({ retry: [3600] }));
+      const [e1, e2] = await commitEvents(store, [{ executionId: 'ex-A' }, { executionId: 'ex-A' }]);
+      const s = sender();
+      const held = s.gate();
+      s.script = () => held.promise;
+      const d = dispatcher(s);
+      await d.start();
+      await waitFor(() => s.calls.length === 1, 'e1 in flight');
+      // e1 holds the queue: e2 waits for it, and is stored once its hold is over, without an outcome.
+      await cursorAt(e2!.id);
+      expect(await deliveryOf(e1!.id)).to.include({ state: 'pending', attempts: 0 });
+      expect(await deliveryOf(e2!.id)).to.include({ state: 'pending', attempts: 0 });
+      held.open(OK);
+      await waitFor(() => s.calls.length === 2, 'e2 after e1');
+      await d.stop();
+      expect(await deliveryOf(e1!.id)).to.include({ state: 'succeeded', attempts: 1 });
+      expect(await deliveryOf(e2!.id)).to.include({ state: 'succeeded', attempts: 1 });
+    });
+
     it('start() loads the pending deliveries a previous dispatcher left, without fanning out the same events again', async () => {
       await listeners(makeListener({ retry: [3600] }));
       const [e1, e2, e3, e4] = await commitEvents(store, [
