@@ -55,6 +55,14 @@ const CONTEXT_ALIASES: Record<string, string> = {
   has_next: 'h',
 };
 const CONTEXT_KEYS = new Map(Object.entries(CONTEXT_ALIASES).map(([key, alias]) => [alias, key]));
+/** The context's flags (each set to true once a step is done): the aliases of those that are true are written
+ * together, as one string under `FLAGS` (`"!":"pbah"` instead of `"p":true,"b":true,"a":true,"h":true`). */
+const FLAG_KEYS = new Set(['pause_before_done', 'wait_before_done', 'wait_after_done', 'has_next']);
+const FLAGS = '!';
+/** `run_started_at` as milliseconds after the task's `startedAt` (written when both are numbers): the engine
+ * sets both from one clock reading, so this is mostly `0` instead of a 13-digit time. */
+const RUN_STARTED = 'run_started_at';
+const RUN_STARTED_AFTER = 'S';
 
 /** An empty object or array as a usual value: a fresh one is put back on every read (a reader may change it). */
 interface Empty {
@@ -66,9 +74,17 @@ const ARRAY: Empty = { empty: 'array' };
 /** A usual value: a primitive, or an empty object / array. */
 type Usual = string | number | boolean | null | Empty;
 
+/** A time field written as milliseconds after another time the row's columns hold (`base`), under `alias`. */
+interface Relative {
+  alias: string;
+  base: string;
+}
+
 export interface Layout {
   /** Required fields and their usual value. */
   usual: Record<string, Usual>;
+  /** Time fields written relative to a column's time: a few digits instead of 13. */
+  relative?: Record<string, Relative>;
 }
 
 export const EXEC_LAYOUT: Layout = {
@@ -93,6 +109,11 @@ export const TASK_LAYOUT: Layout = {
     processed: true,
     startedAt: null,
     finishedAt: null,
+  },
+  // A task starts soon after it is created and its last write is mostly the one that finished it.
+  relative: {
+    startedAt: { alias: '~b', base: 'createdAt' },
+    finishedAt: { alias: '~e', base: 'updatedAt' },
   },
 };
 export const ACTION_LAYOUT: Layout = {
@@ -120,18 +141,31 @@ function fresh(usual: Usual): unknown {
 }
 
 /** `runtimeContext` with its known keys aliased, or null when a key of its own looks like an alias. */
-function compactContext(rc: Json): Json | null {
+function compactContext(rc: Json, startedAt: unknown): Json | null {
   const out: Json = {};
+  let flags = '';
   for (const k in rc) {
-    if (CONTEXT_KEYS.has(k)) return null;
-    out[CONTEXT_ALIASES[k] ?? k] = rc[k];
+    if (CONTEXT_KEYS.has(k) || k === FLAGS || k === RUN_STARTED_AFTER) return null;
+    const v = rc[k];
+    const alias = CONTEXT_ALIASES[k] ?? k;
+    if (v === true && FLAG_KEYS.has(k)) flags += alias;
+    else if (k === RUN_STARTED && typeof v === 'number' && typeof startedAt === 'number') {
+      out[RUN_STARTED_AFTER] = v - startedAt;
+    } else out[alias] = v;
   }
+  if (flags) out[FLAGS] = flags;
   return out;
 }
 
-function expandContext(rc: Json): Json {
+function expandContext(rc: Json, startedAt: unknown): Json {
   const out: Json = {};
-  for (const k in rc) out[CONTEXT_KEYS.get(k) ?? k] = rc[k];
+  for (const k in rc) {
+    const v = rc[k];
+    if (k === FLAGS) {
+      for (const alias of v as string) out[CONTEXT_KEYS.get(alias) ?? alias] = true;
+    } else if (k === RUN_STARTED_AFTER) out[RUN_STARTED] = (v as number) + (startedAt as number);
+    else out[CONTEXT_KEYS.get(k) ?? k] = v;
+  }
   return out;
 }
 
@@ -144,8 +178,14 @@ export function encodeRecord(r: object, layout: Layout, skip: ReadonlySet<string
     if (v === undefined || skip.has(k)) continue;
     const usual = layout.usual[k];
     if (usual !== undefined && isUsual(v, usual)) continue;
+    const rel = layout.relative?.[k];
+    const base = rel && src[rel.base];
+    if (rel && typeof v === 'number' && typeof base === 'number') {
+      out[rel.alias] = v - base;
+      continue;
+    }
     if (k === 'runtimeContext' && v !== null && typeof v === 'object' && !Array.isArray(v)) {
-      const rc = compactContext(v as Json);
+      const rc = compactContext(v as Json, src.startedAt);
       if (rc) out[ALIASES.runtimeContext as string] = rc;
       else out[k] = v;
       continue;
@@ -164,10 +204,29 @@ export function decodeRecord(text: string, layout: Layout, columns: Json): Json 
   const stored = JSON.parse(text) as Json;
   const out = columns;
   for (const k in layout.usual) out[k] = fresh(layout.usual[k] as Usual);
+  let context: Json | null = null;
   for (const k in stored) {
-    const field = k.charCodeAt(0) === 126 /* ~ */ ? (FIELDS.get(k) ?? k) : k;
     const v = stored[k];
-    out[field] = field === 'runtimeContext' && k !== field ? expandContext(v as Json) : v;
+    if (k.charCodeAt(0) !== 126 /* ~ */) out[k] = v;
+    else if (k === ALIASES.runtimeContext) context = v as Json;
+    else {
+      const field = FIELDS.get(k);
+      if (field !== undefined) out[field] = v;
+      else if (!relativeField(layout, k, v as number, out)) out[k] = v;
+    }
   }
+  // After the loop: the context's run start is relative to `startedAt`, which may come after it.
+  if (context) out.runtimeContext = expandContext(context, out.startedAt);
   return out;
+}
+
+/** Puts back the time field written relative to a column's time under `alias`, if the layout has one. */
+function relativeField(layout: Layout, alias: string, v: number, out: Json): boolean {
+  for (const field in layout.relative) {
+    const rel = layout.relative[field] as Relative;
+    if (rel.alias !== alias) continue;
+    out[field] = v + (out[rel.base] as number);
+    return true;
+  }
+  return false;
 }

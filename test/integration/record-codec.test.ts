@@ -138,6 +138,51 @@ describe('runtime record layout', () => {
     expect(actionRecordFromRow(actionRow(action, JSON.stringify(action)))).to.deep.equal(action);
   });
 
+  it("writes a task's start and finish as milliseconds after its creation and last update, and reads them back", () => {
+    const t: TaskRecord = { ...task, createdAt: 1_796_000_000_000, updatedAt: 1_796_000_000_009 };
+    const done: TaskRecord = { ...t, startedAt: 1_796_000_000_004, finishedAt: 1_796_000_000_009 };
+    const text = taskRecordText(done);
+    expect(JSON.parse(text)).to.include({ '~b': 4, '~e': 0 });
+    expect(text).to.not.match(/1796/);
+    expect(taskRecordFromRow(taskRow(done, text))).to.deep.equal(done);
+    // Not started yet: null stays the usual value, left out.
+    const fresh: TaskRecord = { ...t, startedAt: null, finishedAt: null };
+    expect(taskRecordFromRow(taskRow(fresh, taskRecordText(fresh)))).to.deep.equal(fresh);
+    // Written before the relative form (aliased, absolute): read the same.
+    const { '~b': _b, '~e': _e, ...rest } = JSON.parse(text) as Record<string, unknown>;
+    const old = JSON.stringify({ ...rest, '~a': done.startedAt, '~f': done.finishedAt });
+    expect(taskRecordFromRow(taskRow(done, old))).to.deep.equal(done);
+  });
+
+  it("writes the context's true flags as one string and its run start relative to the task's start", () => {
+    const runtimeContext = {
+      pause_before_done: true,
+      wait_before_done: true,
+      wait_after_done: false,
+      has_next: true,
+      run_started_at: 1_796_000_000_007,
+      action_name: 'std.echo',
+    };
+    const t: TaskRecord = { ...task, startedAt: 1_796_000_000_005, runtimeContext };
+    const text = taskRecordText(t);
+    expect(JSON.parse(text)['~x']).to.deep.equal({ '!': 'pbh', a: false, S: 2, n: 'std.echo' });
+    expect(taskRecordFromRow(taskRow(t, text))).to.deep.equal(t);
+    // No start time to be relative to: the run start is kept as it is.
+    const unstarted: TaskRecord = { ...t, startedAt: null };
+    expect(taskRecordFromRow(taskRow(unstarted, taskRecordText(unstarted)))).to.deep.equal(unstarted);
+    // A context with keys of its own named like the flags' or the run start's alias is stored as it is.
+    for (const own of [{ '!': 'p' }, { S: 1, run_started_at: 2 }]) {
+      const o: TaskRecord = { ...t, runtimeContext: own };
+      expect(taskRecordFromRow(taskRow(o, taskRecordText(o)))).to.deep.equal(o);
+    }
+    // Written before the flags: one alias per key, read the same.
+    const old = JSON.stringify({
+      '~x': { p: true, b: true, a: false, h: true, s: 1_796_000_000_007, n: 'std.echo' },
+    });
+    const read = taskRecordFromRow(taskRow(t, old));
+    expect(read.runtimeContext).to.deep.equal(runtimeContext);
+  });
+
   it('gives a fresh object for each usual empty value (a reader may change its copy)', () => {
     const text = taskRecordText(task);
     const one = taskRecordFromRow(taskRow(task, text));
