@@ -87,10 +87,11 @@ export const AMQP_WINDOW = 32;
 /**
  * HTTP attempts in flight at once. A backlog of a thousand executions is a thousand queues: sending all their
  * heads at once put a thousand responses, and their outcomes, into each turn of the event loop, and an API
- * request waited that long (p50 ~100 ms while draining). The receiver answers in a few ms, so this many keep
- * the drain as fast; the other queues wait their turn (`turns`).
+ * request waited that long (p50 ~100 ms while draining). A turn now holds at most this many, and as the
+ * receiver answers in a few ms, this many keep the drain as fast (backlog bench: 16 drained slower, 64 held
+ * the API longer); the other queues wait their turn (`turns`).
  */
-export const HTTP_IN_FLIGHT = 64;
+export const HTTP_IN_FLIGHT = 32;
 
 /** What the dispatcher needs of a sender (`Sender`; tests give a stand-in). */
 export type DeliverySender = Pick<Sender, 'send'> & Partial<Pick<Sender, 'sendMany'>>;
