@@ -42,6 +42,7 @@ const ALIASES: Record<string, string> = {
   finishedAt: '~f',
   index: '~I',
   attempt: '~A',
+  lastError: '~L',
 };
 const FIELDS = new Map(Object.entries(ALIASES).map(([field, alias]) => [alias, field]));
 

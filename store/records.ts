@@ -30,8 +30,8 @@ const EXEC_IN_COLUMNS_ROOT = new Set([...EXEC_IN_COLUMNS, 'rootExecutionId']);
 const TASK_IN_COLUMNS = new Set([...COMMON, 'workflowExecutionId', 'workflowName', 'name']);
 const ACTION_IN_COLUMNS = new Set([...COMMON, 'taskExecutionId', 'workflowExecutionId']);
 
-/** The stored JSON of an execution record. The root is a column too (`rootExecutionId ?? id`): null is left out
- * (read back from the column equal to the id), any other root as well. */
+/** The stored JSON of an execution record. The root is a column too (`execRootColumn`) and left out, unless it
+ * names the execution itself. */
 export function execRecordText(r: ExecutionRecord): string {
   // A root naming itself could not be told from "no root" in the column: kept in the JSON, as it is.
   const skip = r.rootExecutionId === r.id ? EXEC_IN_COLUMNS : EXEC_IN_COLUMNS_ROOT;
@@ -40,8 +40,9 @@ export function execRecordText(r: ExecutionRecord): string {
 
 export function execRecordFromRow(r: Row): ExecutionRecord {
   const id = r.id as string;
-  const root = r.root_execution_id as string;
-  // A stored root (an older row, or a root naming itself) wins over the column's reading.
+  const root = (r.root_execution_id as string | null) ?? null;
+  // A stored root (an older row, or a root naming itself) wins over the column's reading. Rows written before
+  // `execRootColumn` hold a top-level execution's own id as its root: read as none, as today's NULL is.
   return decodeRecord(r.record as string, EXEC_LAYOUT, {
     id,
     workflowName: r.workflow_name,
@@ -85,6 +86,15 @@ export function actionRecordFromRow(r: Row): ActionExecutionRecord {
   }) as unknown as ActionExecutionRecord;
 }
 
+/**
+ * The root column of an execution: NULL for a top-level one (36 bytes fewer per execution than its own id,
+ * which older rows hold). SQL reads it only for sub-executions (`root_execution_id = ? AND id <>
+ * root_execution_id`, the partial index's condition, which neither form of a top-level row meets).
+ */
+export function execRootColumn(r: ExecutionRecord): string | null {
+  return r.rootExecutionId;
+}
+
 /** An execution record as its row's columns (the PostgreSQL store writes rows from these objects). */
 export function execRowOf(r: ExecutionRecord): Row {
   return {
@@ -92,7 +102,7 @@ export function execRowOf(r: ExecutionRecord): Row {
     workflow_name: r.workflowName,
     state: r.state,
     parent_task_id: r.taskExecutionId,
-    root_execution_id: r.rootExecutionId ?? r.id,
+    root_execution_id: execRootColumn(r),
     created_at: r.createdAt,
     updated_at: r.updatedAt,
     record: execRecordText(r),

@@ -20,6 +20,24 @@ import { RUNTIME_LAYOUT, decodeRecord, encodeRecord } from './record-codec.js';
 
 /** The runtime's field that is stored apart. */
 const SPEC = new Set(['spec']);
+/** ... and the initial context too, when it is the execution's input (`sameContext`). */
+const SPEC_AND_CONTEXT = new Set(['spec', 'initialContext']);
+
+/**
+ * Whether the initial context holds exactly the input's keys and values: the engine builds it as `{...input,
+ * ...vars}`, so without `vars` it repeats the input, which the execution's record holds already. Values are
+ * compared by identity (cheap, and true for the engine's copy); one read back from a row compares unequal when
+ * nested and is then stored, as it is.
+ */
+function sameContext(context: Record<string, unknown>, input: Record<string, unknown>): boolean {
+  let n = 0;
+  for (const k in context) {
+    if (!Object.prototype.hasOwnProperty.call(input, k) || context[k] !== input[k]) return false;
+    n++;
+  }
+  for (const _ in input) n--;
+  return n === 0;
+}
 
 /** A spec the commit must make sure the database holds (its number comes from the database). */
 export interface PendingSpec {
@@ -54,11 +72,14 @@ export class SpecRefs {
    * The runtime as stored (without its spec) and the spec's number, or `pending` when the database may not hold
    * the spec yet: the caller inserts it, uses the number the database gave it, and `confirm`s it after COMMIT.
    */
-  encode(rt: ExecutionRuntime): { runtime: string; specId: number | null; pending: PendingSpec | null } {
+  encode(
+    rt: ExecutionRuntime,
+    input: Record<string, unknown>,
+  ): { runtime: string; specId: number | null; pending: PendingSpec | null } {
     const address = addressOf(rt.spec);
     const specId = this.ids.get(address.hash) ?? null;
     return {
-      runtime: encodeRecord(rt, RUNTIME_LAYOUT, SPEC),
+      runtime: encodeRecord(rt, RUNTIME_LAYOUT, sameContext(rt.initialContext, input) ? SPEC_AND_CONTEXT : SPEC),
       specId,
       pending: specId === null ? address : null,
     };
@@ -80,9 +101,11 @@ export class SpecRefs {
     this.parsed.set(id, JSON.parse(text) as WorkflowSpec);
   }
 
-  /** The runtime of a row: its own JSON, with the spec it refers to (or the inline spec of an older row). */
-  decode(runtimeText: string, specId: number | null): ExecutionRuntime {
+  /** The runtime of a row: its own JSON, with the spec it refers to (or the inline spec of an older row), and
+   * the initial context, when left out, a copy of the execution's input (as the engine made it). */
+  decode(runtimeText: string, specId: number | null, input: Record<string, unknown>): ExecutionRuntime {
     const rt = decodeRecord(runtimeText, RUNTIME_LAYOUT, {}) as unknown as ExecutionRuntime;
+    if (rt.initialContext === undefined) rt.initialContext = { ...input };
     if (rt.spec === undefined && specId !== null) {
       const spec = this.parsed.get(specId);
       if (!spec) throw new TramError('STORE', `workflow spec ${specId} is missing`);

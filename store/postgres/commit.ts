@@ -151,7 +151,7 @@ export async function applyChangeSet(
   await rewriteActions(db, c.supersededRuns ?? [], (a) => ({ ...a, accepted: false }));
   const encoded = byId(c.executions, (e) => e.record.id).map((e) => ({
     r: e.record,
-    stored: specs.encode(e.runtime),
+    stored: specs.encode(e.runtime, e.record.input),
   }));
   await storeSpecs(
     db,

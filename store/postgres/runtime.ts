@@ -83,7 +83,8 @@ export function listExecutions(db: Queryable, f: ExecutionFilter = {}): Promise<
     },
     [
       ...(f.topLevel ? [['parent_task_id IS NULL'] as Cond] : []),
-      // A root's row carries its own id as root: Mistral's root has none, so it is not "under" itself.
+      // A root's row written before `execRootColumn` carries its own id as root (Mistral's root has none, so it is
+      // not "under" itself); the partial root index holds only rows meeting this condition.
       ...(f.rootExecutionId !== undefined ? [['id <> root_execution_id'] as Cond] : []),
     ],
   );

@@ -61,6 +61,7 @@ import {
   actionRecordText,
   execRecordFromRow,
   execRecordText,
+  execRootColumn,
   taskRecordFromRow,
   taskRecordText,
   type RecordTable,
@@ -89,10 +90,8 @@ export const UNFINISHED_WF = `('IDLE','RUNNING','PAUSED')`;
 
 /** An execution row (`EXEC_COLUMNS`), its spec already known to `specs`. */
 export function execFromRow(r: Row, specs: SpecRefs): ExecutionRow {
-  return {
-    record: execRecordFromRow(r),
-    runtime: specs.decode(r.runtime as string, (r.spec_id as number | null) ?? null),
-  };
+  const record = execRecordFromRow(r);
+  return { record, runtime: specs.decode(r.runtime as string, (r.spec_id as number | null) ?? null, record.input) };
 }
 export function taskFromRow(r: Row): TaskRow {
   return { record: taskRecordFromRow(r), machine: JSON.parse(r.machine as string) };
@@ -241,7 +240,7 @@ export class SqliteStore implements Store {
     for (const id of c.supersededRuns ?? []) s.supersedeActions.run(id);
     for (const e of c.executions) {
       const r = e.record;
-      const stored = this.specs.encode(e.runtime);
+      const stored = this.specs.encode(e.runtime, r.input);
       const specId = stored.pending
         ? this.specId(stored.pending.hash, stored.pending.text, specs)
         : stored.specId;
@@ -250,7 +249,7 @@ export class SqliteStore implements Store {
         r.workflowName,
         r.state,
         r.taskExecutionId,
-        r.rootExecutionId ?? r.id,
+        execRootColumn(r),
         r.createdAt,
         r.updatedAt,
         execRecordText(r),
@@ -416,7 +415,8 @@ export class SqliteStore implements Store {
       },
       [
         ...(f.topLevel ? [['parent_task_id IS NULL'] as Cond] : []),
-        // A root's row carries its own id as root: Mistral's root has none, so it is not "under" itself.
+        // A root's row written before `execRootColumn` carries its own id as root (Mistral's root has none, so it is
+        // not "under" itself); the partial root index holds only rows meeting this condition.
         ...(f.rootExecutionId !== undefined ? [['id <> root_execution_id'] as Cond] : []),
       ],
     );

@@ -183,6 +183,19 @@ describe('runtime record layout', () => {
     expect(read.runtimeContext).to.deep.equal(runtimeContext);
   });
 
+  it("leaves a top-level execution's root column NULL and reads older rows holding its own id the same", () => {
+    const row = execRowOf(exec);
+    expect(row.root_execution_id).to.equal(null);
+    expect(execRecordFromRow(row)).to.deep.equal(exec);
+    expect(execRecordFromRow({ ...row, root_execution_id: exec.id })).to.deep.equal(exec);
+    const sub: ExecutionRecord = { ...exec, id: 'e2', taskExecutionId: 't0', rootExecutionId: 'e1' };
+    expect(execRowOf(sub).root_execution_id).to.equal('e1');
+    expect(execRecordFromRow(execRowOf(sub))).to.deep.equal(sub);
+    // A root naming the execution itself stays in the JSON, which wins over the column.
+    const self: ExecutionRecord = { ...exec, rootExecutionId: 'e1' };
+    expect(execRecordFromRow(execRowOf(self))).to.deep.equal(self);
+  });
+
   it('gives a fresh object for each usual empty value (a reader may change its copy)', () => {
     const text = taskRecordText(task);
     const one = taskRecordFromRow(taskRow(task, text));
