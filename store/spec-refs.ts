@@ -79,7 +79,11 @@ export class SpecRefs {
     const address = addressOf(rt.spec);
     const specId = this.ids.get(address.hash) ?? null;
     return {
-      runtime: encodeRecord(rt, RUNTIME_LAYOUT, sameContext(rt.initialContext, input) ? SPEC_AND_CONTEXT : SPEC),
+      runtime: encodeRecord(
+        rt,
+        RUNTIME_LAYOUT,
+        sameContext(rt.initialContext, input) ? SPEC_AND_CONTEXT : SPEC,
+      ),
       specId,
       pending: specId === null ? address : null,
     };

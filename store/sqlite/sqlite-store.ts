@@ -91,7 +91,10 @@ export const UNFINISHED_WF = `('IDLE','RUNNING','PAUSED')`;
 /** An execution row (`EXEC_COLUMNS`), its spec already known to `specs`. */
 export function execFromRow(r: Row, specs: SpecRefs): ExecutionRow {
   const record = execRecordFromRow(r);
-  return { record, runtime: specs.decode(r.runtime as string, (r.spec_id as number | null) ?? null, record.input) };
+  return {
+    record,
+    runtime: specs.decode(r.runtime as string, (r.spec_id as number | null) ?? null, record.input),
+  };
 }
 export function taskFromRow(r: Row): TaskRow {
   return { record: taskRecordFromRow(r), machine: JSON.parse(r.machine as string) };

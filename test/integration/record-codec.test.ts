@@ -11,6 +11,9 @@ import { expect } from 'chai';
 import type { ActionExecutionRecord, ExecutionRecord, TaskRecord } from '../../model/index.js';
 import { Engine } from '../../engine/index.js';
 import { SqliteStore } from '../../store/index.js';
+import { SpecRefs } from '../../store/spec-refs.js';
+import type { ExecutionRuntime } from '../../store/types.js';
+import type { WorkflowSpec } from '../../dsl/spec.js';
 import {
   actionRecordFromRow,
   actionRecordText,
@@ -194,6 +197,37 @@ describe('runtime record layout', () => {
     // A root naming the execution itself stays in the JSON, which wins over the column.
     const self: ExecutionRecord = { ...exec, rootExecutionId: 'e1' };
     expect(execRecordFromRow(execRowOf(self))).to.deep.equal(self);
+  });
+
+  it("leaves out an execution's initial context when it is its input, and reads it back as a copy", () => {
+    const specs = new SpecRefs();
+    const spec = { name: 'hello' } as unknown as WorkflowSpec;
+    const input = { name: 'x', n: { deep: 1 } };
+    const rt: ExecutionRuntime = {
+      initialContext: { ...input },
+      seq: 3,
+      machine: {},
+      deferred: [],
+      spec,
+      env: {},
+      lastError: null,
+    };
+    const { runtime } = specs.encode(rt, input);
+    expect(runtime).to.equal('{"seq":3,"~L":null}');
+    const { spec: _spec, ...stored } = rt;
+    const read = specs.decode(runtime, null, input);
+    expect(read).to.deep.equal(stored);
+    expect(read.initialContext).to.not.equal(input);
+    // With vars (or any value other than the input's own), it is stored.
+    for (const initialContext of [{ ...input, v: 1 }, { name: 'x' }, { ...input, n: { deep: 1 } }]) {
+      const r = { ...rt, initialContext };
+      const text = specs.encode(r, input).runtime;
+      expect(text).to.match(/initialContext/);
+      expect(specs.decode(text, null, input)).to.deep.equal({ ...stored, initialContext });
+    }
+    // Written before: the context and lastError by their names, read the same.
+    const old = JSON.stringify({ initialContext: { ...input }, seq: 3, lastError: null });
+    expect(specs.decode(old, null, input)).to.deep.equal(stored);
   });
 
   it('gives a fresh object for each usual empty value (a reader may change its copy)', () => {
