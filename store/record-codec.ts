@@ -12,8 +12,8 @@
  * reader sees, only the bytes: a field the engine adds later is stored as it is until a layout names it.
  *
  * Not aliased, because SQL reads or writes them by name (`json_set` / `json_extract` in the SQLite store):
- * `output`, `kind`, `accepted`. Only required fields have a usual value: putting back an optional field that was
- * absent would change the record.
+ * `output`, `kind`, `accepted` (the SQL that reads `kind` puts back its usual value itself). Only required fields
+ * have a usual value: putting back an optional field that was absent would change the record.
  */
 
 type Json = Record<string, unknown>;
@@ -118,7 +118,8 @@ export const TASK_LAYOUT: Layout = {
   },
 };
 export const ACTION_LAYOUT: Layout = {
-  usual: { stateInfo: null, input: OBJECT, index: 0, accepted: true, attempt: 1 },
+  // `kind` is read by SQL (the SQLite store's `ACTION_KIND`), which takes its absence for `action`.
+  usual: { stateInfo: null, input: OBJECT, index: 0, accepted: true, attempt: 1, kind: 'action' },
 };
 /** The runtime an execution row keeps beside its record (`spec-refs.ts`); `lastError` is optional. */
 export const RUNTIME_LAYOUT: Layout = {

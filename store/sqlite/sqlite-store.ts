@@ -86,6 +86,8 @@ export const ACTION_SORT = sortColumns(ACTION_KEYS, ACTION_KEYS);
 export const EXEC_COLUMNS = `${EXEC_RECORD_COLUMNS}, runtime, spec_id`;
 /** The columns a task row is read with (`taskFromRow`). */
 export const TASK_COLUMNS = `${TASK_RECORD_COLUMNS}, machine`;
+/** An action row of kind `action` (not a hook's): its record leaves the usual kind out (`ACTION_LAYOUT`). */
+const ACTION_KIND = `coalesce(json_extract(record, '$.kind'), 'action') = 'action'`;
 export const UNFINISHED_WF = `('IDLE','RUNNING','PAUSED')`;
 
 /** An execution row (`EXEC_COLUMNS`), its spec already known to `specs`. */
@@ -187,11 +189,11 @@ export class SqliteStore implements Store {
       /** `keep-result: false`: the task's action outputs (not its hooks') become `{}`. */
       dropActionOutputs: db.prepare(
         `UPDATE action_executions SET record = json_set(record, '$.output', json('{}'))
-         WHERE task_execution_id = ? AND json_extract(record, '$.kind') = 'action'`,
+         WHERE task_execution_id = ? AND ${ACTION_KIND}`,
       ),
       supersedeActions: db.prepare(
         `UPDATE action_executions SET record = json_set(record, '$.accepted', json('false'))
-         WHERE task_execution_id = ? AND json_extract(record, '$.kind') = 'action'`,
+         WHERE task_execution_id = ? AND ${ACTION_KIND}`,
       ),
       dropChildOutputs: db.prepare(
         `UPDATE workflow_executions SET record = json_set(record, '$.output', json('{}')) WHERE parent_task_id = ?`,

@@ -97,6 +97,9 @@ describe('runtime record layout', () => {
     expect(text).to.not.match(/publishedGlobal|description|tags|"params"|stateInfo/);
     expect(taskRecordFromRow(taskRow(task, taskRecordText(task)))).to.deep.equal(task);
     expect(actionRecordFromRow(actionRow(action, actionRecordText(action)))).to.deep.equal(action);
+    expect(actionRecordText(action)).to.not.match(/kind/);
+    const hook: ActionExecutionRecord = { ...action, kind: 'hook' };
+    expect(actionRecordFromRow(actionRow(hook, actionRecordText(hook)))).to.deep.equal(hook);
   });
 
   it('reads back records whose fields differ from the usual values', () => {
