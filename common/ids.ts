@@ -44,6 +44,19 @@ export function newTimeId(now: number = Date.now()): string {
 }
 
 /**
+ * A UUIDv7 whose every bit is fixed by its inputs: the milliseconds `ms`, then 74 bits of the SHA-1 of `kind` and
+ * `key`. For a row that may be created twice, after a crash, and must get the same id both times (a delivery sent
+ * before it was stored is created again from its event: receivers dedupe on its id), while still sorting by time.
+ */
+export function stableTimeId(ms: number, kind: string, key: string): string {
+  const h = createHash('sha1').update(`tramontane:${kind}:${key}`).digest();
+  const time = Math.floor(ms).toString(16).padStart(12, '0').slice(-12);
+  const r = h.toString('hex', 0, 10);
+  const variant = VARIANT[(h[10] ?? 0) & 3] as string;
+  return `${time.slice(0, 8)}-${time.slice(8)}-7${r.slice(0, 3)}-${variant}${r.slice(3, 6)}-${r.slice(6, 18)}`;
+}
+
+/**
  * A stable UUID (version 5 layout) for things keyed by name: workbooks, the standard actions, the system
  * workflows. The same name always gets the same id, across restarts, so ids work as list markers.
  */

@@ -8,7 +8,7 @@
  * A repeated fan-out (after a crash between reading and writing) creates nothing twice: the store keeps one
  * delivery per event and listener.
  */
-import { newTimeId } from '../common/index.js';
+import { newTimeId, stableTimeId } from '../common/index.js';
 import type { OutboxEvent } from '../engine/index.js';
 import type { FanOut, Store } from '../store/index.js';
 import { newSecret } from '../transports/index.js';
@@ -100,7 +100,9 @@ export class FanOutStep {
       for (const l of candidates) {
         if (!this.wants(l, ev)) continue;
         const delivery: Delivery = {
-          id: newTimeId(now),
+          // The same id if this event is fanned out again after a crash: a deferred delivery (`deferred.ts`) may
+          // have been sent before it was stored, and receivers dedupe on the id.
+          id: stableTimeId(ev.createdAt, 'delivery', `${ev.id}:${l.id}`),
           eventId: ev.id,
           listenerId: l.id,
           orderKey: ev.rootExecutionId,

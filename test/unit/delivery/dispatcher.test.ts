@@ -575,6 +575,29 @@ describe('Dispatcher', function () {
       expect(await store.delivery.listAttempts()).to.have.length(3);
     });
 
+    it('sends a delivery lost to a crash before it was stored again under the same id, for receivers to dedupe', async () => {
+      await listeners(makeListener({ retry: [3600] }));
+      const [e1] = await commitEvents(store, [{ executionId: 'ex-A' }]);
+      // The crash: nothing the dispatchers write reaches the store, so the next one fans the event out again.
+      const applyProgress = store.delivery.applyProgress.bind(store.delivery);
+      const applyFanOut = store.delivery.applyFanOut.bind(store.delivery);
+      const crashed = () => Promise.reject(new Error('crashed'));
+      store.delivery.applyProgress = crashed;
+      store.delivery.applyFanOut = crashed;
+      try {
+        const first = sender();
+        await dispatcher(first).start();
+        await waitFor(() => first.calls.length === 1, 'e1 sent before it was stored');
+        const second = sender();
+        await dispatcher(second).start();
+        await waitFor(() => second.calls.length === 1, 'e1 sent again');
+        expect(second.calls[0]).to.include({ eventId: e1!.id, deliveryId: first.calls[0]!.deliveryId });
+      } finally {
+        store.delivery.applyProgress = applyProgress;
+        store.delivery.applyFanOut = applyFanOut;
+      }
+    });
+
     it('stores a deferred delivery that is not attempted soon (its queue waits) as pending, with the cursor', async () => {
       await listeners(makeListener({ retry: [3600] }));
       const [e1, e2] = await commitEvents(store, [{ executionId: 'ex-A' }, { executionId: 'ex-A' }]);
