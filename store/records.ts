@@ -20,8 +20,13 @@ export const EXEC_RECORD_COLUMNS =
   'id, workflow_name, state, parent_task_id, root_execution_id, created_at, updated_at, record';
 export const TASK_RECORD_COLUMNS =
   'id, workflow_execution_id, workflow_name, name, state, created_at, updated_at, record';
+/** The task's columns an action of a task takes its workflow and task names from (`actionRecordText`): a primary
+ * key look-up each, in SQL both databases share. */
+const OF_TASK = (column: string) =>
+  `(SELECT t.${column} FROM task_executions t WHERE t.id = action_executions.task_execution_id)`;
 export const ACTION_RECORD_COLUMNS =
-  'id, task_execution_id, workflow_execution_id, state, created_at, updated_at, record';
+  'id, task_execution_id, workflow_execution_id, state, created_at, updated_at, record, ' +
+  `${OF_TASK('workflow_name')} AS task_workflow_name, ${OF_TASK('name')} AS task_name`;
 
 /** The record's fields held by columns, left out of its JSON. */
 const COMMON = ['id', 'state', 'createdAt', 'updatedAt'];
@@ -29,6 +34,9 @@ const EXEC_IN_COLUMNS = new Set([...COMMON, 'workflowName', 'taskExecutionId']);
 const EXEC_IN_COLUMNS_ROOT = new Set([...EXEC_IN_COLUMNS, 'rootExecutionId']);
 const TASK_IN_COLUMNS = new Set([...COMMON, 'workflowExecutionId', 'workflowName', 'name']);
 const ACTION_IN_COLUMNS = new Set([...COMMON, 'taskExecutionId', 'workflowExecutionId']);
+/** An action of a task has the task's workflow and task names (the engine copies both from it and its
+ * execution): they are read from the task's row. */
+const ACTION_OF_TASK_IN_COLUMNS = new Set([...ACTION_IN_COLUMNS, 'workflowName', 'taskName']);
 
 /** The stored JSON of an execution record. The root is a column too (`execRootColumn`) and left out, unless it
  * names the execution itself. */
@@ -72,18 +80,25 @@ export function taskRecordFromRow(r: Row): TaskRecord {
 }
 
 export function actionRecordText(r: ActionExecutionRecord): string {
-  return encodeRecord(r, ACTION_LAYOUT, ACTION_IN_COLUMNS);
+  // A standalone action has no task ('' or null) and keeps its names.
+  return encodeRecord(r, ACTION_LAYOUT, r.taskExecutionId ? ACTION_OF_TASK_IN_COLUMNS : ACTION_IN_COLUMNS);
 }
 
 export function actionRecordFromRow(r: Row): ActionExecutionRecord {
-  return decodeRecord(r.record as string, ACTION_LAYOUT, {
+  const columns: Row = {
     id: r.id,
     taskExecutionId: r.task_execution_id ?? null,
     workflowExecutionId: r.workflow_execution_id,
     state: r.state,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
-  }) as unknown as ActionExecutionRecord;
+  };
+  // Rows written before `actionRecordText` left them out hold the names in their JSON, which wins.
+  if (r.task_name != null) {
+    columns.workflowName = r.task_workflow_name;
+    columns.taskName = r.task_name;
+  }
+  return decodeRecord(r.record as string, ACTION_LAYOUT, columns) as unknown as ActionExecutionRecord;
 }
 
 /**

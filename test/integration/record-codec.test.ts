@@ -88,7 +88,11 @@ const action: ActionExecutionRecord = {
 const withRecord = (row: Record<string, unknown>, record: string) => ({ ...row, record });
 const execRow = (r: ExecutionRecord, record: string) => withRecord(execRowOf(r), record);
 const taskRow = (r: TaskRecord, record: string) => withRecord(taskRowOf(r), record);
-const actionRow = (r: ActionExecutionRecord, record: string) => withRecord(actionRowOf(r), record);
+/** An action's row as read, with its task's names (`ACTION_RECORD_COLUMNS`) when it has a task. */
+const actionRow = (r: ActionExecutionRecord, record: string) => ({
+  ...withRecord(actionRowOf(r), record),
+  ...(r.taskExecutionId ? { task_workflow_name: r.workflowName, task_name: r.taskName } : {}),
+});
 
 describe('runtime record layout', () => {
   it('reads back records whose fields hold their usual values, and leaves those values off the disk', () => {
@@ -231,6 +235,27 @@ describe('runtime record layout', () => {
     // Written before: the context and lastError by their names, read the same.
     const old = JSON.stringify({ initialContext: { ...input }, seq: 3, lastError: null });
     expect(specs.decode(old, null, input)).to.deep.equal(stored);
+  });
+
+  it("leaves an action's workflow and task names to its task's row, and keeps a standalone action's", () => {
+    const text = actionRecordText(action);
+    expect(text).to.not.match(/hello|greet/);
+    expect(actionRecordFromRow(actionRow(action, text))).to.deep.equal(action);
+    for (const taskExecutionId of [null, '']) {
+      const standalone: ActionExecutionRecord = {
+        ...action,
+        taskExecutionId,
+        workflowName: '',
+        taskName: null,
+      };
+      expect(actionRecordFromRow(actionRow(standalone, actionRecordText(standalone)))).to.deep.equal(
+        standalone,
+      );
+    }
+    // Written before: the names in the JSON win over the task's.
+    const old = JSON.stringify({ ...JSON.parse(text), '~W': 'hello', '~k': 'greet' });
+    const row = { ...actionRow(action, old), task_workflow_name: 'other', task_name: 'other' };
+    expect(actionRecordFromRow(row)).to.deep.equal(action);
   });
 
   it('gives a fresh object for each usual empty value (a reader may change its copy)', () => {
