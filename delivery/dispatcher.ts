@@ -37,8 +37,8 @@ export interface DispatcherOptions {
   batchSize?: number;
   /** AMQP deliveries of one queue in flight together (1: one at a time). @default AMQP_WINDOW */
   amqpWindow?: number;
-  /** HTTP attempts in flight at once, over all queues. @default HTTP_IN_FLIGHT */
-  httpInFlight?: number;
+  /** HTTP attempts started in one turn of the event loop, over all queues. @default HTTP_STARTS_PER_TURN */
+  httpStartsPerTurn?: number;
   /** How much of the backlog is held in memory (the rest waits in the store). */
   backlog?: PagerLimits;
   now?: () => number;
@@ -85,13 +85,14 @@ export const HTTP_QUEUE_PAGE = 16;
 export const AMQP_WINDOW = 32;
 
 /**
- * HTTP attempts in flight at once. A backlog of a thousand executions is a thousand queues: sending all their
- * heads at once put a thousand responses, and their outcomes, into each turn of the event loop, and an API
- * request waited that long (p50 ~100 ms while draining). A turn now holds at most this many, and as the
- * receiver answers in a few ms, this many keep the drain as fast (backlog bench: 16 drained slower, 64 held
- * the API longer); the other queues wait their turn (`turns`).
+ * HTTP attempts started in one turn of the event loop. A backlog of a thousand executions is a thousand queues:
+ * sending all their heads at once put a thousand sends, then a thousand responses and their outcomes, into
+ * each turn, and an API request waited that long (p50 ~100 ms while draining). Started this many a turn, a
+ * turn holds about this many sends and responses; the other queues start in the next turns (`turns`). It
+ * bounds starts, not attempts in flight: against a slow receiver, attempts still pile up over turns, as many
+ * as there are queues, so the drain is not held to a number of round trips.
  */
-export const HTTP_IN_FLIGHT = 32;
+export const HTTP_STARTS_PER_TURN = 32;
 
 /** What the dispatcher needs of a sender (`Sender`; tests give a stand-in). */
 export type DeliverySender = Pick<Sender, 'send'> & Partial<Pick<Sender, 'sendMany'>>;
@@ -105,8 +106,9 @@ export class Dispatcher {
   private readonly progress: ProgressWriter;
   private readonly pager: BacklogPager;
   private readonly now: () => number;
-  /** HTTP attempts in flight, and the queues waiting for one of them to end (in the order they came). */
-  private httpSending = 0;
+  /** HTTP attempts started in this turn, and the queues waiting for the next turns (in the order they came). */
+  private httpStarts = 0;
+  private turnScheduled = false;
   private readonly turns = new Set<Queue>();
   private fanning = false;
   /** While a fan-out step's deliveries are placed: the queues they went to, pumped once it is done. */
@@ -450,11 +452,14 @@ export class Dispatcher {
         return;
       }
       const http = l.transport.type === 'http';
-      if (http && this.httpSending >= (this.opts.httpInFlight ?? HTTP_IN_FLIGHT)) {
+      if (http && this.httpStarts >= (this.opts.httpStartsPerTurn ?? HTTP_STARTS_PER_TURN)) {
         this.turns.add(q);
         return;
       }
-      if (http) this.httpSending++;
+      if (http) {
+        this.httpStarts++;
+        this.nextTurn();
+      }
       q.busy = true;
       const window = this.window(q, l);
       const run = (
@@ -463,21 +468,25 @@ export class Dispatcher {
         q.busy = false;
         this.inFlight.delete(run);
         this.pump(q);
-        if (http) this.nextTurn();
       });
       this.inFlight.add(run);
       return;
     }
   }
 
-  /** An HTTP attempt ended: the queues waiting longest for one go on. */
+  /** On the next turn the count of starts begins again, and the queues waiting longest start first. */
   private nextTurn(): void {
-    this.httpSending--;
-    for (const q of this.turns) {
-      if (this.httpSending >= (this.opts.httpInFlight ?? HTTP_IN_FLIGHT)) return;
-      this.turns.delete(q);
-      this.pump(q);
-    }
+    if (this.turnScheduled) return;
+    this.turnScheduled = true;
+    setImmediate(() => {
+      this.turnScheduled = false;
+      this.httpStarts = 0;
+      for (const q of this.turns) {
+        if (this.httpStarts >= (this.opts.httpStartsPerTurn ?? HTTP_STARTS_PER_TURN)) return;
+        this.turns.delete(q);
+        this.pump(q);
+      }
+    });
   }
 
   /**

@@ -325,25 +325,37 @@ describe('Dispatcher', function () {
       await waitFor(() => s.calls.length === 30, 'thirty sends');
       expect(s.sent()).to.deep.equal(ids(evs));
     });
-    it('has at most httpInFlight HTTP attempts in flight; the other queues wait their turn, each in order', async () => {
+    it('starts at most httpStartsPerTurn HTTP attempts a turn, the rest in the next turns, each queue in order', async () => {
       await listeners(makeListener());
       const roots = ['ex-0', 'ex-1', 'ex-2', 'ex-3', 'ex-4', 'ex-5'];
       const evs = await commitEvents(
         store,
         Array.from({ length: 18 }, (_, i) => ({ executionId: roots[i % roots.length]! })),
       );
-      let sending = 0;
-      let most = 0;
-      const s = sender(async () => {
-        most = Math.max(most, ++sending);
-        await sleep(1 + Math.floor(Math.random() * 3));
-        sending--;
-        return OK;
+      // Turns of the event loop, counted by an immediate that renews itself.
+      let turn = 0;
+      let spinning = true;
+      const spin = () => {
+        turn++;
+        if (spinning) setImmediate(spin);
+      };
+      spin();
+      const turns: number[] = [];
+      const s = sender(() => {
+        turns.push(turn);
+        return s.gate().promise;
       });
-      const d = dispatcher(s, { httpInFlight: 2 });
+      const d = dispatcher(s, { httpStartsPerTurn: 2 });
       await d.start();
+      // No attempt has ended, and yet every queue's head goes out: starts are bounded, not attempts in flight.
+      await waitFor(() => s.calls.length === roots.length, 'every head sent');
+      s.openAll();
+      s.script = () => OK;
       await waitFor(() => s.calls.length === evs.length, 'every delivery sent');
-      expect(most).to.equal(2);
+      spinning = false;
+      const perTurn = new Map<number, number>();
+      for (const t of turns) perTurn.set(t, (perTurn.get(t) ?? 0) + 1);
+      expect(Math.max(...perTurn.values())).to.equal(2);
       for (const root of roots) {
         const sent = s.calls.filter((c) => c.rootExecutionId === root).map((c) => c.eventId);
         expect(sent).to.deep.equal(ids(evs.filter((e) => e.rootExecutionId === root)));
