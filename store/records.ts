@@ -18,8 +18,24 @@ type Row = Record<string, unknown>;
 /** The columns an execution record is read from. */
 export const EXEC_RECORD_COLUMNS =
   'id, workflow_name, state, parent_task_id, root_execution_id, created_at, updated_at, record';
-export const TASK_RECORD_COLUMNS =
-  'id, workflow_execution_id, workflow_name, name, state, created_at, updated_at, record';
+/** SQL reading a top-level field of a JSON text column as text: each database has its own. */
+export type JsonField = (column: string, key: string) => string;
+export const SQLITE_JSON: JsonField = (column, key) => `json_extract(${column}, '$."${key}"')`;
+export const POSTGRES_JSON: JsonField = (column, key) => `(${column}::json ->> '${key}')`;
+
+/** A task's columns, and its execution's workflow id, which its record leaves out (`taskRecordText`): a primary
+ * key look-up, from the execution's record (aliased, or by name in a row written before the aliases). */
+function taskRecordColumns(json: JsonField): string {
+  const workflowId = `coalesce(${json('e.record', '~w')}, ${json('e.record', 'workflowId')})`;
+  return (
+    'id, workflow_execution_id, workflow_name, name, state, created_at, updated_at, record, ' +
+    `(SELECT ${workflowId} FROM workflow_executions e WHERE e.id = task_executions.workflow_execution_id) ` +
+    'AS exec_workflow_id'
+  );
+}
+/** The columns a task record is read from, on SQLite and on PostgreSQL. */
+export const TASK_RECORD_COLUMNS = taskRecordColumns(SQLITE_JSON);
+export const POSTGRES_TASK_RECORD_COLUMNS = taskRecordColumns(POSTGRES_JSON);
 /** The task's columns an action of a task takes its workflow and task names from (`actionRecordText`): a primary
  * key look-up each, in SQL both databases share. */
 const OF_TASK = (column: string) =>
@@ -32,7 +48,8 @@ export const ACTION_RECORD_COLUMNS =
 const COMMON = ['id', 'state', 'createdAt', 'updatedAt'];
 const EXEC_IN_COLUMNS = new Set([...COMMON, 'workflowName', 'taskExecutionId']);
 const EXEC_IN_COLUMNS_ROOT = new Set([...EXEC_IN_COLUMNS, 'rootExecutionId']);
-const TASK_IN_COLUMNS = new Set([...COMMON, 'workflowExecutionId', 'workflowName', 'name']);
+/** A task's workflow id is its execution's (the engine copies it when it creates the task): read from there. */
+const TASK_IN_COLUMNS = new Set([...COMMON, 'workflowExecutionId', 'workflowName', 'name', 'workflowId']);
 const ACTION_IN_COLUMNS = new Set([...COMMON, 'taskExecutionId', 'workflowExecutionId']);
 /** An action of a task has the task's workflow and task names (the engine copies both from it and its
  * execution): they are read from the task's row. */
@@ -67,8 +84,9 @@ export function taskRecordText(r: TaskRecord): string {
 }
 
 export function taskRecordFromRow(r: Row): TaskRecord {
-  // Rows from before migration 6 had no workflow_name column: their JSON has it, and wins.
-  return decodeRecord(r.record as string, TASK_LAYOUT, {
+  // Rows from before migration 6 had no workflow_name column, and rows written before `taskRecordText` left the
+  // workflow id out have it: their JSON has them, and wins.
+  const columns: Row = {
     id: r.id,
     workflowExecutionId: r.workflow_execution_id,
     workflowName: r.workflow_name,
@@ -76,7 +94,9 @@ export function taskRecordFromRow(r: Row): TaskRecord {
     state: r.state,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
-  }) as unknown as TaskRecord;
+  };
+  if (r.exec_workflow_id != null) columns.workflowId = r.exec_workflow_id;
+  return decodeRecord(r.record as string, TASK_LAYOUT, columns) as unknown as TaskRecord;
 }
 
 export function actionRecordText(r: ActionExecutionRecord): string {
@@ -166,6 +186,7 @@ export const TASKS: RecordTable<TaskRecord> = {
   columns: TASK_RECORD_COLUMNS,
   fromRow: taskRecordFromRow,
 };
+export const POSTGRES_TASKS: RecordTable<TaskRecord> = { ...TASKS, columns: POSTGRES_TASK_RECORD_COLUMNS };
 export const ACTIONS: RecordTable<ActionExecutionRecord> = {
   table: 'action_executions',
   columns: ACTION_RECORD_COLUMNS,

@@ -8,7 +8,6 @@ import {
   ACTION_SORT,
   EXEC_COLUMNS,
   EXEC_SORT,
-  TASK_COLUMNS,
   TASK_SORT,
   UNFINISHED_WF,
   execFromRow,
@@ -29,7 +28,10 @@ import { page } from './paging.js';
 import { actionsOfExecution, actionsOfTasksOf, type Cond } from '../sqlite/actions-of.js';
 import type pg from 'pg';
 import type { SpecRefs } from '../spec-refs.js';
-import { ACTIONS, EXECUTIONS, EXEC_RECORD_COLUMNS, TASKS, type RecordTable } from '../records.js';
+import { ACTIONS, EXECUTIONS, EXEC_RECORD_COLUMNS, POSTGRES_TASKS, type RecordTable } from '../records.js';
+
+/** The columns a task row is read with (`taskFromRow`), with PostgreSQL's JSON access. */
+const TASK_COLUMNS = `${POSTGRES_TASKS.columns}, machine`;
 
 const COMPLETED_TASK = `('SUCCESS','ERROR','CANCELLED','SKIPPED')`;
 
@@ -106,7 +108,7 @@ export async function getTask(db: Queryable, id: string): Promise<TaskRow | null
 }
 
 export function listTasks(db: Queryable, f: TaskFilter = {}): Promise<TaskRecord[]> {
-  return listRecords(db, TASKS, TASK_SORT, f, {
+  return listRecords(db, POSTGRES_TASKS, TASK_SORT, f, {
     workflow_execution_id: f.workflowExecutionId,
     workflow_name: f.workflowName,
     state: f.state,

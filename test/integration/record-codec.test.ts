@@ -87,7 +87,11 @@ const action: ActionExecutionRecord = {
 /** A record's row with another stored JSON (as an older version wrote it). */
 const withRecord = (row: Record<string, unknown>, record: string) => ({ ...row, record });
 const execRow = (r: ExecutionRecord, record: string) => withRecord(execRowOf(r), record);
-const taskRow = (r: TaskRecord, record: string) => withRecord(taskRowOf(r), record);
+/** A task's row as read, with its execution's workflow id (`TASK_RECORD_COLUMNS`). */
+const taskRow = (r: TaskRecord, record: string) => ({
+  ...withRecord(taskRowOf(r), record),
+  exec_workflow_id: r.workflowId,
+});
 /** An action's row as read, with its task's names (`ACTION_RECORD_COLUMNS`) when it has a task. */
 const actionRow = (r: ActionExecutionRecord, record: string) => ({
   ...withRecord(actionRowOf(r), record),
@@ -256,6 +260,14 @@ describe('runtime record layout', () => {
     const old = JSON.stringify({ ...JSON.parse(text), '~W': 'hello', '~k': 'greet' });
     const row = { ...actionRow(action, old), task_workflow_name: 'other', task_name: 'other' };
     expect(actionRecordFromRow(row)).to.deep.equal(action);
+  });
+
+  it("leaves a task's workflow id to its execution's row, and reads older rows holding it the same", () => {
+    const text = taskRecordText(task);
+    expect(text).to.not.match(/wf-1/);
+    expect(taskRecordFromRow(taskRow(task, text))).to.deep.equal(task);
+    const old = JSON.stringify({ ...JSON.parse(text), '~w': 'wf-1' });
+    expect(taskRecordFromRow({ ...taskRow(task, old), exec_workflow_id: 'other' })).to.deep.equal(task);
   });
 
   it('gives a fresh object for each usual empty value (a reader may change its copy)', () => {
