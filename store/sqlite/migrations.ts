@@ -257,6 +257,15 @@ export const MIGRATIONS: Migration[] = [
       DROP INDEX action_executions_wf;
     `,
   },
+  {
+    version: 13,
+    name: 'action executions without a task',
+    // Not every action of a workflow has a task: a workflow's own on-enter / on-exit hooks do not. Found by
+    // their tasks alone (migration 12), they were missing from lists, recovery and deletion. The few rows with no
+    // task are indexed by their execution (`store/sqlite/actions-of.ts`).
+    sql: `CREATE INDEX action_executions_untasked ON action_executions (workflow_execution_id)
+      WHERE task_execution_id IS NULL;`,
+  },
 ];
 
 export function applyMigrations(db: Database.Database): number[] {

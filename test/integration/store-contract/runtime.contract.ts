@@ -195,7 +195,7 @@ export function runtimeContract(ctx: ContractContext): void {
     expect(set.finishedChildren).to.deep.equal([child.record]);
   });
 
-  it('finds action executions by their workflow execution (through their tasks), by state, and standalone ones', async () => {
+  it('finds action executions by their workflow execution (through their tasks, or a workflow hook with none), by state, and standalone ones', async () => {
     const exec = (id: string) => execRow(id, 'RUNNING', 1);
     const task = (id: string, wf: string) => ({
       record: {
@@ -230,19 +230,21 @@ export function runtimeContract(ctx: ContractContext): void {
           action('a2', 't2', 'e1', 'RUNNING', 2),
           action('a3', 't3', 'e2', 'RUNNING', 3),
           action('solo', null, '', 'RUNNING', 4),
+          // A workflow's own on-exit hook: an action of the execution with no task.
+          action('hook', null, 'e1', 'RUNNING', 5),
         ],
       }),
     );
     const ids = async (f: Parameters<Store['listActionExecutions']>[0]) =>
       (await store.listActionExecutions(f)).map((a) => a.id);
-    expect(await ids({ workflowExecutionId: 'e1' })).to.deep.equal(['a1', 'a2']);
-    expect(await ids({ workflowExecutionId: 'e1', state: 'RUNNING' })).to.deep.equal(['a2']);
+    expect(await ids({ workflowExecutionId: 'e1' })).to.deep.equal(['a1', 'a2', 'hook']);
+    expect(await ids({ workflowExecutionId: 'e1', state: 'RUNNING' })).to.deep.equal(['a2', 'hook']);
     expect(
       await ids({ workflowExecutionId: 'e1', sort: [{ key: 'created_at', dir: 'desc' }], limit: 1 }),
-    ).to.deep.equal(['a2']);
+    ).to.deep.equal(['hook']);
     expect(await ids({ workflowExecutionId: '', state: 'RUNNING' })).to.deep.equal(['solo']);
-    expect(await ids({ state: 'RUNNING' })).to.deep.equal(['a2', 'a3', 'solo']);
-    expect((await store.loadExecutions(['e1'])).actions.map((a) => a.id)).to.deep.equal(['a1', 'a2']);
+    expect(await ids({ state: 'RUNNING' })).to.deep.equal(['a2', 'a3', 'solo', 'hook']);
+    expect((await store.loadExecutions(['e1'])).actions.map((a) => a.id)).to.deep.equal(['a1', 'a2', 'hook']);
     expect(await store.deleteExecution('e1')).to.equal(true);
     expect(await ids({})).to.deep.equal(['a3', 'solo']);
   });
