@@ -7,9 +7,10 @@
  * transaction, not a sweep (one batch a minute could never keep up with more than 8 executions finishing a
  * second). The loop yields to the event loop between batches, so the API keeps answering through a long sweep.
  *
- * Lifecycle: `start()` arms an unref'd interval (it never keeps the process alive); `stop()` clears it and ends a
- * sweep in progress after its current batch. Sweeps never overlap. A failed sweep is logged and retried at the next tick. With
- * several nodes on one database each node sweeps; the deletes are idempotent, so a race costs nothing.
+ * Lifecycle: `start()` arms an unref'd interval (it never keeps the process alive); `stop()` clears it and ends
+ * a sweep in progress after its current batch. Sweeps never overlap. A failed sweep is logged and retried at the
+ * next tick. With several nodes on one database each node sweeps; the deletes are idempotent, so a race costs
+ * nothing.
  */
 import { toError } from '../common/index.js';
 import type { Config } from '../config/index.js';

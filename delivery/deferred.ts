@@ -8,8 +8,9 @@
  *
  * The outbox position a step reached is written only once every delivery of that step and of the steps before
  * it is written. So a crash loses nothing: the events of the steps not wholly written are fanned out again on
- * start-up and sent again (at-least-once; a delivery sent before the crash is sent again under a new id, as its
- * first one was never stored, while a stored one keeps its row and the repeat changes nothing there).
+ * start-up and sent again (at-least-once; a delivery sent before the crash is made again with the same id, which
+ * the fan-out derives from its event and listener, so receivers dedupe it; a stored one keeps its row and the
+ * repeat changes nothing there).
  */
 import type { FanOut } from '../store/index.js';
 import type { Delivery } from './types.js';

@@ -13,7 +13,7 @@
  *   crash loses nothing (a delivery in flight at the crash is sent again: receivers dedupe on its id). A fan-out
  *   step whose deliveries all go straight into memory is stored with their first outcomes (`deferred.ts`): a
  *   delivery row is written once instead of twice; one sent but not stored yet at a crash is sent again, under
- *   a new id.
+ *   the same id (made from its event and listener).
  *
  * One dispatcher per store: with the embedded SQLite store there is one engine node.
  */
@@ -106,6 +106,7 @@ export class Dispatcher {
   private readonly progress: ProgressWriter;
   private readonly pager: BacklogPager;
   private readonly now: () => number;
+  private readonly httpStartsPerTurn: number;
   /** HTTP attempts started in this turn, and the queues waiting for the next turns (in the order they came). */
   private httpStarts = 0;
   private turnScheduled = false;
@@ -123,6 +124,7 @@ export class Dispatcher {
     private readonly opts: DispatcherOptions = {},
   ) {
     this.now = opts.now ?? Date.now;
+    this.httpStartsPerTurn = opts.httpStartsPerTurn ?? HTTP_STARTS_PER_TURN;
     this.fanOut = new FanOutStep({
       store,
       listeners: () => this.registry.values(),
@@ -452,7 +454,7 @@ export class Dispatcher {
         return;
       }
       const http = l.transport.type === 'http';
-      if (http && this.httpStarts >= (this.opts.httpStartsPerTurn ?? HTTP_STARTS_PER_TURN)) {
+      if (http && this.httpStarts >= this.httpStartsPerTurn) {
         this.turns.add(q);
         return;
       }
@@ -482,7 +484,7 @@ export class Dispatcher {
       this.turnScheduled = false;
       this.httpStarts = 0;
       for (const q of this.turns) {
-        if (this.httpStarts >= (this.opts.httpStartsPerTurn ?? HTTP_STARTS_PER_TURN)) return;
+        if (this.httpStarts >= this.httpStartsPerTurn) return;
         this.turns.delete(q);
         this.pump(q);
       }

@@ -18,9 +18,10 @@ import type { Delivery, Listener, StatusRecord } from './types.js';
 
 export interface FanOutResult {
   created: Array<{ delivery: Delivery; event: OutboxEvent }>;
-  /** Listeners first seen in this step (from `params.notify`). */
-  listeners: Listener[];
-  /** What the step stores (the caller writes it: at once, or deferred with the outcomes). */
+  /**
+   * What the step stores, the caller writing it at once or deferred with the outcomes. Its `listeners` are those
+   * first seen in this step (from `params.notify`).
+   */
   write: FanOut;
 }
 
@@ -141,6 +142,6 @@ export class FanOutStep {
       statuses,
       cursor: last.id,
     };
-    return { created, listeners: fresh, write };
+    return { created, write };
   }
 }
