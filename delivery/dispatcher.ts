@@ -174,17 +174,16 @@ export class Dispatcher {
   }
 
   private async fanOutLoop(): Promise<void> {
+    const limit = this.opts.batchSize ?? 200;
     do {
       this.fanAgain = false;
       for (;;) {
         if (this.stopped) return;
+        let events: OutboxEvent[];
         let step: FanOutResult | null;
         let deferred: boolean;
         try {
-          const events = await this.store.readEvents({
-            afterId: this.cursor,
-            limit: this.opts.batchSize ?? 200,
-          });
+          events = await this.store.readEvents({ afterId: this.cursor, limit });
           // After reading the events: a listener committed before one of them is in the registry then.
           if (events.length && this.opts.shared) await this.syncRegistry();
           step = await this.fanOut.run(events);
@@ -208,6 +207,9 @@ export class Dispatcher {
           this.placed = null;
         }
         for (const q of placed) this.pump(q);
+        // A short page was the end of the outbox when it was read: reading again would find nothing (one read
+        // transaction more per commit, on the path of every small execution). A commit since sets `fanAgain`.
+        if (events.length < limit) break;
         // Let requests in between steps: an embedded store answers synchronously, so a long catch-up (a million
         // events) would otherwise hold the event loop from its first step to its last.
         await yieldToLoop();
