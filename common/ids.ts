@@ -1,5 +1,5 @@
 /** Identifiers: Mistral uses UUIDv4 strings for every execution, task and action execution. */
-import { createHash, randomFillSync, randomUUID } from 'node:crypto';
+import { createHash, hash, randomFillSync, randomUUID } from 'node:crypto';
 
 export function newId(): string {
   return randomUUID();
@@ -12,11 +12,19 @@ export function isUuid(s: string): boolean {
 
 let lastMs = NaN;
 let lastPrefix = '';
+let stableMs = NaN;
+let stablePrefix = '';
 
 /** Random bytes drawn in bulk for time ids: one `randomFillSync` per 512 ids instead of a UUID's worth each. */
 const POOL = Buffer.alloc(10 * 512);
 let poolAt = POOL.length;
 const VARIANT = ['8', '9', 'a', 'b'];
+
+/** The first 15 characters of a UUIDv7: 48 bits of milliseconds, then the version digit. */
+function timePrefix(ms: number): string {
+  const hex = ms.toString(16).padStart(12, '0').slice(-12);
+  return `${hex.slice(0, 8)}-${hex.slice(8)}-7`;
+}
 
 /**
  * A UUIDv7 (RFC 9562): 48 bits of milliseconds, then random bits. Rows keyed by these ids are inserted at the end
@@ -28,8 +36,7 @@ export function newTimeId(now: number = Date.now()): string {
   // three (a UUID string built and then sliced cost a dozen intermediate strings per id, two ids per step).
   const ms = Math.floor(now);
   if (ms !== lastMs) {
-    const hex = ms.toString(16).padStart(12, '0').slice(-12);
-    lastPrefix = `${hex.slice(0, 8)}-${hex.slice(8)}-7`;
+    lastPrefix = timePrefix(ms);
     lastMs = ms;
   }
   if (poolAt === POOL.length) {
@@ -49,11 +56,17 @@ export function newTimeId(now: number = Date.now()): string {
  * before it was stored is created again from its event: receivers dedupe on its id), while still sorting by time.
  */
 export function stableTimeId(ms: number, kind: string, key: string): string {
-  const h = createHash('sha1').update(`tramontane:${kind}:${key}`).digest();
-  const time = Math.floor(ms).toString(16).padStart(12, '0').slice(-12);
-  const r = h.toString('hex', 0, 10);
-  const variant = VARIANT[(h[10] ?? 0) & 3] as string;
-  return `${time.slice(0, 8)}-${time.slice(8)}-7${r.slice(0, 3)}-${variant}${r.slice(3, 6)}-${r.slice(6, 18)}`;
+  // One-shot hash to hex: no Hash object, no digest buffer. A fan-out step makes one id per delivery, and their
+  // events share milliseconds in bursts: the time prefix is kept, as `newTimeId` does.
+  const h = hash('sha1', `tramontane:${kind}:${key}`, 'hex');
+  const t = Math.floor(ms);
+  if (t !== stableMs) {
+    stablePrefix = timePrefix(t);
+    stableMs = t;
+  }
+  // The variant takes the two low bits of the hash's 11th byte (its second hex digit, the 22nd).
+  const variant = VARIANT[parseInt(h.charAt(21), 16) & 3] as string;
+  return `${stablePrefix}${h.slice(0, 3)}-${variant}${h.slice(3, 6)}-${h.slice(6, 18)}`;
 }
 
 /**

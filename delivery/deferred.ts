@@ -26,10 +26,16 @@ interface Waiting {
 export type DeferredWrite = Pick<FanOut, 'deliveries' | 'cursor'> & { entries: Waiting[]; steps: number[] };
 
 export class DeferredFanOuts {
-  /** By delivery id, in fan-out order. */
+  /**
+   * By delivery id, in the order they are due to be written without an outcome (`at` ascending: fan-out order,
+   * a failed write's entries first).
+   */
   private waiting = new Map<string, Waiting>();
   /** Positions of the steps not wholly written, ascending. */
   private steps: number[] = [];
+  /** How many deliveries of each of those steps wait. A take finds the steps wholly taken without a walk over
+   * every delivery waiting (thousands during a catch-up, where a batch holds a few hundred outcomes). */
+  private readonly perStep = new Map<number, number>();
 
   constructor(private readonly holdMs: number) {}
 
@@ -40,7 +46,13 @@ export class DeferredFanOuts {
 
   add(deliveries: readonly Delivery[], cursor: number, now: number): void {
     this.steps.push(cursor);
+    this.perStep.set(cursor, deliveries.length);
     for (const d of deliveries) this.waiting.set(d.id, { delivery: { ...d }, step: cursor, at: now });
+  }
+
+  private remove(id: string, w: Waiting): void {
+    this.waiting.delete(id);
+    this.perStep.set(w.step, (this.perStep.get(w.step) ?? 1) - 1);
   }
 
   /**
@@ -51,21 +63,24 @@ export class DeferredFanOuts {
   take(outcomes: Map<string, Delivery>, now: number, all: boolean): DeferredWrite | null {
     if (!this.steps.length) return null;
     const entries: Waiting[] = [];
-    let kept = Infinity;
-    for (const [id, w] of this.waiting) {
-      const latest = outcomes.get(id);
-      if (latest) {
-        outcomes.delete(id);
-        w.delivery = latest;
-      } else if (!all && now - w.at < this.holdMs) {
-        kept = Math.min(kept, w.step);
-        continue;
-      }
-      this.waiting.delete(id);
+    for (const [id, latest] of outcomes) {
+      const w = this.waiting.get(id);
+      if (!w) continue;
+      outcomes.delete(id);
+      w.delivery = latest;
+      this.remove(id, w);
       entries.push(w);
     }
-    const steps = this.steps.filter((s) => s < kept);
-    this.steps = this.steps.filter((s) => s >= kept);
+    for (const [id, w] of this.waiting) {
+      if (!all && now - w.at < this.holdMs) break; // the rest came later
+      this.remove(id, w);
+      entries.push(w);
+    }
+    let done = 0;
+    while (done < this.steps.length && !this.perStep.get(this.steps[done] as number)) done++;
+    const steps = this.steps.slice(0, done);
+    this.steps = this.steps.slice(done);
+    for (const s of steps) this.perStep.delete(s);
     if (!entries.length && !steps.length) return null;
     return {
       deliveries: entries.map((e) => e.delivery),
@@ -80,12 +95,14 @@ export class DeferredFanOuts {
     const rest = this.waiting;
     this.waiting = new Map(w.entries.map((e) => [e.delivery.id, { ...e, at: 0 }]));
     for (const [id, e] of rest) this.waiting.set(id, e);
+    for (const s of w.steps) this.perStep.set(s, 0);
+    for (const e of w.entries) this.perStep.set(e.step, (this.perStep.get(e.step) ?? 0) + 1);
     this.steps = [...w.steps, ...this.steps].sort((a, b) => a - b);
   }
 
   /** The listener was deleted: its deliveries not yet stored are not to be. */
   forget(listenerId: string): void {
-    for (const [id, w] of this.waiting) if (w.delivery.listenerId === listenerId) this.waiting.delete(id);
+    for (const [id, w] of this.waiting) if (w.delivery.listenerId === listenerId) this.remove(id, w);
   }
 
   /** When the oldest waiting delivery is due to be written without an outcome (null: none waits). */

@@ -20,9 +20,9 @@
 import type { OutboxEvent } from '../engine/index.js';
 import type { BacklogKey, FanOut, PendingEntry, Store } from '../store/index.js';
 import { FanOutStep, type FanOutResult } from './fan-out.js';
-import { BacklogPager, compareKeys, keyOf, START, yieldToLoop, type PagerLimits } from './pager.js';
+import { BacklogPager, compareKeys, START, yieldToLoop, type PagerLimits } from './pager.js';
 import { ProgressWriter } from './progress.js';
-import { applyOutcome, thrown } from './outcome.js';
+import { applyOutcome, thrown, type OutcomeContext } from './outcome.js';
 import type { Sender, SendOutcome } from './send.js';
 import type { Attempt, Delivery, Listener } from './types.js';
 
@@ -326,24 +326,25 @@ export class Dispatcher {
 
   /** Takes a paged delivery into memory, unless its queue holds a page already (it then refills from the store). */
   private place(e: PendingEntry): boolean {
-    const q = this.queues.get(this.queueKey(e.delivery));
+    const key = this.queueKey(e.delivery);
+    const q = this.queues.get(key);
     if (q && (q.more || q.entries.length >= this.queuePage(q.listenerId))) {
       q.more = true;
       q.skips++;
       return false;
     }
-    if (this.placed) {
-      this.enqueue(e, false);
-      const q = this.queues.get(this.queueKey(e.delivery));
-      if (q) this.placed.add(q);
-    } else this.enqueue(e);
+    const placed = this.placed;
+    const into = this.enqueue(e, !placed, key);
+    if (placed && into) placed.add(into);
     return true;
   }
 
-  /** Takes a delivery into memory, in its queue (created if need be), in event order. */
-  private enqueue(e: Entry, pump = true): void {
-    if (this.entries.has(e.delivery.id)) return;
-    const key = this.queueKey(e.delivery);
+  /**
+   * Takes a delivery into memory, in its queue (created if need be), in event order. Resolves with its queue
+   * (`key`: the queue's key, when the caller has it already).
+   */
+  private enqueue(e: Entry, pump = true, key = this.queueKey(e.delivery)): Queue | undefined {
+    if (this.entries.has(e.delivery.id)) return this.queues.get(key);
     let q = this.queues.get(key);
     if (!q) {
       q = {
@@ -361,8 +362,8 @@ export class Dispatcher {
     }
     this.entries.set(e.delivery.id, e);
     this.pager.held(e.delivery.listenerId, 1);
-    const k = keyOf(e.delivery);
-    if (!q.tail || compareKeys(k, q.tail) > 0) q.tail = k;
+    // The delivery is its own key (its event and id never change): no copy per delivery taken in.
+    if (!q.tail || compareKeys(e.delivery, q.tail) > 0) q.tail = e.delivery;
     const last = q.entries[q.entries.length - 1];
     if (!last || last.delivery.eventId < e.delivery.eventId) q.entries.push(e);
     else {
@@ -371,6 +372,7 @@ export class Dispatcher {
       q.entries.splice(at < 0 ? q.entries.length : at, 0, e);
     }
     if (pump) this.pump(q);
+    return q;
   }
 
   /**
@@ -520,10 +522,11 @@ export class Dispatcher {
     } catch (err) {
       outs = window.map(() => thrown(err));
     }
+    const ctx = this.outcomeContext();
     for (let i = 0; i < outs.length; i++) {
       const e = window[i];
       const out = outs[i];
-      if (e && out) this.settle(e, l, 'scheduled', out);
+      if (e && out) this.settle(e, l, 'scheduled', out, ctx);
     }
   }
 
@@ -538,17 +541,28 @@ export class Dispatcher {
     return this.settle(e, l, trigger, out);
   }
 
-  /** Applies an attempt's outcome (see `outcome.ts`) and queues its writing. */
-  private settle(e: Entry, l: Listener, trigger: Attempt['trigger'], out: SendOutcome): Omit<Attempt, 'seq'> {
-    // The listener may have been changed (disabled, edited) or deleted while the attempt was in flight: the
-    // outcome goes to the current object, so that it does not write an old copy back.
-    const live = this.listener(l.id);
-    const r = applyOutcome(e, l, live, trigger, out, {
+  /** What outcomes settled now are applied with (one for a whole window). */
+  private outcomeContext(): OutcomeContext {
+    return {
       now: this.now(),
       disableAfterMs: this.opts.disableAfterMs ?? FIVE_DAYS_MS,
       ...(this.opts.random ? { random: this.opts.random } : {}),
       ...(this.opts.logger ? { logger: this.opts.logger } : {}),
-    });
+    };
+  }
+
+  /** Applies an attempt's outcome (see `outcome.ts`) and queues its writing. */
+  private settle(
+    e: Entry,
+    l: Listener,
+    trigger: Attempt['trigger'],
+    out: SendOutcome,
+    ctx = this.outcomeContext(),
+  ): Omit<Attempt, 'seq'> {
+    // The listener may have been changed (disabled, edited) or deleted while the attempt was in flight: the
+    // outcome goes to the current object, so that it does not write an old copy back.
+    const live = this.listener(l.id);
+    const r = applyOutcome(e, l, live, trigger, out, ctx);
     this.progress.record(e.delivery, r.attempt, live ?? null);
     this.opts.onAttempt?.(r.attempt, e.delivery, r.listener, e.event);
     return r.attempt;
@@ -592,7 +606,7 @@ export class Dispatcher {
       const q = this.queues.get(this.queueKey(e.delivery));
       // Taken in past the tail of a queue that has more in the store, it would move the tail beyond deliveries
       // the queue has not read yet, and its refills would skip them: the refill takes it in its turn instead.
-      if (q?.more && q.tail && compareKeys(keyOf(e.delivery), q.tail) > 0) continue;
+      if (q?.more && q.tail && compareKeys(e.delivery, q.tail) > 0) continue;
       this.enqueue(e);
     }
     return taken.length;

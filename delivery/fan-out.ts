@@ -97,8 +97,10 @@ export class FanOutStep {
     const statuses: StatusRecord[] = [];
     const registry = [...this.deps.listeners()];
     for (const ev of events) {
-      const candidates = [...registry, ...(await this.notifyOf(ev.rootExecutionId, fresh))];
-      for (const l of candidates) {
+      // The cache first, without an await: most events' executions are known, and a step is hundreds of events.
+      const notify =
+        this.notifyCache.get(ev.rootExecutionId) ?? (await this.notifyOf(ev.rootExecutionId, fresh));
+      for (const l of notify.length ? [...registry, ...notify] : registry) {
         if (!this.wants(l, ev)) continue;
         const delivery: Delivery = {
           // The same id if this event is fanned out again after a crash: a deferred delivery (`deferred.ts`) may

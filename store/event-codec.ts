@@ -108,19 +108,20 @@ export function decodePayload(
   const stored = JSON.parse(text) as unknown;
   if (!Array.isArray(stored)) return stored as Record<string, unknown>;
   const shape = SHAPES[entity];
-  const [mask, ...values] = stored as [number, ...unknown[]];
+  const mask = stored[0] as number;
   const time = mistralTime(c.createdAt);
   const p: Record<string, unknown> = {};
-  let next = 0;
   // Stored values first, in shape order; then the derived ones (a twin may come after its key in the shape).
-  shape.forEach((key, i) => {
-    p[key] = mask & (1 << i) ? undefined : values[next++];
-  });
+  // Plain loops: this runs for every event the fan-out reads.
+  for (let i = 0, next = 1; i < shape.length; i++) {
+    p[shape[i] as string] = mask & (1 << i) ? undefined : stored[next++];
+  }
   const same = SAME_AS[entity];
-  shape.forEach((key, i) => {
-    if (!(mask & (1 << i))) return;
+  for (let i = 0; i < shape.length; i++) {
+    if (!(mask & (1 << i))) continue;
+    const key = shape[i] as string;
     const twin = same[key];
     p[key] = twin !== undefined ? p[twin] : DERIVED[key]?.(c, time);
-  });
+  }
   return p;
 }

@@ -149,84 +149,92 @@ class PublishChannel {
     if (waiting) waiting.returned = `${f.replyCode ?? ''} ${f.replyText ?? 'returned'}`.trim();
   }
 
-  publish(req: AmqpPublishRequest, content: Buffer): Promise<Result> {
-    return new Promise<Result>((resolve) => {
-      let done = false;
-      const p: Pending = {
-        messageId: req.messageId,
-        returned: null,
-        settle: (r) => {
-          if (done) return;
-          done = true;
-          this.pending.delete(p);
-          const list = this.byId.get(p.messageId);
-          const i = list?.indexOf(p) ?? -1;
-          if (list && i >= 0) list.splice(i, 1);
-          if (list?.length === 0) this.byId.delete(p.messageId);
-          resolve(r);
+  /**
+   * Publishes one message; `done` is called once, with its outcome (synchronously when the channel refuses it).
+   * A callback, not a promise: a window publishes dozens of messages in one go, and a promise and its reaction
+   * each per message were a measurable part of the sender's allocations.
+   */
+  publish(req: AmqpPublishRequest, content: Buffer, done: (r: Result) => void): void {
+    let settled = false;
+    const p: Pending = {
+      messageId: req.messageId,
+      returned: null,
+      settle: (r) => {
+        if (settled) return;
+        settled = true;
+        this.pending.delete(p);
+        const list = this.byId.get(p.messageId);
+        const i = list?.indexOf(p) ?? -1;
+        if (list && i >= 0) list.splice(i, 1);
+        if (list?.length === 0) this.byId.delete(p.messageId);
+        done(r);
+      },
+    };
+    this.pending.add(p);
+    const list = this.byId.get(p.messageId);
+    if (list) list.push(p);
+    else this.byId.set(p.messageId, [p]);
+    try {
+      const flowing = this.ch.publish(
+        req.exchange,
+        req.routingKey,
+        content,
+        {
+          persistent: true,
+          mandatory: true,
+          messageId: req.messageId,
+          type: req.type,
+          contentType: req.contentType,
+          headers: req.headers,
+          timestamp: Math.floor(Date.now() / 1000),
         },
-      };
-      const unroutable = (): Result => ({
-        ok: false,
-        code: 'unroutable',
-        message:
-          `the broker returned the message (${p.returned}): no queue bound to exchange ` +
-          `${JSON.stringify(req.exchange)} for routing key ${JSON.stringify(req.routingKey)}`,
-      });
-      this.pending.add(p);
-      const list = this.byId.get(p.messageId);
-      if (list) list.push(p);
-      else this.byId.set(p.messageId, [p]);
-      try {
-        const flowing = this.ch.publish(
-          req.exchange,
-          req.routingKey,
-          content,
-          {
-            persistent: true,
-            mandatory: true,
-            messageId: req.messageId,
-            type: req.type,
-            contentType: req.contentType,
-            headers: req.headers,
-            timestamp: Math.floor(Date.now() / 1000),
-          },
-          (err: unknown) => {
-            if (p.returned !== null) return p.settle(unroutable());
-            if (err === null || err === undefined) return p.settle({ ok: true });
-            const text = err instanceof Error ? err.message : String(err);
-            if (/nack/i.test(text))
-              return p.settle({
-                ok: false,
-                code: 'nack',
-                message: 'the broker refused the message (basic.nack)',
-              });
-            this.lost(p, text);
-          },
-        );
-        if (!flowing && !this.drained) {
-          this.drained = new Promise<void>((res) => {
-            const release = () => {
-              this.ch.off('drain', release);
-              this.ch.off('close', release);
-              this.drained = null;
-              res();
-            };
-            this.ch.on('drain', release);
-            this.ch.on('close', release);
-          });
-        }
-      } catch (err) {
-        // amqplib throws synchronously on a closed channel, or for headers too large to encode.
-        const text = err instanceof Error ? err.message : String(err);
-        p.settle({
-          ok: false,
-          code: 'badConnection',
-          message: this.closed ? `channel closed: ${this.reason ?? text}` : `publish refused: ${text}`,
+        (err: unknown) => {
+          if (p.returned !== null) return p.settle(unroutable(p.returned, req));
+          if (err === null || err === undefined) return p.settle(CONFIRMED);
+          const text = err instanceof Error ? err.message : String(err);
+          if (/nack/i.test(text))
+            return p.settle({
+              ok: false,
+              code: 'nack',
+              message: 'the broker refused the message (basic.nack)',
+            });
+          this.lost(p, text);
+        },
+      );
+      if (!flowing && !this.drained) {
+        this.drained = new Promise<void>((res) => {
+          const release = () => {
+            this.ch.off('drain', release);
+            this.ch.off('close', release);
+            this.drained = null;
+            res();
+          };
+          this.ch.on('drain', release);
+          this.ch.on('close', release);
         });
       }
-    });
+    } catch (err) {
+      // amqplib throws synchronously on a closed channel, or for headers too large to encode.
+      const text = err instanceof Error ? err.message : String(err);
+      p.settle({
+        ok: false,
+        code: 'badConnection',
+        message: this.closed ? `channel closed: ${this.reason ?? text}` : `publish refused: ${text}`,
+      });
+    }
   }
+}
+
+const CONFIRMED: Result = { ok: true };
+
+function unroutable(returned: string, req: AmqpPublishRequest): Result {
+  return {
+    ok: false,
+    code: 'unroutable',
+    message:
+      `the broker returned the message (${returned}): no queue bound to exchange ` +
+      `${JSON.stringify(req.exchange)} for routing key ${JSON.stringify(req.routingKey)}`,
+  };
 }
 
 /** One broker URL: its connection, channels, declared exchanges and reconnect backoff. */
@@ -500,13 +508,17 @@ export class AmqpTransport {
       if (expired) return;
       // Synchronously, one after the other: nothing else can slip a publish in between, so the order on the
       // wire is the array's. Back-pressure is not waited for inside a window (amqplib buffers the frames).
-      const confirms = reqs.map((req, i) =>
-        pc.publish(req, typeof req.body === 'string' ? Buffer.from(req.body, 'utf8') : req.body).then((r) => {
-          if (r.ok) b.healthy();
-          settled[i] ??= { ...r, durationMs: performance.now() - t0 };
-        }),
-      );
-      await Promise.all(confirms);
+      await new Promise<void>((resolve) => {
+        let left = reqs.length;
+        reqs.forEach((req, i) => {
+          const content = typeof req.body === 'string' ? Buffer.from(req.body, 'utf8') : req.body;
+          pc.publish(req, content, (r) => {
+            if (r.ok) b.healthy();
+            settled[i] ??= { ...r, durationMs: performance.now() - t0 };
+            if (--left === 0) resolve();
+          });
+        });
+      });
     })();
     try {
       await Promise.race([work, deadline]);

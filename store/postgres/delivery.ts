@@ -13,6 +13,7 @@ import {
   attemptFromRow,
   deliveryFromRow,
   listenerFromRow,
+  pageLimit,
   pendingEntryFromRow,
   pendingListenersSql,
   pendingPageSql,
@@ -280,11 +281,15 @@ export async function pendingListeners(db: Queryable): Promise<string[]> {
 
 export async function pendingPage(db: Queryable, q: PendingPage): Promise<PendingEntry[]> {
   let n = 0;
-  const sql = pendingPageSql(q.orderKey !== undefined, q.upTo !== undefined, () => `$${++n}`);
+  const sql = pendingPageSql(
+    q.orderKey !== undefined,
+    q.upTo !== undefined,
+    () => `$${++n}`,
+    pageLimit(q.limit),
+  );
   const params: unknown[] = [q.listenerId, q.after.eventId, q.after.id];
   if (q.orderKey !== undefined) params.push(q.orderKey);
   if (q.upTo !== undefined) params.push(q.upTo.eventId, q.upTo.id);
-  params.push(Math.max(1, Math.floor(q.limit)));
   return (await db.query(sql, params)).rows.map(pendingEntryFromRow);
 }
 

@@ -151,9 +151,15 @@ class Conditions {
 /**
  * A page of one listener's backlog with the events (`PendingPage`), on the partial indexes of migration 6. The
  * outbox columns come as they are (so `eventFromRow` reads them); the delivery's are prefixed `d_`. Shared with
- * the PostgreSQL store: `param` is `?` here, and numbers its placeholders there.
+ * the PostgreSQL store: `param` is `?` here, and numbers its placeholders there. The limit is written into the
+ * text (`pageLimit`), not bound: SQLite 3.53 re-prepares a statement whose LIMIT is a bound parameter at every run.
  */
-export function pendingPageSql(queue: boolean, upTo: boolean, param: (() => string) | '?'): string {
+export function pendingPageSql(
+  queue: boolean,
+  upTo: boolean,
+  param: (() => string) | '?',
+  limit: number,
+): string {
   const p = param === '?' ? () => '?' : param;
   // SQLite, without statistics, would walk a listener's whole range for one queue: name the index it needs.
   const index =
@@ -166,8 +172,18 @@ export function pendingPageSql(queue: boolean, upTo: boolean, param: (() => stri
       d.last_code AS d_last_code, d.status_id AS d_status_id, d.created_at AS d_created_at,
       d.updated_at AS d_updated_at
     FROM deliveries d ${index} JOIN outbox o ON o.id = d.event_id
-    WHERE ${conds.join(' AND ')} ORDER BY d.event_id, d.id LIMIT ${p()}`;
+    WHERE ${conds.join(' AND ')} ORDER BY d.event_id, d.id LIMIT ${limit}`;
 }
+
+/** A page size as the integer written into a LIMIT (at least 1). */
+export function pageLimit(limit: number): number {
+  const n = Math.max(1, Math.floor(limit));
+  if (!Number.isSafeInteger(n)) throw new TramError('INVALID_INPUT', `invalid limit: ${limit}`);
+  return n;
+}
+
+/** Page statements cached (per variant and limit: a few limits in practice, the pager's page sizes). */
+const PAGE_STMT_CACHE = 64;
 
 /**
  * Listeners with a pending delivery, one index probe each (a skip scan), not one row per delivery. `indexed`
@@ -232,10 +248,6 @@ export class SqliteDeliveryStore implements DeliveryStore {
          WHERE id = ?`,
       ),
       getDelivery: db.prepare('SELECT * FROM deliveries WHERE id = ?'),
-      listPending: db.prepare(
-        `SELECT * FROM deliveries WHERE state = 'pending' AND (event_id > ? OR (event_id = ? AND id > ?))
-         ORDER BY event_id, id LIMIT ?`,
-      ),
       pendingListeners: db.prepare(pendingListenersSql('INDEXED BY deliveries_pending_listener')),
       /** The key `?` pending deliveries after a position in a listener's backlog (a chunk of the count). */
       pendingKeyAt: db.prepare(
@@ -466,14 +478,25 @@ export class SqliteDeliveryStore implements DeliveryStore {
       .n as number;
   }
 
+  /** A statement of the paging queries, whose text holds its limit (see `pendingPageSql`), by `key`. */
+  private pageStatement(key: string, sql: () => string): Database.Statement {
+    let stmt = this.pageStmts.get(key);
+    if (!stmt) {
+      if (this.pageStmts.size >= PAGE_STMT_CACHE) this.pageStmts.clear();
+      stmt = this.db.prepare(sql());
+      this.pageStmts.set(key, stmt);
+    }
+    return stmt;
+  }
+
   async listPending(after: { eventId: number; id: string }, limit: number): Promise<Delivery[]> {
-    const rows = this.stmts.listPending.all(
-      after.eventId,
-      after.eventId,
-      after.id,
-      Math.max(1, Math.floor(limit)),
-    ) as Row[];
-    return rows.map(deliveryFromRow);
+    const n = pageLimit(limit);
+    const stmt = this.pageStatement(
+      `all:${n}`,
+      () => `SELECT * FROM deliveries WHERE state = 'pending' AND (event_id > ? OR (event_id = ? AND id > ?))
+       ORDER BY event_id, id LIMIT ${n}`,
+    );
+    return (stmt.all(after.eventId, after.eventId, after.id) as Row[]).map(deliveryFromRow);
   }
 
   async pendingListeners(): Promise<string[]> {
@@ -481,16 +504,15 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   async pendingPage(q: PendingPage): Promise<PendingEntry[]> {
-    const variant = `${q.orderKey === undefined ? '' : 'q'}${q.upTo === undefined ? '' : 'u'}`;
-    let stmt = this.pageStmts.get(variant);
-    if (!stmt) {
-      stmt = this.db.prepare(pendingPageSql(q.orderKey !== undefined, q.upTo !== undefined, '?'));
-      this.pageStmts.set(variant, stmt);
-    }
+    const queue = q.orderKey !== undefined;
+    const upTo = q.upTo !== undefined;
+    const n = pageLimit(q.limit);
+    const stmt = this.pageStatement(`${queue ? 'q' : ''}${upTo ? 'u' : ''}:${n}`, () =>
+      pendingPageSql(queue, upTo, '?', n),
+    );
     const params: unknown[] = [q.listenerId, q.after.eventId, q.after.id];
     if (q.orderKey !== undefined) params.push(q.orderKey);
     if (q.upTo !== undefined) params.push(q.upTo.eventId, q.upTo.id);
-    params.push(Math.max(1, Math.floor(q.limit)));
     return (stmt.all(...params) as Row[]).map(pendingEntryFromRow);
   }
 
