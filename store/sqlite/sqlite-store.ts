@@ -622,6 +622,14 @@ export class SqliteStore implements Store {
     })();
   }
 
+  /**
+   * Resolves once no background WAL checkpoint is asked for or running (`checkpointer.ts`): for a benchmark to time
+   * a phase without the checkpoint of what an earlier one wrote. Its worker does not keep the process alive.
+   */
+  checkpointsSettled(): Promise<void> {
+    return this.checkpointer?.settled() ?? Promise.resolve();
+  }
+
   async close(): Promise<void> {
     await this.checkpointer?.stop();
     if (this.db.open) this.db.close();

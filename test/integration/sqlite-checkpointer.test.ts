@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
+import { Engine } from '../../engine/index.js';
+import { SqliteStore } from '../../store/index.js';
 import { Checkpointer } from '../../store/sqlite/checkpointer.js';
 
 const CHECKPOINTER = new URL('../../store/sqlite/checkpointer.ts', import.meta.url).href;
@@ -99,5 +101,41 @@ describe('SQLite checkpointer', () => {
       encoding: 'utf8',
     });
     expect(out.trim()).to.equal('closed');
+  });
+});
+
+describe('SqliteStore.checkpointsSettled', () => {
+  it("resolves once the engine's writes were checkpointed into the database file", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tram-checkpoint-'));
+    const file = path.join(dir, 'tram.db');
+    const store = new SqliteStore({ path: file });
+    const engine = await Engine.start({ store });
+    try {
+      const tasks = Array.from({ length: 10 }, (_, i) => `      t${i}:\n        action: std.noop\n`).join('');
+      await engine.load(`version: '2.0'\nname: cp\nworkflows:\n  wf:\n    tasks:\n${tasks}`, {
+        file: 'cp.yaml',
+      });
+      const before = fs.statSync(file).size;
+      const started = await Promise.all(
+        Array.from({ length: 30 }, () => engine.startExecution({ workflow: 'cp.wf' })),
+      );
+      await Promise.all(started.map((e) => engine.waitFor(e.id)));
+      await store.checkpointsSettled();
+      // More than a thousand rows went in: the worker copied them back, and nothing is running now.
+      expect(fs.statSync(file).size).to.be.greaterThan(before);
+      await store.checkpointsSettled();
+    } finally {
+      await engine.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('resolves at once for an in-memory store, which has no checkpointer', async () => {
+    const store = new SqliteStore({ path: ':memory:' });
+    try {
+      await store.checkpointsSettled();
+    } finally {
+      await store.close();
+    }
   });
 });
