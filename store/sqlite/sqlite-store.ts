@@ -101,23 +101,49 @@ export function execFromRow(r: Row, specs: SpecRefs): ExecutionRow {
 export function taskFromRow(r: Row): TaskRow {
   return { record: taskRecordFromRow(r), machine: JSON.parse(r.machine as string) };
 }
-export function eventFromRow(r: Row): OutboxEvent {
+/** The outbox columns an event is made of, in the order `eventFromValues` reads them. */
+const EVENT_COLUMNS =
+  'id, execution_id, root_execution_id, sequence, entity, entity_id, event_type, state, previous_state, payload, ' +
+  'duplicate, created_at';
+
+/**
+ * An event from its `EVENT_COLUMNS` values, as a raw-mode statement returns them: the fan-out reads every event
+ * once, and a row object per event (its columns as keys) cost as much as the rest of the read.
+ */
+function eventFromValues(v: unknown[]): OutboxEvent {
   const ev: OutboxEvent = {
-    id: r.id as number,
-    executionId: r.execution_id as string,
-    rootExecutionId: r.root_execution_id as string,
-    sequence: r.sequence as number,
-    entity: r.entity as OutboxEvent['entity'],
-    entityId: r.entity_id as string,
-    eventType: r.event_type as OutboxEvent['eventType'],
-    state: r.state as OutboxEvent['state'],
-    previousState: (r.previous_state as OutboxEvent['previousState']) ?? null,
+    id: v[0] as number,
+    executionId: v[1] as string,
+    rootExecutionId: v[2] as string,
+    sequence: v[3] as number,
+    entity: v[4] as OutboxEvent['entity'],
+    entityId: v[5] as string,
+    eventType: v[6] as OutboxEvent['eventType'],
+    state: v[7] as OutboxEvent['state'],
+    previousState: (v[8] as OutboxEvent['previousState']) ?? null,
     payload: {},
-    duplicate: r.duplicate === 1,
-    createdAt: r.created_at as number,
+    duplicate: v[10] === 1,
+    createdAt: v[11] as number,
   };
-  ev.payload = decodePayload(ev.entity, ev, r.payload as string);
+  ev.payload = decodePayload(ev.entity, ev, v[9] as string);
   return ev;
+}
+
+export function eventFromRow(r: Row): OutboxEvent {
+  return eventFromValues([
+    r.id,
+    r.execution_id,
+    r.root_execution_id,
+    r.sequence,
+    r.entity,
+    r.entity_id,
+    r.event_type,
+    r.state,
+    r.previous_state,
+    r.payload,
+    r.duplicate,
+    r.created_at,
+  ]);
 }
 export function timerFromRow(r: Row): TimerRow {
   return {
@@ -606,8 +632,12 @@ export class SqliteStore implements Store {
     // parameter at every run (29 against 9 µs for the fan-out's read of an empty tail, measured here).
     const limit = Math.floor(f.limit ?? 1000);
     if (!Number.isSafeInteger(limit)) throw new TramError('INVALID_INPUT', `invalid limit: ${f.limit}`);
-    const sql = `SELECT * FROM outbox ${whereClause(conds)} ORDER BY id LIMIT ${limit}`;
-    return (this.statement(sql).all(...params) as Row[]).map(eventFromRow);
+    const sql = `SELECT ${EVENT_COLUMNS} FROM outbox ${whereClause(conds)} ORDER BY id LIMIT ${limit}`;
+    return (
+      this.statement(sql)
+        .raw(true)
+        .all(...params) as unknown[][]
+    ).map(eventFromValues);
   }
 
   async getEvent(id: number): Promise<OutboxEvent | null> {
