@@ -199,6 +199,11 @@ export function pendingListenersSql(indexed: string): string {
   SELECT id FROM l WHERE id IS NOT NULL`;
 }
 
+/** The rows a fan-out write changes (its position's one included). */
+function fanOutRows(f: FanOut): number {
+  return f.deliveries.length + f.statuses.length + f.listeners.length + 1;
+}
+
 export function pendingEntryFromRow(r: Row): PendingEntry {
   return { delivery: prefixedDelivery(r, 'd_'), event: eventFromRow(r) };
 }
@@ -210,7 +215,15 @@ export class SqliteDeliveryStore implements DeliveryStore {
   private readonly progressTx: (p: DeliveryProgress) => void;
   private readonly deleteListenerTx: (id: string) => boolean;
 
-  constructor(private readonly db: Database.Database) {
+  /**
+   * `written` is told how many rows each outcome or fan-out write changed, for the WAL checkpointer
+   * (`checkpointer.ts`). A delivery drain writes only here: uncounted, the checkpointer's worker was never asked
+   * while a backlog drained, and every checkpoint was the writer's backstop, on the event loop.
+   */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly written: (rows: number) => void = () => undefined,
+  ) {
     this.stmts = {
       insertListener: db.prepare(
         `INSERT INTO listeners (id, name, origin, owner, enabled, created_at, updated_at, record)
@@ -393,6 +406,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
 
   async applyFanOut(f: FanOut): Promise<void> {
     this.write('fan-out', () => this.fanOutTx(f));
+    this.written(fanOutRows(f));
   }
 
   private progress(p: DeliveryProgress): void {
@@ -432,6 +446,9 @@ export class SqliteDeliveryStore implements DeliveryStore {
 
   async applyProgress(p: DeliveryProgress): Promise<void> {
     this.write('progress', () => this.progressTx(p));
+    this.written(
+      p.deliveries.length + p.attempts.length + p.listeners.length + (p.fanOut ? fanOutRows(p.fanOut) : 0),
+    );
   }
 
   /** Reports a failed dispatcher step as a `STORE` error (a `TramError` such as a conflict passes through). */

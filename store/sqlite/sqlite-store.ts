@@ -189,7 +189,7 @@ export class SqliteStore implements Store {
     this.checkpointer?.adoptWriter(this.db);
     this.defs = new SqliteDefinitions(this.db);
     this.crons = new SqliteCronTriggers(this.db);
-    this.delivery = new SqliteDeliveryStore(this.db);
+    this.delivery = new SqliteDeliveryStore(this.db, (rows) => this.checkpointer?.written(rows));
     this.eventTriggers = new SqliteEventTriggers(this.db);
     this.retention = new SqliteRetention(this.db);
     const db = this.db;

@@ -130,6 +130,39 @@ describe('SqliteStore.checkpointsSettled', () => {
     }
   });
 
+  it("asks for a checkpoint after the delivery store's writes too, which are not engine commits", async () => {
+    // A backlog draining writes only outcomes: uncounted, the worker was never asked, and every checkpoint was
+    // the writer's backstop, on the event loop.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tram-checkpoint-'));
+    const file = path.join(dir, 'tram.db');
+    const store = new SqliteStore({ path: file });
+    try {
+      const before = fs.statSync(file).size;
+      for (let batch = 0; batch < 4; batch++) {
+        const attempts = Array.from({ length: 300 }, (_, i) => ({
+          id: `a-${batch}-${i}`,
+          deliveryId: `d-${batch}-${i}`,
+          eventId: batch * 300 + i + 1,
+          listenerId: 'l-1',
+          code: 'success' as const,
+          message: 'x'.repeat(200),
+          httpStatus: 200,
+          durationMs: 1,
+          attemptNumber: 1,
+          trigger: 'scheduled' as const,
+          createdAt: Date.now(),
+        }));
+        await store.delivery.applyProgress({ deliveries: [], attempts, listeners: [] });
+      }
+      await store.checkpointsSettled();
+      // 1,200 rows, about 100 pages: far below the writer's own backstop, so only the worker copied them.
+      expect(fs.statSync(file).size).to.be.greaterThan(before + 1200 * 200);
+    } finally {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('resolves at once for an in-memory store, which has no checkpointer', async () => {
     const store = new SqliteStore({ path: ':memory:' });
     try {
