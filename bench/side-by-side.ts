@@ -300,23 +300,15 @@ export async function runApiBench(mistralUrl: string | undefined): Promise<void>
   }
 }
 
-/** Busy and total jiffies of all cores so far, from /proc/stat (null where there is none). */
-function cpuJiffies(): { busy: number; total: number } | null {
-  try {
-    const fields = fs
-      .readFileSync('/proc/stat', 'utf8')
-      .split('\n')[0]
-      ?.trim()
-      .split(/\s+/)
-      .slice(1)
-      .map(Number);
-    if (!fields || fields.length < 5) return null;
-    const total = fields.reduce((a, b) => a + b, 0);
-    const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
-    return { busy: total - idle, total };
-  } catch {
-    return null;
+/** Busy and total CPU time of all cores so far (ms; `os.cpus()`). */
+function cpuTimes(): { busy: number; total: number } {
+  let busy = 0;
+  let total = 0;
+  for (const { times: t } of os.cpus()) {
+    busy += t.user + t.nice + t.sys + t.irq;
+    total += t.user + t.nice + t.sys + t.irq + t.idle;
   }
+  return { busy, total };
 }
 
 /**
@@ -328,11 +320,10 @@ function cpuJiffies(): { busy: number; total: number } | null {
 async function machineQuiet(): Promise<void> {
   const until = performance.now() + 15_000;
   while (performance.now() < until) {
-    const a = cpuJiffies();
+    const a = cpuTimes();
     await new Promise((r) => setTimeout(r, 250));
-    const b = cpuJiffies();
-    if (!a || !b || b.total === a.total) return;
-    if ((b.busy - a.busy) / (b.total - a.total) <= 0.15) return;
+    const b = cpuTimes();
+    if (b.total === a.total || (b.busy - a.busy) / (b.total - a.total) <= 0.15) return;
   }
 }
 
