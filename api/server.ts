@@ -45,6 +45,7 @@ export async function startServer(
     actions,
     callbackBaseUrl,
     commitRetryMs: config.commitRetryS * 1000,
+    maxTasksPerExecution: config.maxTasksPerExecution,
     logger: { error: (o, m) => logger.error(o, m), warn: (o, m) => logger.warn(o, m) },
   });
   engine.onFatal((err) =>
@@ -81,6 +82,7 @@ export async function startServer(
     fanOutCursor: () => store.delivery.fanOutCursor(),
     eventsAfter: (id, limit) => store.readEvents({ afterId: id, limit }),
     queueDepth: () => delivery.dispatcher.backlog,
+    engineInMemory: () => engine.inMemory(),
   });
   const readiness = new Readiness({
     pingStore: () => store.delivery.fanOutCursor(),

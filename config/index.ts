@@ -124,6 +124,13 @@ export interface Config {
    * Env: `TRAM_HEAP_GROWTH_PERCENT`. @default 30
    */
   heapGrowthPercent: number;
+  /**
+   * Most task executions one workflow execution may create; the task that would create one more fails, and the
+   * workflow with it. A loop that never ends otherwise writes about 25 MB of history per second, here, until
+   * the disk is full (Mistral, a hundred times slower, has no such limit). 0: no limit.
+   * Env: `TRAM_MAX_TASKS_PER_EXECUTION`. @default 100000
+   */
+  maxTasksPerExecution: number;
 }
 
 export const DEFAULTS: Config = {
@@ -155,6 +162,7 @@ export const DEFAULTS: Config = {
   expirationBatchSize: 500,
   outboxRetentionS: 86400,
   heapGrowthPercent: 30,
+  maxTasksPerExecution: 100_000,
 };
 
 function parseBool(name: string, v: string): boolean {
@@ -211,6 +219,7 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     ['expirationBatchSize', 'TRAM_EXECUTION_EXPIRATION_BATCH_SIZE'],
     ['outboxRetentionS', 'TRAM_OUTBOX_RETENTION'],
     ['heapGrowthPercent', 'TRAM_HEAP_GROWTH_PERCENT'],
+    ['maxTasksPerExecution', 'TRAM_MAX_TASKS_PER_EXECUTION'],
   ];
   for (const [key, name] of numbers)
     if (env[name]) (fromEnv as Record<string, unknown>)[key] = Number(env[name]);

@@ -71,6 +71,8 @@ export interface EngineOptions {
   commitRetryMs?: number;
   /** Base URL of the REST API, for async actions' callback URL. */
   callbackBaseUrl?: string;
+  /** Most task executions one workflow execution may create (0: no limit). @default 100000 */
+  maxTasksPerExecution?: number;
 }
 
 const silent: Logger = { error: () => undefined, warn: () => undefined };
@@ -96,6 +98,7 @@ export class Engine {
         for (const fn of this.fatalListeners) fn(err);
       },
       callbackBaseUrl: opts.callbackBaseUrl,
+      maxTasksPerExecution: opts.maxTasksPerExecution,
     });
     this.recovery = new Recovery(this.rt);
     this.standalone = new StandaloneActions({
@@ -529,8 +532,7 @@ export class Engine {
     if (remote) return remote.value as TaskRecord;
     await this.recovery.ensureLoaded(row.record.workflowExecutionId, true);
     return this.rt.kernel.run(() => {
-      const t = this.rt.liveTasks.get(taskId);
-      if (!t) throw new NotFoundError('task', taskId);
+      const t = this.rt.liveTasks.get(taskId) ?? notInMemory(row.record);
       this.rt.workflows.rerunTask(t);
       return structuredClone(t.rec);
     });
@@ -547,8 +549,7 @@ export class Engine {
     if (remote) return remote.value as TaskRecord;
     await this.recovery.ensureLoaded(row.record.workflowExecutionId, true);
     return this.rt.kernel.run(() => {
-      const t = this.rt.liveTasks.get(taskId);
-      if (!t) throw new NotFoundError('task', taskId);
+      const t = this.rt.liveTasks.get(taskId) ?? notInMemory(row.record);
       this.rt.workflows.skipTask(t);
       return structuredClone(t.rec);
     });
@@ -601,6 +602,18 @@ export class Engine {
   }
 
   /** In-process subscription to events, called after they are committed. */
+  /**
+   * What the engine holds in memory: unfinished executions (and finished ones with work still in flight), the
+   * task executions they still read (`runtime/history.ts`), and action executions in flight. For the metrics.
+   */
+  inMemory(): { executions: number; tasks: number; actions: number } {
+    return {
+      executions: this.rt.liveExecs.size,
+      tasks: this.rt.liveTasks.size,
+      actions: this.rt.liveActions.size,
+    };
+  }
+
   onEvent(listener: EventListener): () => void {
     return this.rt.subscribe(listener);
   }
@@ -647,4 +660,14 @@ export class Engine {
     if (!this.opts.actions) await this.rt.registry.close();
     await this.opts.store.close();
   }
+}
+
+/**
+ * A task of a loaded execution that is not in memory: a finished task the execution no longer reads
+ * (`runtime/history.ts` keeps every ERROR task), so it cannot be re-run or skipped; the same answer as for one
+ * in memory.
+ */
+function notInMemory(task: TaskRecord): never {
+  if (task.state !== 'ERROR') throw new InvalidStateError(`task ${task.id} is ${task.state}, not ERROR`);
+  throw new NotFoundError('task', task.id);
 }

@@ -19,6 +19,8 @@ export interface MetricsSources {
   eventsAfter(id: number, limit: number): Promise<OutboxEvent[]>;
   /** Pending deliveries held by the dispatcher. */
   queueDepth(): number;
+  /** What the engine holds in memory (`Engine.inMemory`). */
+  engineInMemory(): { executions: number; tasks: number; actions: number };
 }
 
 /** A scrape reads at most this many waiting events: past it, the lag in seconds tells more than a count. */
@@ -99,6 +101,7 @@ export class ServerMetrics {
     // prom-client calls `collect` with the gauge as `this`; these closures reach the sources.
     const lag = () => this.outboxLag();
     const depth = () => this.sources?.queueDepth() ?? 0;
+    const held = () => this.sources?.engineInMemory() ?? { executions: 0, tasks: 0, actions: 0 };
     new Gauge({
       name: 'tram_outbox_lag_events',
       help: `Committed events the delivery fan-out has not read yet (counted up to ${LAG_COUNT_CAP}).`,
@@ -123,6 +126,25 @@ export class ServerMetrics {
         this.set(depth());
       },
     });
+    for (const [what, help] of [
+      [
+        'executions',
+        'Workflow executions the engine holds in memory (running, paused, or with work in flight).',
+      ],
+      [
+        'tasks',
+        'Task executions the engine holds in memory (those its executions still read; the store has all).',
+      ],
+    ] as const) {
+      new Gauge({
+        name: `tram_engine_memory_${what}`,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.set(held()[what]);
+        },
+      });
+    }
   }
 
   /** Connects the scrape-time gauges to the running services. */

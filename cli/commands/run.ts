@@ -66,7 +66,11 @@ export function registerRun(program: Command): void {
       const { createConfiguredRegistry } = await import('../../actions/index.js');
       // The same actions as the server's: standard ones with the configured policies, and the packs.
       const actions = await createConfiguredRegistry(cfg);
-      const engine = await Engine.start({ store: openStore(cfg.db), actions });
+      const engine = await Engine.start({
+        store: openStore(cfg.db),
+        actions,
+        maxTasksPerExecution: cfg.maxTasksPerExecution,
+      });
       // The engine's timers do not hold the process open (a server must be able to exit); this command waits
       // for its execution, so it holds it open itself until the end.
       const keepAlive = setInterval(() => undefined, 60_000);

@@ -65,3 +65,11 @@ export function policyTypeError(policy: string, property: string, value: unknown
     'If you use YAQL here, please correct it.'
   );
 }
+
+/** A task execution past the execution's limit (`maxTasksPerExecution`): most likely a loop that never ends. */
+export function taskLimitError(max: number): string {
+  return (
+    `The workflow execution reached its limit of ${max} task executions ` +
+    '(TRAM_MAX_TASKS_PER_EXECUTION): a loop that does not end?'
+  );
+}

@@ -5,6 +5,7 @@
  * so that each task completion costs only its own transitions: navigation stays linear in the number of tasks.
  */
 import type { OnClauseSpec, TaskDefaultsSpec, TaskSpec, WorkflowSpec } from '../../dsl/index.js';
+import { keepsAllTasks } from './history.js';
 
 export interface WorkflowGraph {
   spec: WorkflowSpec;
@@ -13,6 +14,8 @@ export interface WorkflowGraph {
   startTasks: string[];
   /** Join tasks: the names of the tasks with a transition to them. */
   inbound: Map<string, string[]>;
+  /** Executions keep every task execution in memory (`history.ts`). */
+  keepsAllTasks: boolean;
 }
 
 const cache = new WeakMap<WorkflowSpec, WorkflowGraph>();
@@ -84,5 +87,5 @@ function compileGraph(spec: WorkflowSpec): WorkflowGraph {
     }
   }
   const startTasks = spec.type === 'direct' ? [...tasks.keys()].filter((n) => !targeted.has(n)) : [];
-  return { spec, tasks, startTasks, inbound };
+  return { spec, tasks, startTasks, inbound, keepsAllTasks: keepsAllTasks(spec) };
 }

@@ -25,6 +25,10 @@ export interface ExecRun {
   /** Reverse workflows: the tasks still to run, and which are done. */
   reverse?: { needed: Set<string>; done: Set<string> };
   seq: number;
+  /** Task executions this execution created (those loaded by a recovery included), for the limit. */
+  created: number;
+  /** The size of `tasks` at which finished task executions are next swept from memory (`history.ts`). */
+  sweepAt?: number;
   /** What the execution's own expressions call (`execution()`, `env()`...), made at the first evaluation. */
   host?: ExpressionHost;
 }
@@ -97,5 +101,6 @@ export function newExecRun(
     active: 0,
     busy: 0,
     seq,
+    created: 0,
   };
 }

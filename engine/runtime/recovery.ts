@@ -128,6 +128,7 @@ export class Recovery {
     };
     if (rec.state === 'RUNNING') t.phase = hooks?.which === 'enter' && !rc.enter_done ? 'enter' : 'action';
     e.tasks.set(rec.id, t);
+    e.created++;
     e.lastByName.set(rec.name, t);
     if (spec.join !== undefined) e.joins.set(rec.name, t);
     this.rt.liveTasks.set(rec.id, t);

@@ -35,6 +35,8 @@ export interface RuntimeOptions {
   /** Told once when commits failed for good (the engine then refuses every call). */
   onCommitFatal?: (err: Error) => void;
   callbackBaseUrl?: string;
+  /** Most task executions one workflow execution may create (0: no limit). @default 100000 */
+  maxTasksPerExecution?: number;
 }
 
 export type EventListener = (event: Omit<OutboxEvent, 'id'>) => void;
@@ -46,6 +48,7 @@ export class Runtime {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly callbackBaseUrl: string | undefined;
+  readonly maxTasksPerExecution: number;
   readonly kernel: Kernel;
   readonly transitions: Transitions;
   readonly timers: Timers;
@@ -68,6 +71,7 @@ export class Runtime {
     this.clock = opts.clock;
     this.logger = opts.logger;
     this.callbackBaseUrl = opts.callbackBaseUrl;
+    this.maxTasksPerExecution = opts.maxTasksPerExecution ?? 100_000;
     this.kernel = new Kernel(opts.store, {
       batchSize: opts.batchSize,
       onWorkError: (err) => this.logger.error({ err }, 'engine work item failed'),

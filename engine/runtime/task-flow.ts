@@ -9,10 +9,11 @@ import { newTimeId, toError } from '../../common/index.js';
 import { truthy, type TaskSpec } from '../../dsl/index.js';
 import type { TaskRecord } from '../types.js';
 import { assignData, evalFor, taskResult } from './dataflow.js';
+import { historyToSweep, sweepTaskHistory } from './history.js';
 import type { ExecRun, TaskRun } from './model.js';
 import type { Runtime } from './runtime.js';
 import type { TimerKind } from './timers.js';
-import { completionError, describeError, policyTypeError, runTaskError } from './errors.js';
+import { completionError, describeError, policyTypeError, runTaskError, taskLimitError } from './errors.js';
 
 type Rc = Record<string, unknown>;
 
@@ -41,6 +42,9 @@ export class TaskFlow {
   constructor(private readonly rt: Runtime) {}
 
   create(e: ExecRun, spec: TaskSpec, inContext: Record<string, unknown>): TaskRun {
+    const max = this.rt.maxTasksPerExecution;
+    if (max > 0 && e.created >= max) throw new Error(taskLimitError(max));
+    e.created++;
     const now = this.rt.clock.now();
     const rec: TaskRecord = {
       id: newTimeId(),
@@ -74,6 +78,12 @@ export class TaskFlow {
     e.tasks.set(rec.id, t);
     e.lastByName.set(spec.name, t);
     this.rt.liveTasks.set(rec.id, t);
+    if (historyToSweep(e)) {
+      e.sweepAt = Number.POSITIVE_INFINITY; // one sweep queued at a time
+      this.rt.kernel.enqueue(() =>
+        sweepTaskHistory(e, { execs: this.rt.liveExecs, tasks: this.rt.liveTasks }),
+      );
+    }
     return t;
   }
 

@@ -41,6 +41,20 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
   };
 }
 
+/** A test server with `workflowsText` uploaded (`POST /v2/workflows`); an upload refused throws with its body. */
+export async function startTestServerWith(
+  workflowsText: string,
+  overrides: Partial<Config> = {},
+): Promise<TestServer> {
+  const t = await startTestServer(overrides);
+  const up = await call('POST', `${t.v2}/workflows`, workflowsText);
+  if (up.status !== 201) {
+    await t.close();
+    throw new Error(`upload refused (${up.status}): ${JSON.stringify(up.body)}`);
+  }
+  return t;
+}
+
 export interface Reply<T = unknown> {
   status: number;
   body: T;
