@@ -94,10 +94,21 @@ export class Checkpointer {
       this.written(0);
       if (!this.inFlight) for (const r of this.settledWaiters.splice(0)) r();
     });
-    // A worker that failed (cannot open the file) leaves checkpoints to the writer's automatic ones.
-    w.on('error', () => undefined);
+    // A worker that failed (cannot open the file) or ended leaves checkpoints to the writer's automatic ones:
+    // nothing is asked of it any more, and whoever waits for its checkpoint is let go.
+    const gone = () => {
+      this.stopped = true;
+      this.inFlight = false;
+      for (const r of this.settledWaiters.splice(0)) r();
+    };
+    w.on('error', gone);
     w.unref();
-    this.exited = new Promise((resolve) => w.once('exit', () => resolve()));
+    this.exited = new Promise((resolve) =>
+      w.once('exit', () => {
+        gone();
+        resolve();
+      }),
+    );
     this.worker = w;
     return w;
   }

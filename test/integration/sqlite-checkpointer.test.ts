@@ -84,6 +84,19 @@ describe('SQLite checkpointer', () => {
     }
   });
 
+  it('lets its waiters go when its worker fails, and asks nothing more of it', async () => {
+    // The worker cannot open a database in a directory that does not exist.
+    const broken = new Checkpointer(path.join(dir, 'missing', 'tram.db'));
+    try {
+      broken.written(1000);
+      await broken.settled();
+      broken.written(1000);
+      await broken.settled();
+    } finally {
+      await broken.stop();
+    }
+  });
+
   it('keeps the process alive until it has stopped, so that the close of its owner finishes', () => {
     // A process with nothing else to do: an unreferenced worker and timer would let it end inside stop().
     const script = `
