@@ -12,7 +12,7 @@
  */
 import type { Budget } from '../budget.js';
 import { fail } from '../failure.js';
-import { safeRegExp } from '../regex.js';
+import { regexTest } from '../regex.js';
 import {
   YaqlSet,
   isDict,
@@ -134,7 +134,7 @@ function regexMatch(a: unknown, b: unknown): boolean {
   if (typeof a !== 'string' || typeof b !== 'string') {
     return fail(`=~ needs a string and a pattern, not ${typeName(a)} and ${typeName(b)}`);
   }
-  return safeRegExp(b).test(a);
+  return regexTest(b, a);
 }
 
 /** Applies an eager binary operator. */

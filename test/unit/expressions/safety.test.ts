@@ -1,6 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { expect } from 'chai';
 import { checkSyntax, evaluateString } from '../../../dsl/expressions/index.js';
 import { evalError, jinja, syntaxError, yaql } from './helpers.js';
+
+const EXPRESSIONS = new URL('../../../dsl/expressions/index.ts', import.meta.url).href;
 
 /** A simulated clock that advances `step` ms every time it is read. */
 function steppingClock(step: number): () => number {
@@ -216,6 +219,33 @@ describe('expression safety', () => {
         /backtrack/,
       );
       expect(evalError(() => yaql('"a".matches("(a|aa)*b")')).reason).to.match(/backtrack/);
+    });
+
+    it('matches a pattern that backtracks polynomially on a long text in linear time', () => {
+      // On the event loop, unbounded, this match ran for minutes (O(n^3) steps): it runs in a child process with
+      // a deadline, which kills it if the match does not end.
+      const script = `
+        import { evaluateString } from ${JSON.stringify(EXPRESSIONS)};
+        const text = 'a'.repeat(100000);
+        const found = evaluateString('<% $.text =~ "\\\\s*a*\\\\s*a*\\\\s*a*!" %>', { data: { text } });
+        const also = evaluateString('<% $.text.matches("a*a*a*a*c") %>', { data: { text } });
+        console.log(JSON.stringify([found, also]));
+      `;
+      const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(JSON.parse(out)).to.deep.equal([false, false]);
+    });
+
+    it('runs a pattern with a look-around under a time limit, failing the expression past it', () => {
+      const text = 'a'.repeat(100000);
+      expect(evalError(() => yaql('$.text =~ "(?=(\\s*a*\\s*a*\\s*a*!))"', { text })).reason).to.match(
+        /ran longer than 1000 ms on this text: it may backtrack catastrophically/,
+      );
+      expect(yaql('"price: 42 EUR" =~ "[0-9]+(?= EUR)"')).to.equal(true);
+      expect(yaql('"42 USD".matches("^[0-9]+(?! USD)$")')).to.equal(false);
+      expect(yaql('"x-1" =~ "(?<=x-)1"')).to.equal(true);
     });
 
     it('refuses back-references', () => {

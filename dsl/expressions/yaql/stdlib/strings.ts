@@ -10,7 +10,7 @@ import { pyFormat } from '../../format.js';
 import { yaqlStr } from '../../pystr.js';
 import { pyRSplit, pyReplace, pyReplaceLength, pySplit, pyStrip } from '../../pytext.js';
 import type { StripSide } from '../../pytext.js';
-import { safeRegExp } from '../../regex.js';
+import { regexTest } from '../../regex.js';
 import { asIterator, isDict } from '../../values.js';
 import type { FunctionTable, Invocation, Overload } from '../invocation.js';
 import { argIs, dict, int, items, optInt, optStr, str } from './args.js';
@@ -171,6 +171,6 @@ export const stringFunctions: FunctionTable = {
   ],
   matches: (inv) => {
     inv.arity(2, 2);
-    return safeRegExp(str(inv, 1)).test(str(inv, 0));
+    return regexTest(str(inv, 1), str(inv, 0));
   },
 };
