@@ -7,7 +7,7 @@
  * Actions start only after the commit that recorded them RUNNING (a side effect of the unit of work); their
  * outcome comes back as new work. Cheap synchronous actions skip the promise machinery entirely.
  */
-import { TramError, newTimeId, toError } from '../../common/index.js';
+import { TramError, VALUE_LIMITS, newTimeId, toError, valueProblem } from '../../common/index.js';
 import { runAction, type ActionContext, type ActionOutcome } from '../../actions/index.js';
 import type { ActionExecutionRecord, CompleteActionRequest, ExecutionRecord } from '../types.js';
 import { evalFor } from './dataflow.js';
@@ -16,6 +16,18 @@ import { isPlainObject } from './inputs.js';
 import type { ActionRun, ExecRun, ItemsState, TaskRun } from './model.js';
 import { prepareAction, type PreparedAction } from './resolve.js';
 import type { Runtime } from './runtime.js';
+
+/**
+ * Bounds on a with-items task's result, the list of its items' results. Each result is bounded on its own (16
+ * MiB, `actions/run.ts`), but sixty results of 9 MB made a task record longer than a JavaScript string can be:
+ * its commit failed, was retried as if the database were down, and the server stopped, then again after each
+ * restart, recovering the same items. Past this size the task fails instead; a record carrying the result twice
+ * (as the result and published) still fits.
+ */
+const ITEMS_RESULT_LIMITS = Object.freeze({
+  maxDepth: VALUE_LIMITS.maxDepth + 1,
+  maxBytes: 128 * 1024 * 1024,
+});
 
 export type PreparedItem =
   | { kind: 'workflow'; target: string; input: Record<string, unknown>; index: number }
@@ -336,7 +348,11 @@ export class Items {
     if (it.failed === 0) this.startMore(t, it);
     const allDone = it.completed + it.failed === it.bindings.length;
     if (it.running === 0 && (allDone || it.failed > 0)) {
-      this.rt.tasks.complete(t, { ok: it.failed === 0, value: it.results });
+      const tooLarge = it.failed === 0 ? valueProblem(it.results, ITEMS_RESULT_LIMITS) : undefined;
+      if (tooLarge) {
+        const msg = `the with-items result of task '${t.rec.name}' ${tooLarge}`;
+        this.rt.tasks.complete(t, { ok: false, value: msg, stateInfo: msg });
+      } else this.rt.tasks.complete(t, { ok: it.failed === 0, value: it.results });
     }
   }
 

@@ -26,6 +26,13 @@ deep_script:
   tasks:
     t1:
       action: std.js script="var a = []; for (var i = 0; i < 5000; i++) a = [a]; return a"
+big_items:
+  tasks:
+    t1:
+      with-items: i in <% range(0, 17) %>
+      action: std.echo output=<% 'a' * 8000000 %>
+      publish:
+        all: <% task().result %>
 proto:
   tasks:
     t1:
@@ -89,6 +96,20 @@ describe('hostile values (real server)', function () {
       expect(listed.body.executions.map((e) => e.id)).to.include(id);
     });
   }
+
+  it('fails a with-items task whose results add up past 128 MiB, and the server goes on', async () => {
+    // Seventeen results of 8 MB, each within its own bound: together they made a task record longer than a
+    // JavaScript string can be, a commit that failed forever, and a server that stopped (again after a restart).
+    const id = await start(t, 'big_items');
+    const ex = await waitForEnd(t, id);
+    expect(ex.state).to.equal('ERROR');
+    const tasks = await call<{ tasks: Json[] }>('GET', `${t.v2}/executions/${id}/tasks`);
+    expect(String(tasks.body.tasks[0]?.state_info)).to.include(
+      "the with-items result of task 't1' is larger than 134217728 bytes",
+    );
+    const again = await waitForEnd(t, await start(t, 'proto'));
+    expect(again.state, String(again.state_info)).to.equal('SUCCESS');
+  });
 
   it('answers 400 naming the body for a request body nested 100,000 deep', async () => {
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
