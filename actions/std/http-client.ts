@@ -19,6 +19,7 @@ import type { Readable } from 'node:stream';
 import axios from 'axios';
 import type { AxiosResponse } from 'axios';
 import { toError } from '../../common/errors.js';
+import { MAX_NODE_TIMER_MS } from '../../common/time.js';
 import { guardAgent } from '../../transports/index.js';
 import type { HttpRequestPlan } from './http-request.js';
 
@@ -106,7 +107,8 @@ export class HttpClient {
       controller.abort();
     };
     const onCancel = () => stop('cancelled');
-    const timer = setTimeout(() => stop('timeout'), plan.timeoutMs);
+    // Past Node's longest timer a `timeout` would fire at once: it waits that long (24.8 days) instead.
+    const timer = setTimeout(() => stop('timeout'), Math.min(plan.timeoutMs, MAX_NODE_TIMER_MS));
     signal.addEventListener('abort', onCancel, { once: true });
     const started = performance.now();
     try {

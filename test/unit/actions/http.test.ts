@@ -25,6 +25,10 @@ const handler: Handler = (req, res, body) => {
     });
   };
   if (path === '/slow') return; // never answers: the client's deadline must end it
+  if (path === '/late') {
+    setTimeout(() => res.end('late'), 100);
+    return;
+  }
   if (path === '/slow-body') {
     res.writeHead(200, { 'Content-Type': 'text/plain' });
     res.write('partial');
@@ -185,6 +189,13 @@ describe('std.http against a local server', () => {
       'HTTP request timed out after 0.2 s',
     );
     expect(Date.now() - started).to.be.below(2000);
+  });
+
+  it("waits for an answer under a timeout beyond Node's longest timer, instead of timing out at once", async () => {
+    // 1e10 s is past 2^31 - 1 ms: handed to setTimeout as it is, the deadline fired after 1 ms.
+    expect(expectOk(await http({ url: `${server.url}/late`, timeout: 1e10 }))).to.include({
+      content: 'late',
+    });
   });
 
   it('applies the deadline to the body too', async () => {
