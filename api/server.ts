@@ -46,6 +46,8 @@ export async function startServer(
     callbackBaseUrl,
     commitRetryMs: config.commitRetryS * 1000,
     maxTasksPerExecution: config.maxTasksPerExecution,
+    maxWorkflowDepth: config.maxWorkflowDepth,
+    maxExecutionsPerTree: config.maxExecutionsPerTree,
     logger: { error: (o, m) => logger.error(o, m), warn: (o, m) => logger.warn(o, m) },
   });
   engine.onFatal((err) =>

@@ -131,6 +131,18 @@ export interface Config {
    * Env: `TRAM_MAX_TASKS_PER_EXECUTION`. @default 100000
    */
   maxTasksPerExecution: number;
+  /**
+   * Deepest nesting of sub-workflows under a top-level execution; the task that would start one deeper fails.
+   * A workflow calling itself without end otherwise nests until memory runs out. 0: no limit.
+   * Env: `TRAM_MAX_WORKFLOW_DEPTH`. @default 100
+   */
+  maxWorkflowDepth: number;
+  /**
+   * Most executions one tree (a top-level execution and its sub-workflows) may start; the task that would start
+   * one more fails. A workflow starting ten copies of itself otherwise grows without end (it grew the server by
+   * ~430 MB/s, and its database as fast). 0: no limit. Env: `TRAM_MAX_EXECUTIONS_PER_TREE`. @default 20000
+   */
+  maxExecutionsPerTree: number;
 }
 
 export const DEFAULTS: Config = {
@@ -163,6 +175,8 @@ export const DEFAULTS: Config = {
   outboxRetentionS: 86400,
   heapGrowthPercent: 30,
   maxTasksPerExecution: 100_000,
+  maxWorkflowDepth: 100,
+  maxExecutionsPerTree: 20_000,
 };
 
 function parseBool(name: string, v: string): boolean {
@@ -220,6 +234,8 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     ['outboxRetentionS', 'TRAM_OUTBOX_RETENTION'],
     ['heapGrowthPercent', 'TRAM_HEAP_GROWTH_PERCENT'],
     ['maxTasksPerExecution', 'TRAM_MAX_TASKS_PER_EXECUTION'],
+    ['maxWorkflowDepth', 'TRAM_MAX_WORKFLOW_DEPTH'],
+    ['maxExecutionsPerTree', 'TRAM_MAX_EXECUTIONS_PER_TREE'],
   ];
   for (const [key, name] of numbers)
     if (env[name]) (fromEnv as Record<string, unknown>)[key] = Number(env[name]);

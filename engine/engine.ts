@@ -73,6 +73,10 @@ export interface EngineOptions {
   callbackBaseUrl?: string;
   /** Most task executions one workflow execution may create (0: no limit). @default 100000 */
   maxTasksPerExecution?: number;
+  /** Deepest nesting of sub-workflows (0: no limit). @default 100 */
+  maxWorkflowDepth?: number;
+  /** Most executions one tree (a top-level execution and its sub-workflows) may start (0: no limit). @default 20000 */
+  maxExecutionsPerTree?: number;
 }
 
 const silent: Logger = { error: () => undefined, warn: () => undefined };
@@ -99,6 +103,8 @@ export class Engine {
       },
       callbackBaseUrl: opts.callbackBaseUrl,
       maxTasksPerExecution: opts.maxTasksPerExecution,
+      maxWorkflowDepth: opts.maxWorkflowDepth,
+      maxExecutionsPerTree: opts.maxExecutionsPerTree,
     });
     this.recovery = new Recovery(this.rt);
     this.standalone = new StandaloneActions({
@@ -502,7 +508,7 @@ export class Engine {
       a.rec.state = 'CANCELLED'; // a late outcome is then ignored
       this.rt.liveActions.delete(actionId);
     }
-    this.rt.liveExecs.delete(id);
+    this.rt.releaseExec(e);
     this.rt.settled(e);
   }
 

@@ -70,6 +70,8 @@ export function registerRun(program: Command): void {
         store: openStore(cfg.db),
         actions,
         maxTasksPerExecution: cfg.maxTasksPerExecution,
+        maxWorkflowDepth: cfg.maxWorkflowDepth,
+        maxExecutionsPerTree: cfg.maxExecutionsPerTree,
       });
       // The engine's timers do not hold the process open (a server must be able to exit); this command waits
       // for its execution, so it holds it open itself until the end.

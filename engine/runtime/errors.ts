@@ -73,3 +73,19 @@ export function taskLimitError(max: number): string {
     '(TRAM_MAX_TASKS_PER_EXECUTION): a loop that does not end?'
   );
 }
+
+/** A sub-workflow nested deeper than the limit (`maxWorkflowDepth`): most likely a workflow calling itself. */
+export function workflowDepthError(name: string, max: number): string {
+  return (
+    `Sub-workflow '${name}' would nest deeper than ${max} levels (TRAM_MAX_WORKFLOW_DEPTH): ` +
+    'a workflow that calls itself without end?'
+  );
+}
+
+/** A tree of executions past its size (`maxExecutionsPerTree`): most likely sub-workflows fanning out without end. */
+export function treeSizeError(name: string, max: number): string {
+  return (
+    `Sub-workflow '${name}' would be one more than the ${max} executions a top-level execution may start ` +
+    'with its sub-workflows (TRAM_MAX_EXECUTIONS_PER_TREE): sub-workflows that fan out without end?'
+  );
+}

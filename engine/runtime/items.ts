@@ -347,13 +347,16 @@ export class Items {
     it.running--;
     if (it.failed === 0) this.startMore(t, it);
     const allDone = it.completed + it.failed === it.bindings.length;
-    if (it.running === 0 && (allDone || it.failed > 0)) {
-      const tooLarge = it.failed === 0 ? valueProblem(it.results, ITEMS_RESULT_LIMITS) : undefined;
-      if (tooLarge) {
-        const msg = `the with-items result of task '${t.rec.name}' ${tooLarge}`;
-        this.rt.tasks.complete(t, { ok: false, value: msg, stateInfo: msg });
-      } else this.rt.tasks.complete(t, { ok: it.failed === 0, value: it.results });
-    }
+    if (it.running === 0 && (allDone || it.failed > 0)) this.completeItems(t, it);
+  }
+
+  /** Completes a with-items task whose items all ended (or one failed): with their results, if they fit. */
+  completeItems(t: TaskRun, it: ItemsState): void {
+    const tooLarge = it.failed === 0 ? valueProblem(it.results, ITEMS_RESULT_LIMITS) : undefined;
+    if (tooLarge) {
+      const msg = `the with-items result of task '${t.rec.name}' ${tooLarge}`;
+      this.rt.tasks.complete(t, { ok: false, value: msg, stateInfo: msg });
+    } else this.rt.tasks.complete(t, { ok: it.failed === 0, value: it.results });
   }
 
   /** Abandons the task's work in flight (timeout, cancel): late outcomes are ignored. */

@@ -113,7 +113,7 @@ export class Recovery {
 
   private hydrateExec(row: RecoverySet['executions'][number], seq: number): ExecRun {
     const e = newExecRun(row.record, row.runtime, graphOf(row.runtime.spec), seq);
-    this.rt.liveExecs.set(e.rec.id, e);
+    this.rt.holdExec(e);
     return e;
   }
 
@@ -189,12 +189,13 @@ export class Recovery {
         it.running = [...t.running.values()].filter((w) => w.kind !== 'hook').length;
         if (it.failed === 0) this.rt.items.startMore(t, it);
         if (it.running === 0 && (it.failed > 0 || it.completed === it.bindings.length)) {
-          this.rt.tasks.complete(t, { ok: it.failed === 0, value: it.results });
+          this.rt.items.completeItems(t, it);
         }
       }
     }
     for (const a of execHooks) if (a.workflowExecutionId === e.rec.id) this.rerunHook(e, null, a);
-    if (e.rec.state === 'RUNNING') this.rt.workflows.checkCompletion(e);
+    if (e.rec.state === 'IDLE') this.rt.workflows.launchCreated(e);
+    else if (e.rec.state === 'RUNNING') this.rt.workflows.checkCompletion(e);
     else if (!keepFinished) this.rt.workflows.forgetIfDone(e);
   }
 

@@ -37,6 +37,10 @@ export interface RuntimeOptions {
   callbackBaseUrl?: string;
   /** Most task executions one workflow execution may create (0: no limit). @default 100000 */
   maxTasksPerExecution?: number;
+  /** Deepest nesting of sub-workflows under a top-level execution (0: no limit). @default 100 */
+  maxWorkflowDepth?: number;
+  /** Most executions one tree (a top-level execution and its sub-workflows) may start (0: no limit). @default 20000 */
+  maxExecutionsPerTree?: number;
 }
 
 export type EventListener = (event: Omit<OutboxEvent, 'id'>) => void;
@@ -49,6 +53,8 @@ export class Runtime {
   readonly logger: Logger;
   readonly callbackBaseUrl: string | undefined;
   readonly maxTasksPerExecution: number;
+  readonly maxWorkflowDepth: number;
+  readonly maxExecutionsPerTree: number;
   readonly kernel: Kernel;
   readonly transitions: Transitions;
   readonly timers: Timers;
@@ -58,7 +64,13 @@ export class Runtime {
   readonly navigator: Navigator;
   readonly hooks: Hooks;
 
+  /** Executions in memory, by id: changed only through `holdExec` and `releaseExec`, which count the trees. */
   readonly liveExecs = new Map<string, ExecRun>();
+  /**
+   * How many executions each tree in memory (by its top-level execution's id) has held: those created, and those
+   * loaded by a recovery. Forgotten with the top-level execution.
+   */
+  readonly treeSizes = new Map<string, number>();
   readonly liveTasks = new Map<string, TaskRun>();
   readonly liveActions = new Map<string, ActionRun>();
   private readonly listeners = new Set<EventListener>();
@@ -72,6 +84,8 @@ export class Runtime {
     this.logger = opts.logger;
     this.callbackBaseUrl = opts.callbackBaseUrl;
     this.maxTasksPerExecution = opts.maxTasksPerExecution ?? 100_000;
+    this.maxWorkflowDepth = opts.maxWorkflowDepth ?? 100;
+    this.maxExecutionsPerTree = opts.maxExecutionsPerTree ?? 20_000;
     this.kernel = new Kernel(opts.store, {
       batchSize: opts.batchSize,
       onWorkError: (err) => this.logger.error({ err }, 'engine work item failed'),
@@ -90,6 +104,22 @@ export class Runtime {
     this.workflows = new WorkflowFlow(this);
     this.navigator = new Navigator(this);
     this.hooks = new Hooks(this);
+  }
+
+  /** Puts an execution in memory (`liveExecs`), counting it in its tree. */
+  holdExec(e: ExecRun): void {
+    if (this.liveExecs.get(e.rec.id) === e) return;
+    this.releaseExec(this.liveExecs.get(e.rec.id));
+    this.liveExecs.set(e.rec.id, e);
+    const root = e.rec.rootExecutionId ?? e.rec.id;
+    this.treeSizes.set(root, (this.treeSizes.get(root) ?? 0) + 1);
+  }
+
+  /** Drops an execution from memory; a top-level one takes its tree's count with it. */
+  releaseExec(e: ExecRun | undefined): void {
+    if (!e || this.liveExecs.get(e.rec.id) !== e) return;
+    this.liveExecs.delete(e.rec.id);
+    if (!e.rec.rootExecutionId) this.treeSizes.delete(e.rec.id);
   }
 
   markExec(e: ExecRun): void {

@@ -14,7 +14,13 @@ import { applyInputParams, isPlainObject } from './inputs.js';
 import { newExecRun, type ExecRun, type TaskRun } from './model.js';
 import type { Command } from './navigator.js';
 import type { Runtime } from './runtime.js';
-import { failureMessage, outputError, outputOnErrorError } from './errors.js';
+import {
+  failureMessage,
+  outputError,
+  outputOnErrorError,
+  treeSizeError,
+  workflowDepthError,
+} from './errors.js';
 
 export interface CreateExecution {
   spec: WorkflowSpec;
@@ -30,6 +36,18 @@ export interface CreateExecution {
 }
 
 type Deferred = { kind: 'complete'; task: string } | { kind: 'commands'; commands: Command[] };
+
+/**
+ * Longest failure message an execution keeps (its `state_info` and `output.result`), as Mistral cuts it to its
+ * `execution_field_size_limit_kb` (1024 by default). A parent's message quotes its failed tasks' messages, and a
+ * with-items task's quotes every item's: in a tree of sub-workflows they grew tenfold a level, to 13 MB records
+ * and event payloads at four levels.
+ */
+const MAX_FAILURE_CHARS = 1024 * 1024;
+
+function cutFailure(msg: string): string {
+  return msg.length > MAX_FAILURE_CHARS ? `${msg.slice(0, MAX_FAILURE_CHARS - 3)}...` : msg;
+}
 
 export class WorkflowFlow {
   constructor(private readonly rt: Runtime) {}
@@ -74,14 +92,19 @@ export class WorkflowFlow {
       graphOf(req.spec),
       0,
     );
-    this.rt.liveExecs.set(rec.id, e);
+    this.rt.holdExec(e);
     this.rt.transitions.execution(e, 'CREATE');
-    this.launch(e);
+    // A sub-workflow launches in a work item of its own: a workflow that starts copies of itself would otherwise
+    // recurse inside one step, past the stack (a half-built tree, parents never told) and without ever letting
+    // the event loop answer a request.
+    if (parentTask) this.rt.kernel.enqueue(() => this.launchCreated(e));
+    else this.launch(e);
     return e;
   }
 
   /** Starts a sub-workflow for one item of a task. */
   startChild(t: TaskRun, index: number, name: string, input: Record<string, unknown>): ExecRun {
+    this.checkTreeLimits(t, name);
     const p = t.exec.rec.params;
     const row = this.rt.defs.workflow(name, t.exec.graph.spec.workbook, p.namespace ?? '');
     // Mistral's words: uploads accept unknown sub-workflows, so this is where a missing one shows up.
@@ -112,6 +135,32 @@ export class WorkflowFlow {
       env: t.exec.rt.env,
       parent: { task: t },
     });
+  }
+
+  /** Launches a sub-workflow created IDLE (by `start`, or found IDLE by a recovery), unless it was stopped since. */
+  launchCreated(e: ExecRun): void {
+    if (e.rec.state !== 'IDLE' || this.rt.liveExecs.get(e.rec.id) !== e) return;
+    this.launch(e);
+    const parentTask = e.rec.taskExecutionId ? this.rt.liveTasks.get(e.rec.taskExecutionId) : undefined;
+    // Its parent paused meanwhile (pausing a tree pauses only the running executions in it).
+    if (parentTask?.exec.rec.state === 'PAUSED' && (e.rec.state as string) === 'RUNNING') this.pause(e);
+  }
+
+  /** Refuses a sub-workflow past the depth or the size allowed to one tree of executions. */
+  private checkTreeLimits(t: TaskRun, name: string): void {
+    const maxDepth = this.rt.maxWorkflowDepth;
+    if (maxDepth > 0) {
+      let depth = 1;
+      for (let x: ExecRun | undefined = t.exec; x?.rec.taskExecutionId; depth++) {
+        x = this.rt.liveTasks.get(x.rec.taskExecutionId)?.exec;
+      }
+      if (depth > maxDepth) throw new Error(workflowDepthError(name, maxDepth));
+    }
+    const maxTree = this.rt.maxExecutionsPerTree;
+    const root = t.exec.rec.rootExecutionId ?? t.exec.rec.id;
+    if (maxTree > 0 && (this.rt.treeSizes.get(root) ?? 0) >= maxTree) {
+      throw new Error(treeSizeError(name, maxTree));
+    }
   }
 
   private launch(e: ExecRun): void {
@@ -233,7 +282,7 @@ export class WorkflowFlow {
 
   fail(e: ExecRun, failure: string | null): void {
     if (isTerminalWorkflow(e.rec.state)) return;
-    let msg = failure;
+    let msg = failure === null ? null : cutFailure(failure);
     let extra: unknown = {};
     const spec = e.graph.spec;
     try {
@@ -289,7 +338,7 @@ export class WorkflowFlow {
   forgetIfDone(e: ExecRun): void {
     if (!isTerminalWorkflow(e.rec.state) || e.busy > 0) return;
     for (const t of e.tasks.values()) if (!isCompletedTask(t.rec.state) || t.running.size) return;
-    this.rt.liveExecs.delete(e.rec.id);
+    this.rt.releaseExec(e);
     for (const id of e.tasks.keys()) this.rt.liveTasks.delete(id);
   }
 
@@ -366,7 +415,7 @@ export class WorkflowFlow {
       throw new InvalidStateError(`Can't re-run a task of an execution in state ${e.rec.state}`);
     }
     e.rec.output = null;
-    this.rt.liveExecs.set(e.rec.id, e);
+    this.rt.holdExec(e);
     for (const id of e.tasks.keys()) this.rt.liveTasks.set(id, e.tasks.get(id) as TaskRun);
   }
 }

@@ -2,7 +2,8 @@
  * A workflow that loops, against a real server: the engine keeps only the task executions it still reads in
  * memory (`engine/runtime/history.ts`), so a long loop holds a bounded number of them, while the store keeps
  * every one and the workflow's results are those of a full history. A workflow that calls `tasks()` keeps all
- * of them, since it lists them. A loop that never ends stops at the execution's limit of task executions.
+ * of them, since it lists them. A loop that never ends stops at the execution's limit of task executions; a
+ * workflow that calls itself stops at the depth limit, and one that starts copies of itself at its tree's limit.
  */
 import { expect } from 'chai';
 import { call, startTestServerWith, type TestServer } from '../api-helpers.js';
@@ -77,6 +78,19 @@ endless:
     b:
       action: std.noop
       on-complete: [a]
+recur:
+  input:
+    - n: 0
+  tasks:
+    t:
+      workflow: recur
+      input:
+        n: <% $.n + 1 %>
+fan:
+  tasks:
+    t:
+      with-items: i in <% range(0, 10) %>
+      workflow: fan
 `;
 
 async function waitFor(t: TestServer, id: string, states: string[]): Promise<Json> {
@@ -155,7 +169,11 @@ describe('hostile workflows: a loop that never ends (real server)', function () 
   this.timeout(60_000);
   let t: TestServer;
   before(async () => {
-    t = await startTestServerWith(ENDLESS, { maxTasksPerExecution: 500 });
+    t = await startTestServerWith(ENDLESS, {
+      maxTasksPerExecution: 500,
+      maxWorkflowDepth: 40,
+      maxExecutionsPerTree: 300,
+    });
   });
   after(() => t.close());
 
@@ -174,5 +192,52 @@ describe('hostile workflows: a loop that never ends (real server)', function () 
     // The server goes on: another execution starts and runs.
     const next = await start(t, 'endless', {});
     expect((await waitFor(t, next, ['ERROR'])).state).to.equal('ERROR');
+  });
+
+  async function tree(root: string): Promise<Json[]> {
+    const out: Json[] = [];
+    let marker = '';
+    for (;;) {
+      const page = await call<{ executions: Json[] }>(
+        'GET',
+        `${t.v2}/executions?root_execution_id=${root}&limit=1000${marker ? `&marker=${marker}` : ''}`,
+      );
+      out.push(...page.body.executions);
+      const last = page.body.executions.at(-1);
+      if (page.body.executions.length < 1000 || !last) return out;
+      marker = String(last.id);
+    }
+  }
+
+  it('fails a workflow that calls itself at the depth limit, every level told', async () => {
+    // It used to recurse inside one step: at 501 levels the stack overflowed half-way, and the root and 522
+    // sub-workflows stayed RUNNING for good.
+    const id = await start(t, 'recur', {});
+    const ex = await waitFor(t, id, ['SUCCESS', 'ERROR']);
+    expect(ex.state).to.equal('ERROR');
+    const below = await tree(id);
+    expect(below).to.have.length(40);
+    expect(below.filter((e) => e.state !== 'ERROR')).to.deep.equal([]);
+    // The deepest one failed at the limit; each level above quotes the one below, escaped once more (as Mistral
+    // quotes a sub-workflow's output), so the root's message is cut at 1 MiB.
+    const deepest = below.filter((e) =>
+      String(e.state_info).includes('would nest deeper than 40 levels (TRAM_MAX_WORKFLOW_DEPTH)'),
+    );
+    expect(deepest.length).to.be.greaterThan(0);
+    expect(String(ex.state_info).length).to.be.at.most(1024 * 1024);
+  });
+
+  it("fails sub-workflows that fan out without end at the tree's limit, and answers meanwhile", async () => {
+    // Ten copies of itself at each level: it held the event loop and grew the server by ~430 MB/s.
+    const id = await start(t, 'fan', {});
+    const answered = await call('GET', `${t.v2}/executions?limit=1`);
+    expect(answered.status).to.equal(200);
+    const ex = await waitFor(t, id, ['SUCCESS', 'ERROR']);
+    expect(ex.state).to.equal('ERROR');
+    const below = await tree(id);
+    expect(below.length).to.be.at.most(300);
+    const limited = below.filter((e) => String(e.state_info).includes('(TRAM_MAX_EXECUTIONS_PER_TREE)'));
+    expect(limited.length).to.be.greaterThan(0);
+    expect(below.filter((e) => !['ERROR', 'CANCELLED'].includes(String(e.state)))).to.deep.equal([]);
   });
 });
