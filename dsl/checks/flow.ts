@@ -78,7 +78,8 @@ function checkReachable(c: CheckContext, wf: WorkflowSpec): void {
   if (starts.length === 0) return;
   const reached = new Set<string>(starts);
   const queue = [...starts];
-  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+  // Read by index: `shift()` moves the whole queue each time, quadratic in a workflow of many tasks.
+  for (const name of queue) {
     const task = wf.tasks[name]!;
     for (const field of CLAUSE_FIELDS) {
       for (const t of effectiveNext(wf, task, field)) {
