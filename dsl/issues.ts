@@ -10,9 +10,12 @@ import type { DslIssue } from '../common/index.js';
 import type { Anchor, Position, YamlSource } from './source/yaml-source.js';
 import type { DocumentKind, Path } from './source/paths.js';
 import { describePath, toPointer } from './source/paths.js';
+import type { HintBudget } from './suggest.js';
+import { HINT_BUDGET, didYouMean } from './suggest.js';
 
 export class IssueSink {
   private readonly found: DslIssue[] = [];
+  private readonly hints: HintBudget = { left: HINT_BUDGET };
 
   constructor(
     readonly src: YamlSource,
@@ -50,6 +53,11 @@ export class IssueSink {
   /** The subject of a message about `path`, e.g. "task 't1': 'retry'". */
   describe(path: Path): string {
     return describePath(path, this.kind);
+  }
+
+  /** " (did you mean 'x'?)" or "", within the document's budget for hints (see `HINT_BUDGET`). */
+  didYouMean(word: string, candidates: Iterable<string>): string {
+    return didYouMean(word, candidates, this.hints);
   }
 
   /** How many errors (not warnings) were found so far. */

@@ -18,13 +18,35 @@ export function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
+/**
+ * Candidate comparisons one document may spend on hints. Each hint compares a word with every candidate, so a
+ * document with thousands of misspelt names among thousands of names would take minutes; past this budget (far
+ * beyond any real document: ~0.2 s) its remaining problems are reported without a hint.
+ */
+export const HINT_BUDGET = 2_000_000;
+
+/** What is left of a document's budget; shared by the hints of one document. */
+export interface HintBudget {
+  left: number;
+}
+
 /** The candidate closest to `word`, if it is close enough to be a plausible typo (a third of its length). */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
+export function closest(
+  word: string,
+  candidates: Iterable<string>,
+  budget: HintBudget = { left: Infinity },
+): string | undefined {
   const limit = Math.max(1, Math.floor(word.length / 3));
+  const lower = word.toLowerCase();
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
-    const dist = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (budget.left <= 0) return undefined;
+    budget.left--;
+    const other = c.toLowerCase();
+    // A distance is at least the difference in length: most candidates are ruled out without the table.
+    if (Math.abs(other.length - lower.length) > Math.min(limit, bestDistance - 1)) continue;
+    const dist = editDistance(lower, other);
     if (dist <= limit && dist < bestDistance) {
       best = c;
       bestDistance = dist;
@@ -34,7 +56,7 @@ export function closest(word: string, candidates: Iterable<string>): string | un
 }
 
 /** " (did you mean 'x'?)" or "". */
-export function didYouMean(word: string, candidates: Iterable<string>): string {
-  const hit = closest(word, candidates);
+export function didYouMean(word: string, candidates: Iterable<string>, budget?: HintBudget): string {
+  const hit = closest(word, candidates, budget);
   return hit === undefined ? '' : ` (did you mean '${hit}'?)`;
 }

@@ -10,7 +10,6 @@
 import type { WorkflowSpec } from '../spec.js';
 import type { Path } from '../source/paths.js';
 import { valueAt } from '../source/paths.js';
-import { didYouMean } from '../suggest.js';
 import type { ClauseSpecs } from '../normalise/clauses.js';
 import { ENGINE_COMMANDS } from '../normalise/clauses.js';
 import type { CheckContext } from './context.js';
@@ -29,7 +28,7 @@ export function checkFlow(c: CheckContext, wf: WorkflowSpec): void {
 }
 
 function checkTransitions(c: CheckContext, wf: WorkflowSpec): void {
-  const names = Object.keys(wf.tasks);
+  const names = [...Object.keys(wf.tasks), ...ENGINE_COMMANDS];
   const owners: [string, ClauseSpecs][] = [
     [c.sink.describe([...workflowPath(c.doc, wf), 'task-defaults']), wf.taskDefaults],
     ...Object.values(wf.tasks).map((t): [string, ClauseSpecs] => [
@@ -41,7 +40,7 @@ function checkTransitions(c: CheckContext, wf: WorkflowSpec): void {
     for (const field of CLAUSE_FIELDS) {
       for (const t of owner[field]?.next ?? []) {
         if (t.kind !== 'task' || Object.hasOwn(wf.tasks, t.task)) continue;
-        const hint = didYouMean(t.task, [...names, ...ENGINE_COMMANDS]);
+        const hint = c.sink.didYouMean(t.task, names);
         reportAt(c, t, `${subject}: transition to unknown task '${t.task}'${hint}`);
       }
     }
@@ -78,7 +77,8 @@ function checkReachable(c: CheckContext, wf: WorkflowSpec): void {
   if (starts.length === 0) return;
   const reached = new Set<string>(starts);
   const queue = [...starts];
-  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+  // Read by index: `shift()` moves the whole queue each time, quadratic in a workflow of many tasks.
+  for (const name of queue) {
     const task = wf.tasks[name]!;
     for (const field of CLAUSE_FIELDS) {
       for (const t of effectiveNext(wf, task, field)) {
@@ -112,7 +112,7 @@ function checkRequires(c: CheckContext, wf: WorkflowSpec): void {
   for (const [owner, requires] of sources) {
     requires.forEach((name, i) => {
       if (Object.hasOwn(wf.tasks, name)) return;
-      const message = `${c.sink.describe(owner)}: requires unknown task '${name}'${didYouMean(name, edges.keys())}`;
+      const message = `${c.sink.describe(owner)}: requires unknown task '${name}'${c.sink.didYouMean(name, edges.keys())}`;
       c.sink.at(itemPath(c, [...owner, 'requires'], i), message, 'value');
     });
   }

@@ -18,7 +18,6 @@ import { resolveWorkflow } from '../resolve.js';
 import type { ListenerBody, WorkflowSpec } from '../spec.js';
 import type { Path } from '../source/paths.js';
 import { isRecord } from '../source/paths.js';
-import { didYouMean } from '../suggest.js';
 import { isExpression, mayContainExpression, scanExpressions } from '../syntax/expr-scan.js';
 import type { CheckContext } from './context.js';
 
@@ -87,7 +86,7 @@ function checkScope(c: CheckContext, path: Path, scope: Record<string, unknown>)
   const wf = key === undefined ? undefined : c.doc.workflows[key];
   if (wf) return [wf];
   const at = [...path, 'scope', 'workflow'];
-  const hint = didYouMean(
+  const hint = c.sink.didYouMean(
     workflow,
     all.map((w) => w.shortName),
   );
@@ -110,7 +109,11 @@ function checkTaskName(
     workflows.length === 1
       ? `workflow '${workflows[0]!.shortName}'`
       : `the workflows of workbook '${c.doc.name}'`;
-  c.sink.at(at, `${c.sink.describe(at)}: no task '${task}' in ${where}${didYouMean(task, names)}`, 'value');
+  c.sink.at(
+    at,
+    `${c.sink.describe(at)}: no task '${task}' in ${where}${c.sink.didYouMean(task, names)}`,
+    'value',
+  );
 }
 
 /** The schema checks the form (`whsec_` and base64, reported there); Standard Webhooks wants 24 to 64 bytes. */

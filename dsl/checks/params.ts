@@ -13,7 +13,6 @@ import type { InputParam } from '../spec.js';
 import type { Path } from '../source/paths.js';
 import { isRecord, valueAt } from '../source/paths.js';
 import { resolveAction } from '../resolve.js';
-import { didYouMean } from '../suggest.js';
 import { isExpression } from '../syntax/expr-scan.js';
 import { scanInlineCall } from '../syntax/inline-call.js';
 import type { CheckContext } from './context.js';
@@ -41,7 +40,7 @@ function checkCall(
   const names = declared.map((p) => p.name);
   const known = new Set(names);
   const message = (param: string): string =>
-    `${subject}: action '${action}' has no parameter '${param}'${didYouMean(param, names)}`;
+    `${subject}: action '${action}' has no parameter '${param}'${c.sink.didYouMean(param, names)}`;
   const text = valueAt(c.sink.src.data, callPath);
   if (typeof text === 'string') {
     for (const p of scanInlineCall(text).params) {

@@ -9,7 +9,6 @@
  */
 import type { HookSpec } from '../spec.js';
 import { resolveAction, resolveWorkflow } from '../resolve.js';
-import { didYouMean } from '../suggest.js';
 import { isExpression } from '../syntax/expr-scan.js';
 import type { CheckContext } from './context.js';
 import { actionPath, reportAt, taskPath, workflowPath } from './context.js';
@@ -36,7 +35,10 @@ function localNames(defined: Record<string, { shortName: string }>): string[] {
 
 export function checkReferences(c: CheckContext): void {
   const { doc } = c;
-  const actionHint = (name: string): string => didYouMean(name, localNames(doc.actions));
+  // The candidates are listed once, not per unknown name.
+  const actions = localNames(doc.actions);
+  const workflows = localNames(doc.workflows);
+  const actionHint = (name: string): string => c.sink.didYouMean(name, actions);
   const checkHooks = (subject: string, hooks: readonly HookSpec[], workbook?: string): void => {
     for (const hook of hooks) {
       if (actionVerdict(c, hook.action, workbook) !== 'unknown') continue;
@@ -58,7 +60,7 @@ export function checkReferences(c: CheckContext): void {
         );
       }
       if (task.kind === 'workflow' && workflowVerdict(c, task.target, wf.workbook) === 'unknown') {
-        const hint = didYouMean(task.target, localNames(doc.workflows));
+        const hint = c.sink.didYouMean(task.target, workflows);
         c.sink.warnAt([...path, 'workflow'], `${subject}: unknown workflow '${task.target}'${hint}`, 'value');
       }
     }

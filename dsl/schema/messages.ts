@@ -12,7 +12,6 @@ import type { ErrorObject } from 'ajv';
 import type { IssueSink } from '../issues.js';
 import type { Path } from '../source/paths.js';
 import { fromPointer, isRecord, valueAt } from '../source/paths.js';
-import { didYouMean } from '../suggest.js';
 
 export interface ReportOptions {
   /** Path of the validated data inside the document (for a fragment such as a parsed one-line retry). */
@@ -31,8 +30,13 @@ function isUnion(e: ErrorObject): boolean {
   return e.keyword === 'oneOf' || e.keyword === 'anyOf';
 }
 
-function within(pointer: string, parent: string): boolean {
-  return pointer === parent || pointer.startsWith(parent + '/');
+/** Whether `pointer` is one of `parents` or inside one: looked up prefix by prefix, not union by union. */
+function withinAny(pointer: string, parents: ReadonlySet<string>): boolean {
+  if (parents.size === 0) return false;
+  for (let i = pointer.indexOf('/'); i !== -1; i = pointer.indexOf('/', i + 1)) {
+    if (parents.has(pointer.slice(0, i))) return true;
+  }
+  return parents.has(pointer);
 }
 
 function schemaMessage(e: ErrorObject): string | undefined {
@@ -58,7 +62,7 @@ interface Located {
 }
 
 /** The message of one error (other than `required`, which is grouped), at the node it is about. */
-function locate(e: ErrorObject, path: Path, subject: string, value: unknown): Located {
+function locate(e: ErrorObject, path: Path, subject: string, value: unknown, sink: IssueSink): Located {
   // A mapping or list of the wrong kind is pointed at by its key: its value starts on another line.
   const valueAnchor = isRecord(value) || Array.isArray(value) ? 'key' : 'value';
   switch (e.keyword) {
@@ -68,7 +72,7 @@ function locate(e: ErrorObject, path: Path, subject: string, value: unknown): Lo
       return {
         path: [...path, key],
         anchor: 'key',
-        message: `unknown key '${key}' in ${subject}${didYouMean(key, known)}`,
+        message: `unknown key '${key}' in ${subject}${sink.didYouMean(key, known)}`,
       };
     }
     case 'propertyNames': {
@@ -102,8 +106,8 @@ export function reportSchemaErrors(
 ): void {
   // `if` errors only say which branch failed; `propertyName` errors are the inner half of a propertyNames error.
   let kept = errors.filter((e) => e.keyword !== 'if' && e.propertyName === undefined);
-  const unions = kept.filter(isUnion).map((e) => e.instancePath);
-  kept = kept.filter((e) => isUnion(e) || !unions.some((u) => within(e.instancePath, u)));
+  const unions = new Set(kept.filter(isUnion).map((e) => e.instancePath));
+  kept = kept.filter((e) => isUnion(e) || !withinAny(e.instancePath, unions));
 
   const found: Located[] = [];
   const missing = new Map<string, Located & { keys: string[] }>();
@@ -115,7 +119,7 @@ export function reportSchemaErrors(
       group.keys.push(String(e.params['missingProperty']));
       missing.set(e.instancePath, group);
     } else {
-      found.push(locate(e, path, sink.describe(path), valueAt(data, rel)));
+      found.push(locate(e, path, sink.describe(path), valueAt(data, rel), sink));
     }
   }
   for (const group of missing.values())

@@ -10,7 +10,7 @@
  * - duplicate keys are not a parse error here: they are collected in `duplicates` so that the message can say
  *   "duplicate task 't1'" instead of the parser's generic "Map keys must be unique". The last one wins in `data`.
  */
-import type { Document, Node, Pair, Scalar } from 'yaml';
+import type { Document, Node, Pair, Scalar, YAMLMap } from 'yaml';
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import { toError } from '../../common/index.js';
 import type { SourcePos } from '../spec.js';
@@ -38,6 +38,8 @@ export interface DuplicateKey extends Position {
   first: Position;
 }
 
+type Entry = Pair<Node, Node | null>;
+
 interface Found {
   /** The value node reached (null for `key:` with no value). */
   node: Node | null;
@@ -57,6 +59,11 @@ export class YamlSource {
   private readonly lines: LineCounter;
   /** Spaces `relax.ts` added at the start of a line (1-based), taken off again in positions. */
   private readonly pads: ReadonlyMap<number, number>;
+  /**
+   * Each mapping's entries by key (merged ones included), built on its first lookup: every issue and every task
+   * locates a path, and scanning a mapping per lookup made a document of 40,000 tasks take minutes.
+   */
+  private readonly indexes = new WeakMap<YAMLMap, ReadonlyMap<string, Entry>>();
 
   constructor(
     text: string,
@@ -165,7 +172,7 @@ export class YamlSource {
       node = this.deref(node);
       let next: { node: Node | null; key: Node | null } | undefined;
       if (isMap(node)) {
-        const pair = this.findPair(node.items as Pair<Node, Node | null>[], String(seg));
+        const pair = this.index(node).get(String(seg));
         if (pair) next = { node: pair.value, key: pair.key };
       } else if (isSeq(node) && typeof seg === 'number') {
         const item = node.items[seg] as Node | undefined;
@@ -177,20 +184,31 @@ export class YamlSource {
     return { node, key, complete: true };
   }
 
-  /** The last entry with that key (the one `data` holds), looking into `<<` merges when absent. */
-  private findPair(items: Pair<Node, Node | null>[], key: string): Pair<Node, Node | null> | undefined {
-    let hit: Pair<Node, Node | null> | undefined;
-    for (const p of items) if (keyString(p.key) === key) hit = p;
-    if (hit) return hit;
-    for (const p of items) {
-      if (keyString(p.key) !== '<<') continue;
+  /**
+   * The entry `data` holds for each key of a mapping: the last one with that key, else the one of the first `<<`
+   * source that has it (sources in order: the `<<` entries, then the items of a list of sources).
+   */
+  private index(map: YAMLMap): ReadonlyMap<string, Entry> {
+    const known = this.indexes.get(map);
+    if (known) return known;
+    const index = new Map<string, Entry>();
+    // Registered before the sources are read: a mapping merging itself (refused by checkAliases) cannot loop.
+    this.indexes.set(map, index);
+    const merges: Entry[] = [];
+    for (const p of map.items as Entry[]) {
+      const key = keyString(p.key);
+      index.set(key, p);
+      if (key === '<<') merges.push(p);
+    }
+    for (const p of merges) {
       const sources = isSeq(p.value) ? (p.value.items as Node[]) : [p.value];
       for (const s of sources) {
         const m = this.deref(s);
-        if (isMap(m)) hit ??= this.findPair(m.items as Pair<Node, Node | null>[], key);
+        if (!isMap(m)) continue;
+        for (const [key, entry] of this.index(m)) if (!index.has(key)) index.set(key, entry);
       }
     }
-    return hit;
+    return index;
   }
 
   private deref(node: Node | null): Node | null {
