@@ -66,17 +66,34 @@ function group(digits: string, sep: string | undefined): string {
   return frac === undefined ? grouped : `${grouped}.${frac}`;
 }
 
-function exponent(x: number, digits: number): string {
-  return x.toExponential(digits).replace(/e([+-])(\d)$/, 'e$10$2');
+/** JavaScript's toFixed/toExponential stop at 100 digits (Python does not; longer precisions are refused). */
+const MAX_DIGITS = 100;
+
+function digits(n: number): number {
+  if (n > MAX_DIGITS) fail(`a precision of ${n} digits is not supported (at most ${MAX_DIGITS})`);
+  return n;
+}
+
+function fixed(x: number, precision: number): string {
+  return x.toFixed(digits(precision));
+}
+
+function exponent(x: number, precision: number): string {
+  return x.toExponential(digits(precision)).replace(/e([+-])(\d)$/, 'e$10$2');
 }
 
 function general(x: number, precision: number | undefined, alt: boolean): string {
   const p = precision === undefined ? 6 : Math.max(precision, 1);
-  if (x === 0) return alt ? (0).toFixed(p - 1) : '0';
+  if (x === 0) return alt ? fixed(0, p - 1) : '0';
   const exp = Math.floor(Math.log10(Math.abs(x)));
   const strip = (s: string): string => (alt ? s : s.replace(/\.?0+(?=e|$)/, ''));
-  if (exp >= -4 && exp < p) return strip(x.toFixed(Math.max(0, p - 1 - exp)));
+  if (exp >= -4 && exp < p) return strip(fixed(x, Math.max(0, p - 1 - exp)));
   return strip(exponent(x, p - 1));
+}
+
+function codePoint(x: number): string {
+  if (x < 0 || x > 0x10ffff) fail('%c arg not in range(0x110000)');
+  return String.fromCodePoint(x);
 }
 
 function formatNumber(v: unknown, spec: Spec): string {
@@ -87,15 +104,15 @@ function formatNumber(v: unknown, spec: Spec): string {
   let prefix = '';
   if (t === 'd' || t === 'b' || t === 'o' || t === 'x' || t === 'X' || t === 'c') {
     if (float) fail(`unknown format code '${t}' for a float`);
-    if (t === 'c') return pad(String.fromCodePoint(x), '', spec, '<');
+    if (t === 'c') return pad(codePoint(x), '', spec, '<');
     const radix = t === 'b' ? 2 : t === 'o' ? 8 : t === 'd' ? 10 : 16;
     body = Math.abs(x).toString(radix);
     if (t === 'X') body = body.toUpperCase();
     if (spec.alt && radix !== 10) prefix = t === 'b' ? '0b' : t === 'o' ? '0o' : t === 'X' ? '0X' : '0x';
-  } else if (t === 'f' || t === 'F') body = Math.abs(x).toFixed(spec.precision ?? 6);
+  } else if (t === 'f' || t === 'F') body = fixed(Math.abs(x), spec.precision ?? 6);
   else if (t === 'e' || t === 'E') body = exponent(Math.abs(x), spec.precision ?? 6);
   else if (t === 'g' || t === 'G' || t === 'n') body = general(Math.abs(x), spec.precision, spec.alt);
-  else if (t === '%') body = `${(Math.abs(x) * 100).toFixed(spec.precision ?? 6)}%`;
+  else if (t === '%') body = `${fixed(Math.abs(x) * 100, spec.precision ?? 6)}%`;
   else if (spec.precision !== undefined && float) body = general(Math.abs(x), spec.precision, true);
   else body = float ? pyFloatRepr(Math.abs(x)) : String(Math.abs(x));
   if (t === 'E' || t === 'G' || t === 'F') body = body.toUpperCase();
@@ -201,13 +218,45 @@ export function pyFormat(
 
 const PERCENT = /%(?:\(([^)]*)\))?([-+ #0]*)(\*|\d+)?(?:\.(\*|\d+))?([diouxXeEfFgGcrsa%])/g;
 
+/** One `%` conversion, rendered through the `str.format` mini-language above. */
+function percentField(
+  v: unknown,
+  flags: string,
+  width: number | undefined,
+  precision: string | undefined,
+  type: string,
+  maxLength: number,
+): string {
+  // A negative `*` width left-aligns, as the `-` flag does.
+  const left = flags.includes('-') || (width !== undefined && width < 0);
+  const align = left ? '<' : '';
+  const sign = flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
+  const zero = flags.includes('0') && !align ? '0' : '';
+  const alt = flags.includes('#') ? '#' : '';
+  const size = `${width === undefined ? '' : Math.abs(width)}${precision !== undefined ? `.${precision}` : ''}`;
+  if (type === 's' || type === 'r' || type === 'a') {
+    const text = type === 's' ? pyStr(v) : pyRepr(v);
+    return formatValue(text, `${align}${size}`, maxLength);
+  }
+  if (typeof v === 'string') return fail(`%${type} format: a number is required, not str`);
+  const code = type === 'i' || type === 'u' ? 'd' : type;
+  const value = code === 'd' && isFloat(v) ? Math.trunc(num(v as number)) : v;
+  return formatValue(value, `${align}${sign}${alt}${zero}${size}${code}`, maxLength);
+}
+
+function starArgument(v: unknown): number {
+  return typeof v === 'number' && Number.isInteger(v) ? v : fail('* wants int');
+}
+
 /**
- * Python's `template % args` (printf-style), behind Jinja's `format` filter: `%s`, `%r`, `%d`, `%5.2f`, `%x`,
- * `%(name)s` with a dict, `%%`. Each conversion is rendered through the `str.format` mini-language above.
+ * Python's `template % args` (printf-style), behind Jinja's `%` operator and `format` filter: `%s`, `%r`, `%d`,
+ * `%5.2f`, `%x`, `%*d`, `%(name)s` with a dict, `%%`. Each conversion is rendered through the `str.format`
+ * mini-language above; widths and the result are checked against `maxLength` before they are built.
  */
 export function pyPercent(template: string, args: readonly unknown[], maxLength = Infinity): string {
   const named = args.length === 1 && isDict(args[0]) ? args[0] : undefined;
   let next = 0;
+  let length = template.length;
   const take = (): unknown => {
     if (next >= args.length) fail('not enough arguments for format string');
     return args[next++];
@@ -216,27 +265,19 @@ export function pyPercent(template: string, args: readonly unknown[], maxLength 
     PERCENT,
     (_m, name: string | undefined, flags: string, width?: string, precision?: string, type?: string) => {
       if (type === '%') return '%';
-      const w = width === '*' ? Number(take()) : width;
-      const p = precision === '*' ? Number(take()) : precision;
+      const w = width === '*' ? starArgument(take()) : width === undefined ? undefined : Number(width);
+      const p = precision === '*' ? String(Math.max(0, starArgument(take()))) : precision;
       let v: unknown;
       if (name !== undefined) {
         if (!named) return fail('format requires a mapping');
         v = ownGet(named, name);
         if (v === MISSING) return fail(`KeyError: '${name}'`);
       } else v = take();
-      const align = flags.includes('-') ? '<' : '';
-      const sign = flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
-      const zero = flags.includes('0') && !align ? '0' : '';
-      const alt = flags.includes('#') ? '#' : '';
-      const size = `${w ?? ''}${p !== undefined ? `.${p}` : ''}`;
-      if (type === 's' || type === 'r' || type === 'a') {
-        const text = type === 's' ? pyStr(v) : pyRepr(v);
-        return formatValue(text, `${align}${size}`, maxLength);
-      }
-      if (typeof v === 'string') return fail(`%${type} format: a number is required, not str`);
-      const code = type === 'i' || type === 'u' ? 'd' : (type as string);
-      const value = code === 'd' && isFloat(v) ? Math.trunc(num(v as number)) : v;
-      return formatValue(value, `${align}${sign}${alt}${zero}${size}${code}`, maxLength);
+      const piece = percentField(v, flags, w, p, type ?? 's', maxLength);
+      // Many wide fields could add up past what a JavaScript string can hold: stop before joining them.
+      length += piece.length;
+      if (length > maxLength) fail(`formatted string exceeds maxStringLength (${maxLength})`);
+      return piece;
     },
   );
   if (next < args.length && !named) fail('not all arguments converted during string formatting');

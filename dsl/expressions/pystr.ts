@@ -31,21 +31,39 @@ function numberStr(v: number | PyFloat): string {
   return Number.isInteger(v) ? pyIntStr(v) : pyFloatRepr(v);
 }
 
+const REPR_ESCAPES: Readonly<Record<string, string>> = {
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
+
 /** Python's `repr()` of a string: single quotes unless the text contains one and no double quote. */
 export function pyStrRepr(s: string): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of s) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (ch === '\\') out += '\\\\';
-    else if (ch === quote) out += `\\${quote}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
-  return out + quote;
+  // One replace over the text (not a character at a time), so a long string stays one flat string.
+  // eslint-disable-next-line no-control-regex -- the control characters are what repr() escapes
+  const escaped = s.replace(/[\\\n\r\t\x00-\x1f\x7f'"]/g, (ch) => {
+    if (ch === quote) return `\\${quote}`;
+    if (ch === "'" || ch === '"') return ch;
+    return REPR_ESCAPES[ch] ?? `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
+  return quote + escaped + quote;
+}
+
+/**
+ * Whether `str()` of `v` would be longer than `limit`, estimated from the strings inside containers (numbers
+ * and punctuation count a few characters); stops as soon as it is. Lets callers refuse to render a list that holds one huge string many times before building it.
+ */
+export function renderedLengthOver(v: unknown, limit: number): boolean {
+  let total = 0;
+  const walk = (x: unknown, depth: number): boolean => {
+    total += typeof x === 'string' ? x.length + 2 : 4;
+    if (total > limit || depth > 100) return total > limit;
+    const items = Array.isArray(x) ? x : isDict(x) ? [...Object.keys(x), ...Object.values(x)] : [];
+    return items.some((item) => walk(item, depth + 1));
+  };
+  return walk(v, 0);
 }
 
 /** Python's `repr()`: strings quoted, containers with their elements' repr. */

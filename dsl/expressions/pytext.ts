@@ -3,6 +3,7 @@
  * result instead of leaving the rest unsplit), whitespace splitting, `strip` with a set of characters, and
  * `replace` with a count. Shared by YAQL's string functions and the Python-style methods offered in Jinja.
  */
+import type { Budget } from './budget.js';
 import { fail } from './failure.js';
 
 const WHITESPACE = /\s/;
@@ -94,4 +95,21 @@ export function pyReplace(s: string, old: string, replacement: string, count = -
     start = at + old.length;
   }
   return out + s.slice(start);
+}
+
+/** `seq * times` for a string or list (nothing for a count below 1), its size declared to the budget first. */
+export function pyRepeat(
+  seq: string | readonly unknown[],
+  times: number,
+  budget: Budget,
+): string | unknown[] {
+  const n = Math.max(0, times);
+  if (typeof seq === 'string') {
+    budget.string(seq.length * n);
+    return seq.repeat(n);
+  }
+  budget.collection(seq.length * n);
+  const out: unknown[] = [];
+  for (let i = 0; i < n; i++) out.push(...seq);
+  return out;
 }

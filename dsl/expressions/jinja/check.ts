@@ -16,7 +16,8 @@
 import type { ExpressionIssue } from '../types.js';
 import { FORBIDDEN_KEYS } from '../values.js';
 import { env, hasFilter, hasTest } from './filters.js';
-import { isNode, njParser } from './nunjucks.js';
+import { isAttributeTarget } from './namespace.js';
+import { childFields, isNode, njParser } from './nunjucks.js';
 import type { NjNode } from './nunjucks.js';
 
 const UNSUPPORTED: Readonly<Record<string, string>> = {
@@ -89,7 +90,37 @@ const REQUIRED_OPERAND: Readonly<Record<string, { field: string; missing: string
   FunCall: { field: 'name', missing: 'call' },
 };
 
+/**
+ * What `{% set %}` may assign to: names, or one namespace attribute (`ns.attr`, Jinja2 >= 2.10). nunjucks pastes
+ * a target's name into generated code unchecked (a quoted "name" would run as code) and fails with an internal
+ * error on any other target, so everything else is refused here, as Jinja2 refuses it.
+ */
+function setTargetProblem(node: NjNode): string | undefined {
+  const targets = (node.targets as unknown[]).filter(isNode);
+  if (targets.length === 1 && targets[0] && isAttributeTarget(targets[0])) return undefined;
+  const wrong = targets.find((t) => t.typename !== 'Symbol');
+  if (!wrong) return undefined;
+  return wrong.typename === 'LookupVal'
+    ? "'set' can assign one namespace attribute (ns.attr), not an index or several targets"
+    : `cannot assign to ${wrong.typename === 'Literal' ? 'a constant' : 'an expression'} in 'set'`;
+}
+
+/**
+ * The names a `for` loop or a macro binds: nunjucks pastes them into generated code like `set` targets (a quoted
+ * name would run as code, a number fails inside its compiler), so they must be plain names.
+ */
+function boundNamesProblem(node: NjNode): string | undefined {
+  const bound =
+    node.typename === 'For' ? [node.name] : ((node.args as NjNode | undefined)?.children as unknown[]);
+  const names = (bound ?? []).flatMap((n) =>
+    isNode(n) && n.typename === 'Array' ? (n.children as unknown[]) : [n],
+  );
+  const ok = names.every((n) => isNode(n) && (n.typename === 'Symbol' || n.typename === 'KeywordArgs'));
+  return ok ? undefined : `'${node.typename === 'For' ? 'for' : 'macro'}' can only bind plain names`;
+}
+
 function problem(node: NjNode): string | undefined {
+  if (node.typename === 'LookupVal' && !isNode(node.val)) return 'an attribute or index is missing';
   const operand = REQUIRED_OPERAND[node.typename];
   if (operand && !isNode(node[operand.field]))
     return `an expression is missing before the ${operand.missing}`;
@@ -119,6 +150,11 @@ function problem(node: NjNode): string | undefined {
       const name = forbiddenName(node.key);
       return name && `'${name}' is not allowed as a key`;
     }
+    case 'Set':
+      return setTargetProblem(node);
+    case 'For':
+    case 'Macro':
+      return boundNamesProblem(node);
     case 'Literal':
       return node.value instanceof RegExp ? 'regular expression literals are not supported' : undefined;
     case 'Filter':
@@ -149,7 +185,7 @@ function checkAst(ast: NjNode, source: string): ExpressionIssue[] {
     const message = problem(node);
     if (message)
       issues.push(unknownName(node) ? { message, offset: at, severity: 'warning' } : { message, offset: at });
-    for (const field of node.fields) {
+    for (const field of childFields(node)) {
       const value = node[field];
       if (isNode(value)) walk(value, depth + 1);
       else if (Array.isArray(value)) for (const child of value) if (isNode(child)) walk(child, depth + 1);

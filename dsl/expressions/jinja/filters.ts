@@ -17,20 +17,53 @@ import { fail } from '../failure.js';
 import { mistralFunctions as m } from '../mistral-functions.js';
 import { pyPercent } from '../format.js';
 import { jsonDumps, pyRepr, pyStr } from '../pystr.js';
+import { pyReplace, pyReplaceLength } from '../pytext.js';
 import { hashKey, isDict, pyCompare } from '../values.js';
 import { current } from './evaluation.js';
 import { asList, attributeOf, collectionFilters, type Test } from './collections.js';
 import { splitKwargs } from './methods.js';
+import { namespace } from './namespace.js';
 import { isSafeString } from './nunjucks.js';
 
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
 
 function bounded(name: string, limit: () => number, original: Fn, argIndex: number): Fn {
   return function (this: unknown, ...args: unknown[]) {
-    const n = args[argIndex];
-    if (typeof n === 'number' && n > limit()) fail(`${name}: ${n} exceeds the evaluation limits`);
+    // nunjucks' helpers coerce numeric strings ('999999999') too, in a loop: check what they will use.
+    const n = Number(args[argIndex]);
+    if (n > limit()) fail(`${name}: ${n} exceeds the evaluation limits`);
     return original.apply(this, args);
   };
+}
+
+/** Declares a string about to be built from `parts` joined by `sep`, before it is built. */
+function declareJoined(parts: readonly string[], sep: string): void {
+  const total = parts.reduce((n, p) => n + p.length, 0) + sep.length * Math.max(0, parts.length - 1);
+  current().budget.string(total);
+}
+
+/** nunjucks' indent, after declaring its result: one indentation per line can add up past any limit. */
+function indentFilter(original: Fn): Fn {
+  return function (this: unknown, s: unknown, width: unknown = 4, ...rest: unknown[]) {
+    const text = String(s ?? '');
+    const lines = text.split('\n').length;
+    current().budget.string(text.length + Math.max(0, Number(width) || 0) * lines);
+    return original.call(this, s, width, ...rest);
+  };
+}
+
+/** Jinja2's `replace(s, old, new, count)`: Python's str.replace, its result declared before it is built. */
+function replaceFilter(s: unknown, old: unknown, replacement: unknown, ...rest: unknown[]): string {
+  const [args, kw] = splitKwargs(rest);
+  const count = kw.count ?? args[0];
+  const n = typeof count === 'number' && Number.isInteger(count) ? count : -1;
+  const [text, from, to] = [s, old, replacement].map((v) => (isSafeString(v) ? String(v) : pyStr(v))) as [
+    string,
+    string,
+    string,
+  ];
+  current().budget.string(pyReplaceLength(text, from, to, n));
+  return pyReplace(text, from, to, n);
 }
 
 function range(...args: unknown[]): number[] {
@@ -130,12 +163,16 @@ function wordwrap(s: unknown, width: unknown = 79, breakLong: unknown = true, wr
     }
   }
   if (line) lines.push(line);
-  return lines.join(typeof wrap === 'string' ? wrap : '\n');
+  const sep = typeof wrap === 'string' ? wrap : '\n';
+  declareJoined(lines, sep);
+  return lines.join(sep);
 }
 
 const FILTERS: Record<string, Fn> = {
   string: (v) => pyStr(v),
-  format: (template, ...args) => pyPercent(String(template), splitKwargs(args)[0]),
+  format: (template, ...args) =>
+    pyPercent(String(template), splitKwargs(args)[0], current().budget.limits.maxStringLength),
+  replace: replaceFilter,
   filesizeformat,
   wordwrap,
   pprint: (v) => pyRepr(v),
@@ -147,7 +184,9 @@ const FILTERS: Record<string, Fn> = {
     const sep = kw.d ?? args[0] ?? '';
     const attribute = kw.attribute ?? args[1];
     const items = asList(list).map((x) => (typeof attribute === 'string' ? attributeOf(x, attribute) : x));
-    return items.map((x) => (isSafeString(x) ? String(x) : pyStr(x))).join(String(sep));
+    const parts = items.map((x) => (isSafeString(x) ? String(x) : pyStr(x)));
+    declareJoined(parts, String(sep));
+    return parts.join(String(sep));
   },
   tojson: (v, indent) => {
     const text = jsonDumps(v, { sortKeys: true, indent: typeof indent === 'number' ? indent : undefined });
@@ -180,6 +219,7 @@ const host = () => current().host;
 
 const GLOBALS: Record<string, Fn> = {
   range,
+  namespace,
   dict: (...args) => splitKwargs(args)[1],
   task: (...args) => {
     const [[name], kwargs] = splitKwargs(args);
@@ -259,10 +299,11 @@ function createEnvironment(): nunjucks.Environment {
   const all: Record<string, Fn> = {
     ...builtin,
     ...FILTERS,
-    indent: bounded('indent', maxChars, builtin.indent!, 1),
+    indent: bounded('indent', maxChars, indentFilter(builtin.indent!), 1),
     center: bounded('center', maxChars, builtin.center!, 1),
     batch: bounded('batch', maxItems, builtin.batch!, 1),
     slice: bounded('slice', maxItems, builtin.slice!, 1),
+    tojson: bounded('tojson', maxChars, FILTERS.tojson!, 1),
   };
   for (const [name, filter] of Object.entries(all)) e.addFilter(name, metered(filter));
   for (const [name, fn] of Object.entries(GLOBALS)) e.addGlobal(name, fn);

@@ -54,8 +54,12 @@ export function compileJinja(source: string): CompiledJinja | ExpressionIssue[] 
   try {
     template = compileTemplate(pythonize(single ?? checked), env, safeRuntime, pythonCompileMethods);
   } catch (err) {
-    // The checks above should leave nothing that nunjucks compiles to invalid code; refuse it if they did.
-    return [{ message: `Jinja template cannot be compiled: ${(err as Error).message}`, offset: 0 }];
+    // The checks above should leave nothing that nunjucks cannot compile; if one slips through, nunjucks' own
+    // message is about its JavaScript internals ("Cannot read properties of null"), useless to a user.
+    void err;
+    return [
+      { message: 'Jinja syntax error: this template uses a construct that cannot be compiled', offset: 0 },
+    ];
   }
   const expression = single ? source.trim().slice(2, -2).trim() : source;
   return { source, expression, single: single !== undefined, template };
@@ -86,9 +90,34 @@ export function evaluateJinja(
   // Python's spellings of the constants, which nunjucks' lexer does not know.
   const context = { _: data === undefined ? null : data, True: true, False: false, None: null };
   return withEvaluation(evaluation, () => {
-    const text = compiled.template.render(context);
+    let text: string;
+    try {
+      text = compiled.template.render(context);
+    } catch (err) {
+      throw lengthFailure(err, budget) ?? err;
+    }
     return compiled.single ? typedResult(evaluation) : text;
   });
+}
+
+/**
+ * The budget's error for a string or list JavaScript could not hold. Everything that builds strings declares
+ * them first; this is the backstop for what still slips through (a rendering of a list holding one huge string
+ * many times), so that the user reads a limit and not "Invalid string length".
+ */
+function lengthFailure(err: unknown, budget: Budget): EvalFailure | undefined {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    if (e instanceof EvalFailure) return undefined;
+    if (e instanceof RangeError && /Invalid (string|array) length/.test(e.message)) {
+      const { maxStringLength, maxCollectionSize } = budget.limits;
+      return new EvalFailure(
+        /string/.test(e.message)
+          ? `the expression built a string longer than maxStringLength (${maxStringLength})`
+          : `the expression built a collection larger than maxCollectionSize (${maxCollectionSize})`,
+      );
+    }
+  }
+  return undefined;
 }
 
 /** The failure behind an error thrown by a render: ours when there is one, else nunjucks' message. */

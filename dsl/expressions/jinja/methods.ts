@@ -7,7 +7,7 @@
 import { fail } from '../failure.js';
 import { pyFormat } from '../format.js';
 import { pyStr } from '../pystr.js';
-import { pyRSplit, pyReplace, pySplit, pyStrip } from '../pytext.js';
+import { pyRSplit, pyReplace, pyReplaceLength, pySplit, pyStrip } from '../pytext.js';
 import { isDict, pyEquals } from '../values.js';
 import type { Dict } from '../values.js';
 import { current } from './evaluation.js';
@@ -67,16 +67,19 @@ function stringMethod(s: string, name: string): Method | undefined {
       return (sub) => s.indexOf(String(sub));
     case 'replace':
       return (old, replacement, count) => {
-        const out = pyReplace(s, String(old), String(replacement), optionalInt(count, -1));
-        current().budget.string(out.length);
-        return out;
+        const args = [s, String(old), String(replacement), optionalInt(count, -1)] as const;
+        // Declared before it is built: a long replacement repeated many times could outgrow any string.
+        current().budget.string(pyReplaceLength(...args));
+        return pyReplace(...args);
       };
     case 'join':
       return (items) => {
         if (!Array.isArray(items)) return fail('join() expects a list');
-        const out = items.map(pyStr).join(s);
-        current().budget.string(out.length);
-        return out;
+        const parts = items.map(pyStr);
+        current().budget.string(
+          parts.reduce((n, p) => n + p.length, 0) + s.length * Math.max(0, parts.length - 1),
+        );
+        return parts.join(s);
       };
     case 'format':
       return (...args) => {

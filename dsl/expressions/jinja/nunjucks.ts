@@ -107,7 +107,15 @@ export function isSafeString(v: unknown): boolean {
   return v instanceof njRuntime.SafeString;
 }
 
-/** Whether `v` is an AST node (for generic walks over `fields`). */
+/**
+ * The fields of `node` that hold children. nunjucks leaves the body of a block `{% set x %}...{% endset %}` out
+ * of Set's declared fields although it compiles it, so a walk over `fields` alone would skip the checks there.
+ */
+export function childFields(node: NjNode): readonly string[] {
+  return node.typename === 'Set' && isNode(node.body) ? [...node.fields, 'body'] : node.fields;
+}
+
+/** Whether `v` is an AST node (for generic walks over `childFields`). */
 export function isNode(v: unknown): v is NjNode {
   return typeof v === 'object' && v !== null && typeof (v as { typename?: unknown }).typename === 'string';
 }

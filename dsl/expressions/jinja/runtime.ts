@@ -12,10 +12,11 @@
  * - Every helper ticks the evaluation's budget, so loops and recursion are bounded by the deadline.
  */
 import { EvalFailure, fail } from '../failure.js';
-import { pyStr } from '../pystr.js';
 import { FORBIDDEN_KEYS, isDict, truthy } from '../values.js';
 import { current, undefinedBecause as undefinedValue } from './evaluation.js';
 import { pythonMethod } from './methods.js';
+import { pySetAttr } from './namespace.js';
+import { operatorRuntime, renderStr } from './operators.js';
 import { isSafeString, njRuntime } from './nunjucks.js';
 import type { NjContext, NjFrame, NjRuntime } from './nunjucks.js';
 
@@ -82,7 +83,7 @@ function output(value: unknown): unknown {
     return '';
   }
   if (value === undefined) return fail(e.missing ?? 'an undefined value was rendered');
-  const text = isSafeString(value) ? String(value) : pyStr(value);
+  const text = renderStr(value);
   e.budget.string(text.length);
   return text;
 }
@@ -113,10 +114,6 @@ export const safeRuntime: NjRuntime = {
   pyTruthy,
   pyOr: (left: unknown, right: () => unknown) => (pyTruthy(left) ? left : right()),
   pyAnd: (left: unknown, right: () => unknown) => (pyTruthy(left) ? right() : left),
-  // `a ~ b` is Python's str(a) + str(b): `none` renders as `None`, `true` as `True`.
-  pyConcat: (left: unknown, right: unknown) => pyStr(strOf(left)) + pyStr(strOf(right)),
+  ...operatorRuntime,
+  pySetAttr,
 };
-
-function strOf(v: unknown): unknown {
-  return isSafeString(v) ? String(v) : v;
-}

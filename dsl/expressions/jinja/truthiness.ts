@@ -8,13 +8,14 @@
  * semantics: the right side runs only when needed and the result is one of the operands. The new classes
  * derive from nunjucks' `Not`, `Or` and `And` so that the compiler accepts them wherever those are allowed.
  */
-import { isNode, nodeClass } from './nunjucks.js';
+import { childFields, isNode, nodeClass } from './nunjucks.js';
+import { operatorCompileMethods, pythonizeOperator } from './operators.js';
+import { namespaceCompileMethods, pythonizeAssignment } from './namespace.js';
 import type { CompileMethod, NjNode } from './nunjucks.js';
 
 const PyTruthy = nodeClass('Not').extend('PyTruthy');
 const PyOr = nodeClass('Or').extend('PyOr');
 const PyAnd = nodeClass('And').extend('PyAnd');
-const ArrayNode = nodeClass('Array');
 
 type Mutable = Record<string, unknown> & NjNode;
 
@@ -26,7 +27,7 @@ function truthyNode(node: unknown): NjNode {
 /** Rewrites `node` and its descendants for Python truthiness; returns the node that replaces it. */
 export function pythonize(node: NjNode): NjNode {
   const n = node as Mutable;
-  for (const field of n.fields) {
+  for (const field of childFields(n)) {
     const value = n[field];
     if (isNode(value)) n[field] = pythonize(value);
     else if (Array.isArray(value)) n[field] = value.map((c: unknown) => (isNode(c) ? pythonize(c) : c));
@@ -44,12 +45,8 @@ export function pythonize(node: NjNode): NjNode {
       return new PyOr(n.lineno, n.colno, n.left, n.right);
     case 'And':
       return new PyAnd(n.lineno, n.colno, n.left, n.right);
-    case 'Group':
-      // Python's empty tuple `()`, which nunjucks parses as an empty group and then cannot compile; a tuple
-      // is a list once it leaves Jinja, so it is one here.
-      return (n.children as unknown[]).length === 0 ? new ArrayNode(n.lineno, n.colno, []) : n;
     default:
-      return n;
+      return pythonizeOperator(n) ?? pythonizeAssignment(n) ?? n;
   }
 }
 
@@ -72,12 +69,7 @@ export const pythonCompileMethods: Readonly<Record<string, CompileMethod>> = {
   },
   compilePyOr: lazyBinary('pyOr'),
   compilePyAnd: lazyBinary('pyAnd'),
-  // Not truthiness, but the same kind of Python semantics: `~` renders both sides with Python's str().
-  compileConcat(node, frame) {
-    this._emit('runtime.pyConcat(');
-    this.compile(node.left, frame);
-    this._emit(', ');
-    this.compile(node.right, frame);
-    this._emit(')');
-  },
+  // Not truthiness, but the same kind of Python semantics: operators and namespace assignments.
+  ...operatorCompileMethods,
+  ...namespaceCompileMethods,
 };

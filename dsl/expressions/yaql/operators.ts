@@ -12,6 +12,7 @@
  */
 import type { Budget } from '../budget.js';
 import { fail } from '../failure.js';
+import { pyRepeat } from '../pytext.js';
 import { regexTest } from '../regex.js';
 import {
   YaqlSet,
@@ -52,18 +53,6 @@ function arithmetic(op: string, a: Num, b: Num): Num {
   }
 }
 
-function repeat(seq: string | unknown[], times: number, budget: Budget): string | unknown[] {
-  const n = Math.max(0, times);
-  if (typeof seq === 'string') {
-    budget.string(seq.length * n);
-    return seq.repeat(n);
-  }
-  budget.collection(seq.length * n);
-  const out: unknown[] = [];
-  for (let i = 0; i < n; i++) out.push(...seq);
-  return out;
-}
-
 function plus(a: unknown, b: unknown, budget: Budget): unknown {
   if (typeof a === 'string' && typeof b === 'string') {
     budget.string(a.length + b.length);
@@ -79,8 +68,8 @@ function plus(a: unknown, b: unknown, budget: Budget): unknown {
 }
 
 function times(a: unknown, b: unknown, budget: Budget): unknown {
-  if ((typeof a === 'string' || Array.isArray(a)) && isInt(b)) return repeat(a, b, budget);
-  if (isInt(a) && (typeof b === 'string' || Array.isArray(b))) return repeat(b, a, budget);
+  if ((typeof a === 'string' || Array.isArray(a)) && isInt(b)) return pyRepeat(a, b, budget);
+  if (isInt(a) && (typeof b === 'string' || Array.isArray(b))) return pyRepeat(b, a, budget);
   return undefined;
 }
 
