@@ -607,19 +607,15 @@ export class Engine {
     return this.opts.store.readEvents(filter);
   }
 
-  /** In-process subscription to events, called after they are committed. */
   /**
-   * What the engine holds in memory: unfinished executions (and finished ones with work still in flight), the
-   * task executions they still read (`runtime/history.ts`), and action executions in flight. For the metrics.
+   * What the engine holds in memory: unfinished executions (and finished ones with work still in flight), and
+   * the task executions they still read (`runtime/history.ts`). For the metrics.
    */
-  inMemory(): { executions: number; tasks: number; actions: number } {
-    return {
-      executions: this.rt.liveExecs.size,
-      tasks: this.rt.liveTasks.size,
-      actions: this.rt.liveActions.size,
-    };
+  inMemory(): { executions: number; tasks: number } {
+    return { executions: this.rt.liveExecs.size, tasks: this.rt.liveTasks.size };
   }
 
+  /** In-process subscription to events, called after they are committed. */
   onEvent(listener: EventListener): () => void {
     return this.rt.subscribe(listener);
   }

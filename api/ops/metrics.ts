@@ -20,7 +20,7 @@ export interface MetricsSources {
   /** Pending deliveries held by the dispatcher. */
   queueDepth(): number;
   /** What the engine holds in memory (`Engine.inMemory`). */
-  engineInMemory(): { executions: number; tasks: number; actions: number };
+  engineInMemory(): { executions: number; tasks: number };
 }
 
 /** A scrape reads at most this many waiting events: past it, the lag in seconds tells more than a count. */
@@ -101,7 +101,7 @@ export class ServerMetrics {
     // prom-client calls `collect` with the gauge as `this`; these closures reach the sources.
     const lag = () => this.outboxLag();
     const depth = () => this.sources?.queueDepth() ?? 0;
-    const held = () => this.sources?.engineInMemory() ?? { executions: 0, tasks: 0, actions: 0 };
+    const held = () => this.sources?.engineInMemory() ?? { executions: 0, tasks: 0 };
     new Gauge({
       name: 'tram_outbox_lag_events',
       help: `Committed events the delivery fan-out has not read yet (counted up to ${LAG_COUNT_CAP}).`,

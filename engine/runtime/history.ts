@@ -17,6 +17,7 @@
  */
 import type { WorkflowSpec } from '../../dsl/index.js';
 import type { ExecRun, TaskRun } from './model.js';
+import type { Runtime } from './runtime.js';
 
 /** Below this many task executions in memory, no sweep: most executions never get there. */
 const SWEEP_FLOOR = 256;
@@ -36,27 +37,26 @@ function mentions(v: unknown, re: RegExp): boolean {
   return false;
 }
 
-/** Whether `e.tasks` has grown enough since the last sweep (it doubled) to sweep it again. */
-export function historyToSweep(e: ExecRun): boolean {
-  return e.tasks.size >= (e.sweepAt ?? SWEEP_FLOOR);
+/**
+ * Called after a task execution was added to `e.tasks`: once the map doubled since the last sweep, queues the
+ * next one (one at a time). A sweep runs as a work item of its own, never inside another: a task's transitions,
+ * while they run, read the task they leave.
+ */
+export function boundTaskHistory(e: ExecRun, rt: Runtime): void {
+  if (e.tasks.size < (e.sweepAt ?? SWEEP_FLOOR)) return;
+  e.sweepAt = Number.POSITIVE_INFINITY;
+  rt.kernel.enqueue(() => sweep(e, rt));
 }
 
-/**
- * Drops the forgettable task executions of `e` from memory (`e.tasks` and the runtime's `liveTasks`). Run as a
- * work item of its own, never inside another: a task's transitions, while they run, read the task they leave.
- */
-export function sweepTaskHistory(
-  e: ExecRun,
-  live: { execs: Map<string, ExecRun>; tasks: Map<string, TaskRun> },
-) {
-  e.sweepAt = Number.POSITIVE_INFINITY;
+/** Drops the forgettable task executions of `e` from memory (`e.tasks` and the runtime's `liveTasks`). */
+function sweep(e: ExecRun, rt: Runtime): void {
   // A finished execution dropped from memory (and maybe loaded again since, as another object) is not swept.
-  if (live.execs.get(e.rec.id) !== e) return;
+  if (rt.liveExecs.get(e.rec.id) !== e) return;
   if (!e.graph.keepsAllTasks && e.rt.deferred.length === 0) {
     for (const [id, t] of e.tasks) {
       if (!forgettable(e, t)) continue;
       e.tasks.delete(id);
-      if (live.tasks.get(id) === t) live.tasks.delete(id);
+      if (rt.liveTasks.get(id) === t) rt.liveTasks.delete(id);
     }
   }
   e.sweepAt = Math.max(SWEEP_FLOOR, 2 * e.tasks.size);

@@ -9,7 +9,7 @@ import { newTimeId, toError } from '../../common/index.js';
 import { truthy, type TaskSpec } from '../../dsl/index.js';
 import type { TaskRecord } from '../types.js';
 import { assignData, evalFor, taskResult } from './dataflow.js';
-import { historyToSweep, sweepTaskHistory } from './history.js';
+import { boundTaskHistory } from './history.js';
 import type { ExecRun, TaskRun } from './model.js';
 import type { Runtime } from './runtime.js';
 import type { TimerKind } from './timers.js';
@@ -78,12 +78,7 @@ export class TaskFlow {
     e.tasks.set(rec.id, t);
     e.lastByName.set(spec.name, t);
     this.rt.liveTasks.set(rec.id, t);
-    if (historyToSweep(e)) {
-      e.sweepAt = Number.POSITIVE_INFINITY; // one sweep queued at a time
-      this.rt.kernel.enqueue(() =>
-        sweepTaskHistory(e, { execs: this.rt.liveExecs, tasks: this.rt.liveTasks }),
-      );
-    }
+    boundTaskHistory(e, this.rt);
     return t;
   }
 
